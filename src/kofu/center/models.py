@@ -1,0 +1,70 @@
+"""The centre's tables. None of them holds personal data (invariant 4).
+
+Cards are known only by a hash of their certificate serial (`card_ref`), which is enough to
+route and to refuse a replay, and cannot be turned back into the serial.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Challenge(Base):
+    """A one-time challenge, bound to the kiosk that asked for it; used at most once."""
+
+    __tablename__ = "challenges"
+
+    session_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(32))
+    challenge: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Route(Base):
+    """Which city serves a card: its residence, and its 本籍地 once registered there."""
+
+    __tablename__ = "routes"
+
+    card_ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    residence_city: Mapped[str] = mapped_column(String(6))
+    honseki_city: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class City(Base):
+    """A participating city and whether the centre currently lets orders through to it."""
+
+    __tablename__ = "cities"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    stop_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Order(Base):
+    """One order and its history row: time, kiosk, store, city, type, copies, fee, outcome."""
+
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+
+    order_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    kiosk_id: Mapped[str] = mapped_column(String(32))
+    store_id: Mapped[str] = mapped_column(String(32))
+    city_code: Mapped[str] = mapped_column(String(6))
+    doc: Mapped[str] = mapped_column(String(16))
+    copies: Mapped[int] = mapped_column(Integer)
+    fee_total: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -1,0 +1,75 @@
+"""Which city serves a card, and which cities the centre lets orders through to."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kofu.center.auth import card_ref
+from kofu.center.models import City, Route
+from kofu.protocol.errors import AuthFailed, Refused
+
+
+def register_route(
+    db: sessionmaker[Session], card_serial: str, residence_city: str, honseki_city: str | None = None
+) -> None:
+    """Record (or move) a card's residence city, and its 本籍地 city once registered."""
+    ref = card_ref(card_serial)
+    with db.begin() as session:
+        route = session.get(Route, ref)
+        now = datetime.now(UTC)
+        if route is None:
+            session.add(
+                Route(card_ref=ref, residence_city=residence_city, honseki_city=honseki_city, updated_at=now)
+            )
+        else:
+            route.residence_city = residence_city
+            route.honseki_city = honseki_city
+            route.updated_at = now
+
+
+def cities_for(db: sessionmaker[Session], card_serial: str) -> list[tuple[City, str]]:
+    """The cities this card may order from, with the kind of each (residence, honseki)."""
+    with db() as session:
+        route = session.get(Route, card_ref(card_serial))
+        if route is None:
+            raise AuthFailed("card.unknown", "no route for this card")
+        found: list[tuple[City, str]] = []
+        for code, kind in ((route.residence_city, "residence"), (route.honseki_city, "honseki")):
+            if code is None:
+                continue
+            city = session.get(City, code)
+            if city is not None:
+                session.expunge(city)
+                found.append((city, kind))
+        return found
+
+
+def ensure_city(db: sessionmaker[Session], code: str, name: str) -> None:
+    """Make a city known to the centre (idempotent)."""
+    with db.begin() as session:
+        if session.get(City, code) is None:
+            session.add(City(code=code, name=name, stopped=False))
+
+
+def check_open(db: sessionmaker[Session], code: str) -> City:
+    """The city, if the centre lets orders through to it now."""
+    with db() as session:
+        city = session.get(City, code)
+        if city is None:
+            raise Refused("city.document.not_offered", "unknown city")
+        if city.stopped:
+            raise Refused("city.stopped", city.stop_reason or "stopped")
+        session.expunge(city)
+        return city
+
+
+def set_stopped(db: sessionmaker[Session], code: str, stopped: bool, reason: str | None = None) -> None:
+    """Stop (or resume) a city; stopping is automatic on a prevented misissuance."""
+    with db.begin() as session:
+        city = session.get(City, code)
+        if city is None:
+            raise Refused("city.document.not_offered", "unknown city")
+        city.stopped = stopped
+        city.stop_reason = reason if stopped else None

@@ -1,0 +1,91 @@
+"""The issuer's pull loop: it opens no port; it asks its gateway for work over mTLS.
+
+Several worker threads each long-poll the gateway, handle what they get one request at a time
+and post the answer back. Every request is handled start to finish by one thread with its own
+variables and database session (invariant 8); a crash in one request becomes an error answer
+for that request only.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+import time
+
+import httpx
+
+from kofu.city.issuer.service import IssuerService
+from kofu.net.client import sync_client
+from kofu.protocol.errors import Problem
+from kofu.protocol.messages import CityPull, CityRequest, CityResponse
+
+log = logging.getLogger("kofu.issuer")
+
+PULL_WAIT = 20.0
+
+
+class PullWorker:
+    """One pulling thread of one city's issuer."""
+
+    def __init__(
+        self, service: IssuerService, gateway_url: str, context: ssl.SSLContext, stop: threading.Event
+    ):
+        self.service = service
+        self.stop = stop
+        self.client = sync_client(gateway_url, context, timeout=PULL_WAIT + 10)
+
+    def run(self) -> None:
+        backoff = 0.2
+        while not self.stop.is_set():
+            try:
+                response = self.client.get("/v1/pull", params={"wait": PULL_WAIT, "max": 1})
+                response.raise_for_status()
+                pulled = CityPull.model_validate_json(response.content)
+                backoff = 0.2
+            except (httpx.HTTPError, ValueError) as exc:
+                log.warning("pull failed (%s); retrying", type(exc).__name__)
+                self.stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            for request in pulled.requests:
+                self._answer(request)
+        self.client.close()
+
+    def _answer(self, request: CityRequest) -> None:
+        started = time.perf_counter()
+        try:
+            answer = self.service.handle(request)
+        except Exception as exc:  # a bug in one request must not take the worker down
+            log.exception("request %s failed", request.request_id)
+            problem = Problem(code="document.render_failed", detail=type(exc).__name__, kind="error")
+            answer = CityResponse(request_id=request.request_id, error=problem)
+        try:
+            reply = self.client.post("/v1/results", content=answer.model_dump_json())
+            if reply.status_code == 410:
+                log.info("request %s was no longer awaited; answer dropped", request.request_id)
+        except httpx.HTTPError as exc:
+            log.warning("could not deliver answer for %s (%s)", request.request_id, type(exc).__name__)
+        log.debug(
+            "%s %s in %.1f ms", request.kind, request.request_id, (time.perf_counter() - started) * 1000
+        )
+
+
+def run_workers(service: IssuerService, gateway_url: str, context: ssl.SSLContext, count: int) -> None:
+    """Run `count` pulling threads until interrupted."""
+    stop = threading.Event()
+    threads = [
+        threading.Thread(
+            target=PullWorker(service, gateway_url, context, stop).run, name=f"pull-{i}", daemon=True
+        )
+        for i in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(t.is_alive() for t in threads):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()

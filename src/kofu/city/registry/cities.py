@@ -1,0 +1,94 @@
+"""The two demo cities: codes, names, invented mayors and their real town names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CityInfo:
+    """A demo city: 6-digit local government code, names, and the towns its addresses use."""
+
+    code: str
+    name: str
+    prefecture: str
+    mayor_name: str
+    towns: tuple[str, ...]
+
+    @property
+    def full_name(self) -> str:
+        """Prefecture and city, e.g. ``東京都西東京市``."""
+        return f"{self.prefecture}{self.name}"
+
+
+NISHITOKYO = CityInfo(
+    code="132292",
+    name="西東京市",
+    prefecture="東京都",
+    mayor_name="保谷　健一郎",  # invented
+    towns=(
+        "田無町",
+        "南町",
+        "北原町",
+        "西原町",
+        "芝久保町",
+        "向台町",
+        "新町",
+        "柳沢",
+        "東伏見",
+        "保谷町",
+        "下保谷",
+        "泉町",
+        "住吉町",
+        "ひばりが丘",
+        "ひばりが丘北",
+        "谷戸町",
+        "緑町",
+        "栄町",
+        "富士町",
+        "中町",
+        "東町",
+        "北町",
+    ),
+)
+
+KODAIRA = CityInfo(
+    code="132110",
+    name="小平市",
+    prefecture="東京都",
+    mayor_name="小川　美智子",  # invented
+    towns=(
+        "小川町",
+        "小川東町",
+        "学園東町",
+        "学園西町",
+        "仲町",
+        "喜平町",
+        "鈴木町",
+        "花小金井",
+        "花小金井南町",
+        "上水本町",
+        "天神町",
+        "津田町",
+        "美園町",
+        "回田町",
+        "御幸町",
+        "大沼町",
+        "栄町",
+        "たかの台",
+    ),
+)
+
+#: Demo cities by 6-digit local government code.
+CITIES: dict[str, CityInfo] = {city.code: city for city in (NISHITOKYO, KODAIRA)}
+
+_KANJI_DIGITS = "〇一二三四五六七八九"
+
+
+def kanji_number(n: int) -> str:
+    """Small positive integer in kanji as used for 丁目 (1 → 一, 10 → 十, 12 → 十二)."""
+    if not 0 < n < 100:
+        raise ValueError(f"kanji_number supports 1..99, got {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_KANJI_DIGITS[tens]}十")
+    return head + (_KANJI_DIGITS[ones] if ones else "")

@@ -1,0 +1,105 @@
+"""Typed settings, in one place.
+
+Everything an actor needs to know about where things are comes from `Settings`, built from the
+environment once per process (`Settings.from_env()`) and passed down. Defaults give the demo
+topology of `kofu up`: one centre, two cities (each a gateway and an issuer), one kiosk, all on
+loopback with SQLite files under `var/`.
+
+Environment: KOFU_VAR (state directory), KOFU_PORT_BASE (centre port; gateways follow it),
+KOFU_KIOSK_PORT, KOFU_CENTER_DB and KOFU_CITY_DB_<code> (SQLAlchemy URLs), KOFU_SEED,
+KOFU_HOUSEHOLDS, KOFU_ISSUER_WORKERS.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kofu.pki.paths import PkiPaths
+
+DEMO_CITIES: tuple[str, ...] = ("132292", "132110")
+DEMO_KIOSK = "K0001"
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where every actor lives and keeps its state."""
+
+    var_dir: Path
+    host: str = "127.0.0.1"
+    port_base: int = 8443
+    kiosk_port: int = 8080
+    cities: tuple[str, ...] = DEMO_CITIES
+    kiosk_id: str = DEMO_KIOSK
+    seed: int = 2016
+    households: int = 40
+    issuer_workers: int = 4
+    db_urls: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from the environment (defaults: the demo on loopback under ./var)."""
+        env = dict(os.environ if environ is None else environ)
+        var_dir = Path(env.get("KOFU_VAR", "var")).resolve()
+        urls = {k.removeprefix("KOFU_CITY_DB_"): v for k, v in env.items() if k.startswith("KOFU_CITY_DB_")}
+        if env.get("KOFU_CENTER_DB"):
+            urls["center"] = env["KOFU_CENTER_DB"]
+        return cls(
+            var_dir=var_dir,
+            port_base=_int(env, "KOFU_PORT_BASE", 8443),
+            kiosk_port=_int(env, "KOFU_KIOSK_PORT", 8080),
+            seed=_int(env, "KOFU_SEED", 2016),
+            households=_int(env, "KOFU_HOUSEHOLDS", 40),
+            issuer_workers=_int(env, "KOFU_ISSUER_WORKERS", 4),
+            db_urls=urls,
+        )
+
+    @property
+    def pki(self) -> PkiPaths:
+        """The PKI files (CAs, TLS identities, seal keys, CRL)."""
+        return PkiPaths(self.var_dir / "pki")
+
+    @property
+    def cards_dir(self) -> Path:
+        """Where the virtual cards keep their memory (demo only)."""
+        return self.var_dir / "cards"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "log"
+
+    @property
+    def center_port(self) -> int:
+        return self.port_base
+
+    def gateway_port(self, city: str) -> int:
+        """Each city's gateway listens on the port after the centre's, in city order."""
+        return self.port_base + 1 + self.cities.index(city)
+
+    @property
+    def center_url(self) -> str:
+        return f"https://{self.host}:{self.center_port}"
+
+    def gateway_url(self, city: str) -> str:
+        return f"https://{self.host}:{self.gateway_port(city)}"
+
+    @property
+    def kiosk_url(self) -> str:
+        return f"http://{self.host}:{self.kiosk_port}"
+
+    def center_db_url(self) -> str:
+        return self.db_urls.get("center") or f"sqlite:///{self.var_dir / 'center.db'}"
+
+    def city_db_url(self, city: str) -> str:
+        return self.db_urls.get(city) or f"sqlite:///{self.var_dir / f'city-{city}.db'}"

@@ -1,0 +1,236 @@
+"""One resident's session at a kiosk, as a state machine shared by the touch screen and `kofu issue`.
+
+    idle ─place_card→ card ─enter_pin→ authenticated ─choose_city→ menu ─order→ ordered
+         ─pay_and_print→ done          (cancel() from any state; wipe() always at the end)
+
+The PIN is checked by the card itself; the centre's challenge is signed only after it. The
+document is fetched and checked (it opens with this order's key, its header names this order,
+this card and this choice) before any money is taken, and money is kept only once printing
+succeeded. After `wipe()` the flow holds nothing about the resident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from kofu.card.errors import CardError, CardRemoved
+from kofu.card.jpki import JpkiDriver
+from kofu.card.reader import Reader
+from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.devices import CashUnit, Printer
+from kofu.protocol.envelope import open_sealed, order_binding
+from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
+from kofu.protocol.messages import CityChoice, DocumentOffer, Menu, OrderOutcome, OrderRequest
+
+
+class FlowError(KofuError):
+    """A step taken out of order (a bug in the screen, never the resident's fault)."""
+
+    kind = "protocol"
+
+
+@dataclass
+class IssuedDocument:
+    """A checked document waiting for payment; its PDF never leaves the kiosk's memory."""
+
+    order_id: str
+    city_code: str
+    doc: str
+    title: str
+    copies: int
+    fee_total: int
+    pages: int
+    issue_number: str
+    pdf: bytes = field(repr=False)
+
+
+def card_error(exc: CardError) -> KofuError:
+    """A card failure as an error with the card's stable code (and tries left for a wrong PIN)."""
+    tries = getattr(exc, "tries_left", None)
+    return Refused(exc.code, "", tries_left=tries)
+
+
+class KioskFlow:
+    """The steps of one resident's visit."""
+
+    def __init__(self, centre: CentreLink, cash: CashUnit, printer: Printer) -> None:
+        self.centre = centre
+        self.cash = cash
+        self.printer = printer
+        self.state = "idle"
+        self._reset()
+
+    def _reset(self) -> None:
+        self.reader: Reader | None = None
+        self.driver: JpkiDriver | None = None
+        self.certificate: bytes | None = None
+        self.card_serial: str | None = None
+        self.token: str | None = None
+        self.cities: list[CityChoice] = []
+        self.menu: Menu | None = None
+        self.document: IssuedDocument | None = None
+
+    def _expect(self, *states: str) -> None:
+        if self.state not in states:
+            raise FlowError("kiosk.flow", f"step not allowed in state {self.state}")
+
+    # -- card and PIN -------------------------------------------------------------------------
+    def place_card(self, reader: Reader) -> int:
+        """Read the card's authentication certificate; return the PIN tries left."""
+        self._expect("idle")
+        try:
+            reader.connect()
+            driver = JpkiDriver(reader)
+            driver.select_jpki()
+            certificate = driver.read_auth_certificate()
+            tries = driver.auth_pin_tries_left()
+        except CardError as exc:
+            raise card_error(exc) from exc
+        try:
+            serial = format(x509.load_der_x509_certificate(certificate).serial_number, "X")
+        except ValueError as exc:
+            raise Refused("card.certificate.malformed") from exc
+        self.reader, self.driver, self.certificate, self.card_serial = reader, driver, certificate, serial
+        self.state = "card"
+        if tries == 0:
+            raise Refused("card.pin.blocked")
+        return tries
+
+    def enter_pin(self, pin: str) -> list[CityChoice]:
+        """VERIFY on the card, then sign the centre's challenge; return the cities offered."""
+        self._expect("card")
+        assert self.driver is not None and self.certificate is not None and self.reader is not None
+        if not self.reader.card_present():
+            self.cancel()
+            raise Refused("card.removed")
+        try:
+            self.driver.verify_auth_pin(pin)
+            challenge = self.centre.open_session()
+            signature = self.driver.sign(hashlib.sha256(challenge.challenge).digest())
+        except CardRemoved as exc:
+            self.cancel()
+            raise card_error(exc) from exc
+        except CardError as exc:
+            raise card_error(exc) from exc
+        authenticated = self.centre.authenticate(challenge.session_id, self.certificate, signature)
+        self.token, self.cities = authenticated.session_token, authenticated.cities
+        self.state = "authenticated"
+        return self.cities
+
+    def remove_card(self) -> None:
+        """The card left the reader: fine once authenticated, a cancellation before."""
+        if self.reader is not None:
+            self.reader.disconnect()
+        if self.state in ("idle", "card"):
+            self.cancel()
+        self.reader = self.driver = None
+
+    # -- menu, order, payment, printing ---------------------------------------------------------
+    def choose_city(self, city_code: str) -> Menu:
+        self._expect("authenticated", "menu")
+        assert self.token is not None
+        self.menu = self.centre.menu(self.token, city_code)
+        self.state = "menu"
+        return self.menu
+
+    def offer(self, doc: str) -> DocumentOffer:
+        self._expect("menu")
+        assert self.menu is not None
+        for offer in self.menu.documents:
+            if offer.doc == doc:
+                return offer
+        raise Refused("city.document.not_offered")
+
+    def order(self, doc: str, options: dict[str, str], copies: int) -> IssuedDocument:
+        """Order a document and check it before anything is paid or printed."""
+        offer = self.offer(doc)
+        assert self.menu is not None and self.token is not None and self.card_serial is not None
+        if not 1 <= copies <= offer.max_copies:
+            raise Refused("order.copies.invalid")
+        key = X25519PrivateKey.generate()
+        request = OrderRequest(
+            city_code=self.menu.city_code,
+            doc=offer.doc,
+            options=options,
+            copies=copies,
+            kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+            idempotency_key=secrets.token_hex(16),
+        )
+        result = self.centre.order(self.token, request)
+        if result.status == "refused" or result.envelope is None:
+            code = result.error.code if result.error else "order.invalid"
+            raise Refused(code)
+        try:
+            header, pdf = open_sealed(result.envelope, key, result.order_id)
+            expected = order_binding(result.order_id, self.card_serial, offer.doc, copies)
+            if (header.order_id, header.city_code, header.doc, header.copies, header.binding) != (
+                result.order_id,
+                self.menu.city_code,
+                offer.doc,
+                copies,
+                expected,
+            ):
+                raise ProtocolViolation("order.mismatch", "document is not for this order")
+        except ProtocolViolation:
+            self.centre.outcome(result.order_id, OrderOutcome(outcome="misissuance_prevented"))
+            raise
+        self.document = IssuedDocument(
+            order_id=result.order_id,
+            city_code=header.city_code,
+            doc=header.doc,
+            title=offer.title_ja,
+            copies=copies,
+            fee_total=result.fee_total or 0,
+            pages=header.pages,
+            issue_number=header.issue_number,
+            pdf=pdf,
+        )
+        self.state = "ordered"
+        return self.document
+
+    def pay_and_print(self) -> int:
+        """Print once enough money is in; keep the fee only if printing worked. Returns change."""
+        self._expect("ordered")
+        document = self.document
+        assert document is not None
+        if self.cash.inserted() < document.fee_total:
+            raise Refused("kiosk.payment.insufficient")
+        try:
+            self.printer.print_document(document.pdf, document.copies, document.title)
+        except Exception as exc:
+            self.cash.refund()
+            self.centre.outcome(document.order_id, OrderOutcome(outcome="failed"))
+            self.state = "done"
+            raise Refused("kiosk.print.failed") from exc
+        change = self.cash.collect(document.fee_total)
+        self.centre.outcome(
+            document.order_id, OrderOutcome(outcome="printed", copies_printed=document.copies)
+        )
+        self.state = "done"
+        return change
+
+    def cancel(self) -> int:
+        """Abandon the visit: an unpaid document is dropped (and reported), money is returned."""
+        refund = self.cash.refund()
+        if self.state == "ordered" and self.document is not None:
+            try:
+                self.centre.outcome(self.document.order_id, OrderOutcome(outcome="cancelled"))
+            except KofuError:
+                pass  # the centre closes unanswered orders itself; the money is back either way
+        self.wipe()
+        return refund
+
+    def wipe(self) -> None:
+        """Forget everything about the resident."""
+        if self.reader is not None:
+            with contextlib.suppress(CardError):
+                self.reader.disconnect()
+        self._reset()
+        self.state = "idle"

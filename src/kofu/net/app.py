@@ -1,0 +1,44 @@
+"""What every actor's HTTP surface shares: error mapping and peer checks."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kofu.net.server import peer_of
+from kofu.pki.tls import Peer
+from kofu.protocol.errors import AuthFailed, KofuError, Problem
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every KofuError with its stable code; never echo request content back."""
+
+    @app.exception_handler(KofuError)
+    async def _kofu_error(_request: Request, exc: KofuError) -> JSONResponse:
+        return JSONResponse({"error": exc.problem().model_dump()}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = sorted(
+            {".".join(str(p) for p in err.get("loc", ())) + f" ({err.get('type')})" for err in exc.errors()}
+        )
+        problem = Problem(
+            code="protocol.invalid", detail="invalid fields: " + ", ".join(fields), kind="protocol"
+        )
+        return JSONResponse({"error": problem.model_dump()}, status_code=400)
+
+
+def require_peer(request: Request, role: str, ident: str | None = None) -> Peer:
+    """The calling peer, if it is the expected role (and identity); otherwise refuse."""
+    peer = peer_of(request)
+    if peer is None:
+        # In-process unit tests have no TLS; they name the peer they play explicitly.
+        peer = getattr(request.app.state, "unit_test_peer", None)
+    if peer is None:
+        raise AuthFailed("link.peer.missing", "no client certificate")
+    if peer.role != role or (ident is not None and peer.ident != ident):
+        raise AuthFailed(
+            "link.peer.rejected", f"expected {role}/{ident or '*'}, got {peer.role}/{peer.ident}"
+        )
+    return peer

@@ -1,0 +1,67 @@
+"""Serve an ASGI app over mTLS, exposing the peer certificate to the app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from typing import Any
+
+import uvicorn
+from starlette.requests import Request
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from kofu.pki.tls import Peer, peer_identity
+
+
+class _PeerCertH11(H11Protocol):
+    """uvicorn's h11 protocol, adding the ASGI TLS extension (client certificate) to each scope."""
+
+    _peer_der: bytes | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        ssl_object = transport.get_extra_info("ssl_object")
+        self._peer_der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        super().connection_made(transport)
+
+    @property  # type: ignore[override]
+    def scope(self) -> Any:
+        return self.__dict__.get("_scope")
+
+    @scope.setter
+    def scope(self, value: Any) -> None:
+        if value is not None:
+            value.setdefault("extensions", {})["tls"] = {
+                "client_cert_der": self._peer_der,
+                "tls_used": True,
+            }
+        self.__dict__["_scope"] = value
+
+
+def peer_of(request: Request) -> Peer | None:
+    """The authenticated peer of a request (None when served without TLS, as in unit tests)."""
+    tls = request.scope.get("extensions", {}).get("tls")
+    der = tls.get("client_cert_der") if tls else None
+    return peer_identity(der) if der else None
+
+
+def make_server(app: Any, host: str, port: int, context: ssl.SSLContext | None) -> uvicorn.Server:
+    """A uvicorn server for `app`; with a context, TLS with the peer certificate in the scope."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=_PeerCertH11 if context is not None else "h11",
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=30,
+        lifespan="on",
+        ssl_context_factory=(lambda _config, _default: context) if context is not None else None,
+    )
+    return uvicorn.Server(config)
+
+
+def serve(app: Any, host: str, port: int, context: ssl.SSLContext | None) -> None:
+    """Run until interrupted."""
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    make_server(app, host, port, context).run()

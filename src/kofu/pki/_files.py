@@ -1,0 +1,86 @@
+"""Atomic, locked file helpers for PEM material (private to :mod:`kofu.pki`)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from kofu.pki.errors import PkiError
+
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def file_lock(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive ``fcntl.flock`` on ``lock_path`` (created if missing)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def write_private_key(path: Path, key: PrivateKey) -> None:
+    """Write an unencrypted PKCS#8 PEM private key with mode 0600."""
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    atomic_write(path, pem, 0o600)
+
+
+def write_certificate(path: Path, cert: x509.Certificate) -> None:
+    """Write a PEM certificate."""
+    atomic_write(path, cert.public_bytes(serialization.Encoding.PEM))
+
+
+def read_certificate(path: Path) -> x509.Certificate:
+    """Read a PEM certificate, raising :class:`PkiError` if missing or invalid."""
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise PkiError(f"certificate not found: {path} (run `kofu pki init`)") from exc
+    except ValueError as exc:
+        raise PkiError(f"invalid certificate in {path}: {exc}") from exc
+
+
+def read_private_key(path: Path) -> PrivateKey:
+    """Read an unencrypted PEM private key (RSA or EC)."""
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError as exc:
+        raise PkiError(f"private key not found: {path} (run `kofu pki init`)") from exc
+    except (ValueError, TypeError) as exc:
+        raise PkiError(f"invalid private key in {path}: {exc}") from exc
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise PkiError(f"unsupported private key type in {path}: {type(key).__name__}")
+    return key

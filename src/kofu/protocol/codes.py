@@ -1,0 +1,158 @@
+"""Stable wire codes and the words a resident reads for each.
+
+Every refusal and failure that can reach a kiosk screen carries one of these codes. The code
+is the contract (tests assert on it, the centre counts it); the message is what the kiosk shows,
+in Japanese and English, and says what to do next (usually: go to the city counter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a resident is told for a code, in each language the kiosk speaks."""
+
+    ja: str
+    en: str
+
+
+_COUNTER = ("お住まいの市区町村の窓口へお問い合わせください。", "Please ask at your city office counter.")
+
+
+def _m(ja: str, en: str, *, counter: bool = True) -> Message:
+    if counter:
+        return Message(ja + _COUNTER[0], en + " " + _COUNTER[1])
+    return Message(ja, en)
+
+
+MESSAGES: dict[str, Message] = {
+    # The card and its PIN.
+    "card.pin.wrong": _m("暗証番号が違います。", "The PIN is not correct.", counter=False),
+    "card.pin.blocked": _m(
+        "暗証番号の入力を3回間違えたため、カードがロックされました。ロックの解除は市区町村の窓口で行います。",
+        "The PIN was entered wrongly three times and the card is locked. It can be unlocked only at your city office.",
+        counter=False,
+    ),
+    "card.pin.format": _m("暗証番号は4桁の数字です。", "The PIN is 4 digits.", counter=False),
+    "card.removed": _m(
+        "カードが取り外されたため、手続きを中止しました。",
+        "The card was removed, so the service was cancelled.",
+        counter=False,
+    ),
+    "card.error": _m("カードを読み取れませんでした。", "The card could not be read."),
+    "card.not_found": _m("カードが見つかりません。", "No card was found.", counter=False),
+    "card.certificate.malformed": _m(
+        "カードの電子証明書を読み取れませんでした。", "The card's certificate could not be read."
+    ),
+    "card.certificate.untrusted": _m(
+        "このカードの電子証明書は利用できません。", "This card's certificate is not accepted."
+    ),
+    "card.certificate.expired": _m(
+        "カードの電子証明書の有効期限が切れています。", "The card's certificate has expired."
+    ),
+    "card.certificate.revoked": _m(
+        "カードの電子証明書は失効しています。", "The card's certificate has been revoked."
+    ),
+    "card.certificate.crl_invalid": _m(
+        "現在、カードの確認ができません。", "The card cannot be checked right now."
+    ),
+    "card.signature.invalid": _m("カードの確認に失敗しました。", "The card could not be verified."),
+    "card.unknown": _m(
+        "このカードではご利用いただけません。", "This card is not registered for this service."
+    ),
+    # Sessions at the centre.
+    "session.invalid": _m(
+        "手続きの有効期限が切れました。最初からやり直してください。",
+        "The session has ended. Please start again.",
+        counter=False,
+    ),
+    "session.replayed": _m(
+        "手続きの有効期限が切れました。最初からやり直してください。",
+        "The session has ended. Please start again.",
+        counter=False,
+    ),
+    # The city's rules.
+    "city.resident.not_found": _m(
+        "住民記録が見つかりません。", "No residence record was found for this card."
+    ),
+    "city.resident.moved_out": _m(
+        "転出されているため、証明書を発行できません。",
+        "You have moved out of this city, so no document can be issued.",
+    ),
+    "city.resident.deceased": _m(
+        "この住民記録では証明書を発行できません。", "No document can be issued for this record."
+    ),
+    "city.resident.dv_protected": _m(
+        "この住民記録はコンビニ交付の対象外です。",
+        "This record cannot be issued at a convenience store.",
+    ),
+    "city.resident.pending_change": _m(
+        "住民記録の変更手続き中のため、証明書を発行できません。",
+        "Your record is being changed, so no document can be issued now.",
+    ),
+    "city.document.not_offered": _m(
+        "この証明書はコンビニでは発行していません。",
+        "This document is not issued at convenience stores.",
+    ),
+    "city.document.outside_hours": _m(
+        "この証明書の発行時間外です。", "This document is not available at this time.", counter=False
+    ),
+    "city.member.not_in_household": _m(
+        "選択された方はこの世帯に含まれていません。",
+        "A chosen person is not in your household.",
+        counter=False,
+    ),
+    "city.unavailable": _m(
+        "市区町村のシステムに接続できません。しばらくしてからお試しください。",
+        "The city's system cannot be reached. Please try again later.",
+        counter=False,
+    ),
+    "city.stopped": _m(
+        "現在、この市区町村の証明書は発行を停止しています。",
+        "Documents from this city are suspended at the moment.",
+    ),
+    "document.render_failed": _m("証明書を作成できませんでした。", "The document could not be made."),
+    "document.too_long": _m(
+        "氏名または住所が長いため、コンビニでは発行できません。",
+        "The name or address is too long to print here.",
+    ),
+    # Orders.
+    "order.invalid": _m(
+        "ご指定の内容では発行できません。", "This order cannot be issued as chosen.", counter=False
+    ),
+    "order.copies.invalid": _m(
+        "部数が正しくありません。", "The number of copies is not allowed.", counter=False
+    ),
+    "order.mismatch": _m(
+        "証明書の確認に失敗したため、印刷を中止しました。料金はかかりません。",
+        "The document failed its check, so nothing was printed and nothing is charged.",
+    ),
+    "order.timeout": _m(
+        "時間内に証明書を受け取れませんでした。料金はかかりません。",
+        "The document did not arrive in time. Nothing is charged.",
+        counter=False,
+    ),
+    "kiosk.payment.insufficient": _m(
+        "投入金額が不足しています。", "Not enough money has been inserted.", counter=False
+    ),
+    "kiosk.print.failed": _m(
+        "印刷できませんでした。料金はお返しします。",
+        "Printing failed. Your money is returned.",
+        counter=False,
+    ),
+    "link.unavailable": _m(
+        "現在サービスに接続できません。しばらくしてからお試しください。",
+        "The service cannot be reached right now. Please try again later.",
+        counter=False,
+    ),
+}
+
+
+def message_for(code: str) -> Message:
+    """The resident-facing message for a code (a generic one for unknown codes)."""
+    found = MESSAGES.get(code)
+    if found is not None:
+        return found
+    return _m("証明書を発行できませんでした。", "The document could not be issued.")

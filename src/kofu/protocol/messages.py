@@ -1,0 +1,182 @@
+"""Message models of every link.
+
+kiosk ⇄ centre:   SessionOpen → SessionChallenge; SessionAuth → SessionAuthenticated;
+                  MenuRequest → Menu; OrderRequest → OrderResult; OrderOutcome.
+centre ⇄ gateway ⇄ issuer:  CityRequest → CityResponse (the gateway relays both untouched).
+
+Binary fields travel as standard base64. Nothing here carries a name or an address in clear:
+documents travel inside `OrderResult.envelope`, sealed with HPKE for the ordering kiosk.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+
+from kofu.protocol.errors import Problem
+
+
+def _b64_decode(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("invalid base64") from exc
+
+
+B64 = Annotated[
+    bytes,
+    PlainValidator(_b64_decode),
+    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str),
+]
+
+DocType = Literal["juminhyo", "inkan", "koseki", "fuhyo", "kazei"]
+CityKind = Literal["residence", "honseki"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SessionOpen(_Model):
+    """A kiosk asks for a session; the centre checks the id against the kiosk's certificate."""
+
+    kiosk_id: str = Field(min_length=1, max_length=32)
+
+
+class SessionChallenge(_Model):
+    """A one-time challenge bound to the kiosk that asked for it."""
+
+    session_id: str
+    challenge: B64
+    expires_at: datetime
+
+
+class SessionAuth(_Model):
+    """The card's authentication certificate and its signature over the challenge."""
+
+    certificate: B64
+    signature: B64
+
+
+class CityChoice(_Model):
+    """A city the card holder can order from."""
+
+    city_code: str
+    city_name: str
+    kind: CityKind
+
+
+class SessionAuthenticated(_Model):
+    """The card is authentic; these are the cities it may order from.
+
+    `session_token` is opaque to the kiosk; it goes back in the `X-Kofu-Session` header.
+    """
+
+    session_token: str
+    cities: list[CityChoice]
+
+
+class MenuRequest(_Model):
+    """Ask a city what it offers this card holder."""
+
+    city_code: str = Field(pattern=r"^\d{6}$")
+
+
+class OptionSpec(_Model):
+    """One option of a document, with its allowed values (the first is the default)."""
+
+    name: str
+    label_ja: str
+    label_en: str
+    choices: list[str]
+    choice_labels_ja: list[str]
+    choice_labels_en: list[str]
+
+
+class DocumentOffer(_Model):
+    """A document type the city offers now, with its fee and options."""
+
+    doc: DocType
+    title_ja: str
+    title_en: str
+    fee: int = Field(ge=0)
+    max_copies: int = Field(ge=1)
+    options: list[OptionSpec] = []
+
+
+class Menu(_Model):
+    """What a city offers one card holder at this moment."""
+
+    city_code: str
+    city_name: str
+    documents: list[DocumentOffer]
+
+
+class OrderRequest(_Model):
+    """A resident's choice, with the kiosk's one-order public key."""
+
+    city_code: str = Field(pattern=r"^\d{6}$")
+    doc: DocType
+    options: dict[str, str] = {}
+    copies: int = Field(ge=1, le=99)
+    kiosk_public_key: B64 = Field(min_length=32, max_length=32)
+    idempotency_key: str = Field(min_length=8, max_length=64)
+
+
+class OrderResult(_Model):
+    """The sealed document (or the reason it was refused) for one order id."""
+
+    order_id: str
+    status: Literal["issued", "refused"]
+    envelope: B64 | None = None
+    fee_total: int | None = None
+    pages: int | None = None
+    error: Problem | None = None
+
+
+Outcome = Literal["printed", "failed", "cancelled", "misissuance_prevented"]
+
+
+class OrderOutcome(_Model):
+    """What the kiosk did with the document; the centre writes the history row from it."""
+
+    outcome: Outcome
+    copies_printed: int = Field(ge=0, default=0)
+
+
+class CityRequest(_Model):
+    """What the centre asks a city; relayed by the gateway to the issuer as it is."""
+
+    request_id: str
+    kind: Literal["menu", "order"]
+    city_code: str
+    card_serial: str = Field(pattern=r"^[0-9A-F]{1,40}$")
+    kiosk_id: str
+    order_id: str | None = None
+    order: OrderRequest | None = None
+
+
+class CityResponse(_Model):
+    """The issuer's answer to one CityRequest."""
+
+    request_id: str
+    menu: Menu | None = None
+    order: OrderResult | None = None
+    error: Problem | None = None
+
+
+SESSION_HEADER = "X-Kofu-Session"
+
+
+class CityPull(_Model):
+    """Requests handed to an issuer by one long-poll."""
+
+    requests: list[CityRequest]

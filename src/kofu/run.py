@@ -1,0 +1,88 @@
+"""Start one actor in this process (what `kofu center|gateway|issuer|kiosk` run)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from kofu.config import Settings
+from kofu.net.server import serve
+from kofu.pki.tls import client_context, server_context
+from kofu.storage import make_engine
+
+
+def _logging(settings: Settings, actor: str) -> None:
+    # Logs carry ids, codes and timings only; request bodies are never logged.
+    logging.basicConfig(
+        level=logging.INFO,
+        format=f"%(asctime)s {actor} %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def run_center(settings: Settings) -> None:
+    """The centre, for kiosks, on the centre port."""
+    from kofu.center.app import create_app
+    from kofu.center.auth import CardVerifier, SessionSealer
+    from kofu.center.models import Base
+    from kofu.center.service import CenterService
+    from kofu.net.client import async_client
+    from kofu.storage import session_factory
+
+    _logging(settings, "center")
+    engine = make_engine(settings.center_db_url())
+    Base.metadata.create_all(engine)
+    context = client_context(settings.pki, "center", "center")
+    gateways = {
+        code: async_client(settings.gateway_url(code), context, timeout=40.0) for code in settings.cities
+    }
+    service = CenterService(
+        db=session_factory(engine),
+        verifier=CardVerifier(settings.pki),
+        sealer=SessionSealer.from_file(settings.var_dir / "center" / "session.key"),
+        gateways=gateways,
+    )
+    serve(
+        create_app(service),
+        settings.host,
+        settings.center_port,
+        server_context(settings.pki, "center", "center"),
+    )
+
+
+def run_gateway(settings: Settings, city: str) -> None:
+    """One city's gateway, for the centre and that city's issuer."""
+    from kofu.city.gateway.app import create_app
+
+    _logging(settings, f"gateway-{city}")
+    context = server_context(settings.pki, "gateway", city)
+    serve(create_app(city), settings.host, settings.gateway_port(city), context)
+
+
+def run_issuer(settings: Settings, city: str) -> None:
+    """One city's issuer: pulls from its gateway; opens no port."""
+    from kofu.city.issuer.service import IssuerService
+    from kofu.city.issuer.worker import run_workers
+    from kofu.city.registry.db import create_schema, session_factory
+
+    _logging(settings, f"issuer-{city}")
+    engine = make_engine(settings.city_db_url(city))
+    create_schema(engine)
+    service = IssuerService(city, session_factory(engine))
+    context = client_context(settings.pki, "issuer", city)
+    run_workers(service, settings.gateway_url(city), context, settings.issuer_workers)
+
+
+def run_kiosk(settings: Settings) -> None:
+    """The kiosk's touch screen (local HTTP on loopback) and its link to the centre."""
+    from kofu.card.state import CardStore
+    from kofu.kiosk.app import create_app
+    from kofu.kiosk.centre import CentreLink
+
+    _logging(settings, "kiosk")
+    centre = CentreLink(
+        settings.center_url, client_context(settings.pki, "kiosk", settings.kiosk_id), settings.kiosk_id
+    )
+    app = create_app(centre, CardStore(settings.cards_dir), settings)
+    serve(app, settings.host, settings.kiosk_port, None)

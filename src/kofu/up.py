@@ -1,0 +1,120 @@
+"""`kofu up`: every actor as its own process on loopback, started, watched and stopped together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kofu.config import Settings
+
+
+@dataclass
+class Cluster:
+    """The centre, each city's gateway and issuer, and the kiosk, as child processes."""
+
+    settings: Settings
+    with_kiosk: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def _spawn(self, name: str, *args: str) -> None:
+        log_dir = self.settings.log_dir
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
+        env = {**os.environ, **self.env, "KOFU_VAR": str(self.settings.var_dir)}
+        env.update(_settings_env(self.settings))
+        self.procs[name] = subprocess.Popen(
+            [sys.executable, "-m", "kofu.cli", *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+        log.close()
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start everything and wait until each server accepts connections."""
+        s = self.settings
+        for city in s.cities:
+            self._spawn(f"gateway-{city}", "gateway", "--city", city)
+        self._spawn("center", "center")
+        for city in s.cities:
+            self._spawn(f"issuer-{city}", "issuer", "--city", city)
+        ports = [s.center_port] + [s.gateway_port(c) for c in s.cities]
+        if self.with_kiosk:
+            self._spawn("kiosk", "kiosk")
+            ports.append(s.kiosk_port)
+        deadline = time.monotonic() + timeout
+        for port in ports:
+            while not _listening(s.host, port):
+                self._check_alive()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"port {port} did not open; see {s.log_dir}")
+                time.sleep(0.1)
+
+    def _check_alive(self) -> None:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; see {self.settings.log_dir / name}.log"
+                )
+
+    def stop(self) -> None:
+        """Stop every process (SIGINT, then SIGKILL after a grace period)."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+        deadline = time.monotonic() + 10
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.clear()
+
+    def __enter__(self) -> Cluster:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def watch(self) -> None:
+        """Block until Ctrl-C or until a process dies."""
+        while True:
+            self._check_alive()
+            time.sleep(0.5)
+
+
+def _listening(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _settings_env(settings: Settings) -> dict[str, str]:
+    env = {
+        "KOFU_PORT_BASE": str(settings.port_base),
+        "KOFU_KIOSK_PORT": str(settings.kiosk_port),
+        "KOFU_SEED": str(settings.seed),
+        "KOFU_HOUSEHOLDS": str(settings.households),
+        "KOFU_ISSUER_WORKERS": str(settings.issuer_workers),
+    }
+    for key, url in settings.db_urls.items():
+        env["KOFU_CENTER_DB" if key == "center" else f"KOFU_CITY_DB_{key}"] = url
+    return env
+
+
+def log_files(settings: Settings) -> list[Path]:
+    return sorted(settings.log_dir.glob("*.log"))

@@ -1,0 +1,37 @@
+"""Documents rendered at the same time must never mix (Yokohama, Takamatsu, Tokushima)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from threading import Barrier
+
+from documents_samples import GIVEN, SETAINUSHI, household
+
+from kofu.documents import JuminhyoData, extract_text, page_count, render_juminhyo
+
+COUNT = 20
+
+
+def _order(i: int) -> JuminhyoData:
+    person = replace(SETAINUSHI, name=f"並行 {GIVEN[i]}美", kana=f"へいこう {i}", hittosha=None)
+    return replace(household((person,)), setainushi=person.name, issue_number=f"{90000000 + i:08d}")
+
+
+def test_twenty_concurrent_renders_each_name_only_their_person() -> None:
+    orders = [_order(i) for i in range(COUNT)]
+    start = Barrier(COUNT)
+
+    def render(data: JuminhyoData) -> bytes:
+        start.wait()  # all threads draw and subset fonts at once
+        return render_juminhyo(data)
+
+    with ThreadPoolExecutor(max_workers=COUNT) as pool:
+        pdfs = list(pool.map(render, orders))
+
+    names = [o.members[0].name for o in orders]
+    for i, pdf in enumerate(pdfs):
+        text = extract_text(pdf)
+        assert page_count(pdf) == 1
+        assert names[i] in text
+        assert f"発行番号 第 {orders[i].issue_number} 号" in text
+        assert [n for n in names if n in text] == [names[i]]
+        assert pdf == render_juminhyo(orders[i])  # byte-identical to a render done alone
