@@ -58,7 +58,7 @@ def run_bench(settings: Settings, kiosks: int, seconds: float, doc: str = "jumin
                 started = time.perf_counter()
                 try:
                     issue_once(
-                        centre, store, card.card, card.pin, doc, {"household": "all"}, 1, _NullPrinter()
+                        centre, store, card.card, card.pin, doc, {"household": "self"}, 1, _NullPrinter()
                     )
                 except KofuError as exc:
                     with tally.lock:

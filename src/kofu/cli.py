@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.demo import setup, with_names
     from kofu.up import Cluster
 
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print("kofu: preparing PKI, registries and demo cards (first run takes a little while)…", flush=True)
     cards = with_names(settings, setup(settings))
     cluster = Cluster(settings, with_kiosk=not args.no_kiosk)

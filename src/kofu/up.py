@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -27,7 +29,9 @@ class Cluster:
         log_dir = self.settings.log_dir
         log_dir.mkdir(parents=True, exist_ok=True)
         log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
-        env = {**os.environ, **self.env, "KOFU_VAR": str(self.settings.var_dir)}
+        tmp = self.settings.var_dir / "tmp" / name  # each actor's own temp dir, scanned by the privacy test
+        tmp.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env, "KOFU_VAR": str(self.settings.var_dir), "TMPDIR": str(tmp)}
         env.update(_settings_env(self.settings))
         self.procs[name] = subprocess.Popen(
             [sys.executable, "-m", "kofu.cli", *args],
@@ -35,6 +39,7 @@ class Cluster:
             stderr=subprocess.STDOUT,
             env=env,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         log.close()
 
@@ -95,6 +100,12 @@ class Cluster:
         while True:
             self._check_alive()
             time.sleep(0.5)
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if `kofu up` dies, so no actor outlives it."""
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _listening(host: str, port: int) -> bool:

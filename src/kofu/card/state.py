@@ -83,7 +83,11 @@ class CardState:
 
     def private_key(self) -> rsa.RSAPrivateKey:
         """Card-internal: the auth private key, for the applet's COMPUTE DIGITAL SIGNATURE only."""
-        key = serialization.load_pem_private_key(self.auth_key_pem, password=None)
+        # The key was checked when the card made it; a real card does not re-validate its own
+        # key on every signature either (the full RSA check costs ~40 ms per load).
+        key = serialization.load_pem_private_key(
+            self.auth_key_pem, password=None, unsafe_skip_rsa_key_validation=True
+        )
         if not isinstance(key, rsa.RSAPrivateKey):
             raise CardError("the card's auth key is not RSA")
         return key

@@ -9,6 +9,7 @@ and the card serial inside it is never written anywhere by the centre.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -66,10 +67,8 @@ class SessionSealer:
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             tmp.write_bytes(AESGCM.generate_key(bit_length=256))
             tmp.chmod(0o600)
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, path)  # first writer wins; others load its key
-            except FileExistsError:
-                pass
             tmp.unlink()
         return cls(path.read_bytes())
 
@@ -147,11 +146,12 @@ def consume_challenge(db: sessionmaker[Session], session_id: str, kiosk_id: str,
         expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
         if expires < now:
             raise AuthFailed("session.invalid", "challenge expired")
-        taken = session.execute(
+        result = session.execute(
             update(Challenge)
             .where(Challenge.session_id == session_id, Challenge.used.is_(False))
             .values(used=True)
-        ).rowcount
+        )
+        taken = getattr(result, "rowcount", 0)
         if taken != 1:
             raise AuthFailed("session.replayed", "challenge already answered")
         return bytes.fromhex(row.challenge)

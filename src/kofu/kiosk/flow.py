@@ -220,10 +220,9 @@ class KioskFlow:
         """Abandon the visit: an unpaid document is dropped (and reported), money is returned."""
         refund = self.cash.refund()
         if self.state == "ordered" and self.document is not None:
-            try:
+            # If the centre cannot be told, the order stays open there; the money is back either way.
+            with contextlib.suppress(KofuError):
                 self.centre.outcome(self.document.order_id, OrderOutcome(outcome="cancelled"))
-            except KofuError:
-                pass  # the centre closes unanswered orders itself; the money is back either way
         self.wipe()
         return refund
 

@@ -24,7 +24,7 @@ class _PeerCertH11(H11Protocol):
         self._peer_der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
         super().connection_made(transport)
 
-    @property  # type: ignore[override]
+    @property
     def scope(self) -> Any:
         return self.__dict__.get("_scope")
 

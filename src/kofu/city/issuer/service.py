@@ -100,8 +100,8 @@ class IssuerService:
             members = [resident]
             if options.get("household") == "all":
                 members = household_members(session, resident.household_id)
-                if any(m.dv_protected or m.pending_change for m in members):
-                    raise Refused("city.resident.dv_protected", "a household member is protected")
+                for member in members:  # the whole household obeys the same rules as the holder
+                    check_resident(member)
             setting = self._setting(session)
             today = self.today()
             issue_number = next_issue_number(session, self.city_code, today.year)

@@ -1,0 +1,291 @@
+"""The copier's touch screen: a local web page and its JSON API (plain HTTP on loopback).
+
+    GET  /                          the page: touch screen (left) and the SIMULATED device panel (right)
+    GET  /api/state                 what the screen shows (does not count as activity)
+    GET  /api/device/cards          demo cards for the simulated card slot
+    POST /api/card/place            {"card": label}   lay a card on the reader → tries left
+    POST /api/card/remove                             the resident takes the card back
+    POST /api/pin                   {"pin": "1234"}   VERIFY on the card, sign the challenge → cities
+    POST /api/city                  {"kind": "residence"}                                  → menu
+    GET  /api/menu
+    POST /api/document              {"doc": "juminhyo"}                                     → offer
+    POST /api/options               {"options": {name: value}}
+    POST /api/copies                {"copies": n}
+    GET  /api/confirm                                 document, options in words, copies, fee
+    POST /api/order                                   fetch and check the document (before payment)
+    POST /api/cash                  {"amount": 100}   insert a coin or note
+    POST /api/cash/take                               take the change / refund from the tray
+    POST /api/pay                                     print (money kept only if printing worked)
+    GET  /api/tray                                    printed sheets waiting in the tray
+    GET  /api/tray/{sheet_id}                         one sheet as application/pdf
+    POST /api/tray/take                               take the documents
+    POST /api/cancel                                  やめる: refund, card released, back to start
+
+Every error is `{"code", "message_ja", "message_en", "tries_left"}`; every answer is `no-store`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kofu.card.errors import CardError
+from kofu.card.state import CardStore
+from kofu.config import Settings
+from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.flow import FlowError
+from kofu.kiosk.messages import kiosk_message
+from kofu.kiosk.screen import IDLE_TIMEOUT, KioskScreen
+from kofu.protocol.errors import KofuError
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+NO_STORE = "no-store"
+PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+)
+_SHEET_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlaceCard(_Body):
+    card: str = Field(min_length=1, max_length=64)
+
+
+class Pin(_Body):
+    pin: str = Field(min_length=1, max_length=16)
+
+
+class CityKind(_Body):
+    kind: str = Field(pattern=r"^(residence|honseki)$")
+
+
+class Document(_Body):
+    doc: str = Field(min_length=1, max_length=16)
+
+
+class Options(_Body):
+    options: dict[str, str]
+
+
+class Copies(_Body):
+    copies: int
+
+
+class Money(_Body):
+    amount: int
+
+
+def error_response(code: str, status: int, tries_left: int | None = None) -> JSONResponse:
+    message = kiosk_message(code)
+    body = {"code": code, "message_ja": message.ja, "message_en": message.en, "tries_left": tries_left}
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": NO_STORE})
+
+
+def demo_card_list(settings: Settings) -> list[dict[str, Any]]:
+    """The SIMULATED card slot's choice of demo cards (names read live from the demo registries)."""
+    from kofu.city.registry.cities import CITIES
+    from kofu.demo import is_seeded, load_index, with_names
+
+    if not is_seeded(settings):
+        return []
+    cards = with_names(settings, load_index(settings))
+    return [
+        {
+            "card": c["card"],
+            "pin": c["pin"],
+            "city": c["city"],
+            "city_name": CITIES[str(c["city"])].name if str(c["city"]) in CITIES else str(c["city"]),
+            "name": c["name"],
+            "traits": c["traits"],
+        }
+        for c in cards
+    ]
+
+
+def create_app(
+    centre: CentreLink,
+    cards: CardStore,
+    settings: Settings,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT,
+    watchdog_interval: float = 1.0,
+    card_list: Callable[[Settings], list[dict[str, Any]]] = demo_card_list,
+) -> FastAPI:
+    """The kiosk's touch screen for one kiosk: one screen, one resident at a time."""
+    screen = KioskScreen(centre, cards, idle_timeout=idle_timeout)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def watchdog() -> None:
+            while True:
+                await asyncio.sleep(watchdog_interval)
+                await run_in_threadpool(screen.expire_if_idle)
+
+        task = asyncio.create_task(watchdog())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await run_in_threadpool(screen.close)
+            centre.close()
+
+    app = FastAPI(title="kofu kiosk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.screen = screen
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        try:
+            response: Response = await call_next(request)
+        except Exception as exc:  # answered here, so no traceback reaches a log
+            log.error("unexpected %s on %s", type(exc).__name__, request.url.path)
+            response = error_response("kiosk.error", 500)
+        response.headers["Cache-Control"] = NO_STORE
+        response.headers["Pragma"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(KofuError)
+    async def _kofu_error(_request: Request, exc: KofuError) -> JSONResponse:
+        code = "kiosk.flow" if isinstance(exc, FlowError) else exc.code
+        status = 409 if isinstance(exc, FlowError) else exc.status
+        log.info("refused: %s", code)  # the code only; details may name a step, never a person
+        return error_response(code, status, exc.tries_left)
+
+    @app.exception_handler(CardError)
+    async def _card_error(_request: Request, exc: CardError) -> JSONResponse:
+        log.info("card error: %s", exc.code)
+        return error_response(exc.code, 422, getattr(exc, "tries_left", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, _exc: RequestValidationError) -> JSONResponse:
+        return error_response("kiosk.invalid", 400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(
+            "kiosk.not_found" if exc.status_code == 404 else "kiosk.invalid", exc.status_code
+        )
+
+    async def step(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        result = await run_in_threadpool(screen.run, fn, *args)
+        return {**result, "state": screen.last_state}
+
+    @app.get("/", response_class=HTMLResponse)
+    async def index(request: Request) -> Response:
+        response = templates.TemplateResponse(
+            request, "index.html", {"kiosk_id": settings.kiosk_id, "idle_timeout": int(idle_timeout)}
+        )
+        response.headers["Content-Security-Policy"] = PAGE_POLICY
+        return response
+
+    @app.get("/api/state")
+    async def state() -> dict[str, Any]:
+        return await run_in_threadpool(screen.state)
+
+    @app.get("/api/device/cards")
+    async def device_cards() -> dict[str, Any]:
+        return {"simulated": True, "cards": await run_in_threadpool(card_list, settings)}
+
+    @app.post("/api/card/place")
+    async def place_card(body: PlaceCard) -> dict[str, Any]:
+        return await step(screen.place_card, body.card)
+
+    @app.post("/api/card/remove")
+    async def remove_card() -> dict[str, Any]:
+        return await step(screen.remove_card)
+
+    @app.post("/api/pin")
+    async def pin(body: Pin) -> dict[str, Any]:
+        return await step(screen.enter_pin, body.pin)
+
+    @app.post("/api/city")
+    async def city(body: CityKind) -> dict[str, Any]:
+        return await step(screen.choose_city, body.kind)
+
+    @app.get("/api/menu")
+    async def menu() -> dict[str, Any]:
+        return await step(screen.menu)
+
+    @app.post("/api/document")
+    async def document(body: Document) -> dict[str, Any]:
+        return await step(screen.choose_document, body.doc)
+
+    @app.post("/api/options")
+    async def options(body: Options) -> dict[str, Any]:
+        return await step(screen.choose_options, body.options)
+
+    @app.post("/api/copies")
+    async def copies(body: Copies) -> dict[str, Any]:
+        return await step(screen.choose_copies, body.copies)
+
+    @app.get("/api/confirm")
+    async def confirm() -> dict[str, Any]:
+        return await step(screen.confirmation)
+
+    @app.post("/api/order")
+    async def order() -> dict[str, Any]:
+        return await step(screen.order)
+
+    @app.post("/api/cash")
+    async def cash(body: Money) -> dict[str, Any]:
+        return await step(screen.insert_money, body.amount)
+
+    @app.post("/api/cash/take")
+    async def take_change() -> dict[str, Any]:
+        return await step(screen.take_change)
+
+    @app.post("/api/pay")
+    async def pay() -> dict[str, Any]:
+        return await step(screen.pay_and_print)
+
+    @app.get("/api/tray")
+    async def tray() -> dict[str, Any]:
+        return {"sheets": (await run_in_threadpool(screen.state)).get("tray", [])}
+
+    @app.get("/api/tray/{sheet_id}")
+    async def sheet(sheet_id: str) -> Response:
+        if not _SHEET_ID.fullmatch(sheet_id):
+            return error_response("kiosk.tray.empty", 404)
+        found = await run_in_threadpool(screen.run, screen.sheet, sheet_id)
+        if found is None:
+            return error_response("kiosk.tray.empty", 404)
+        return Response(
+            found.pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'inline; filename="document.pdf"'},
+        )
+
+    @app.post("/api/tray/take")
+    async def take_documents() -> dict[str, Any]:
+        return await step(screen.take_documents)
+
+    @app.post("/api/cancel")
+    async def cancel() -> dict[str, Any]:
+        return await step(screen.cancel)
+
+    return app

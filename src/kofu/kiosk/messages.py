@@ -1,0 +1,55 @@
+"""Words for the kiosk's own codes (steps taken at the wrong moment, device states).
+
+Codes that come from the card, the centre or the city have their words in
+`kofu.protocol.codes`; these few only the touch screen produces. They belong there too once
+that module owns them; until then `kiosk_message` looks here first.
+"""
+
+from __future__ import annotations
+
+from kofu.protocol.codes import Message, message_for
+
+KIOSK_MESSAGES: dict[str, Message] = {
+    "kiosk.timeout": Message(
+        "一定時間操作がなかったため、手続きを中止しました。投入されたお金はお返ししました。",
+        "The service was cancelled because there was no operation for a while. Any money inserted was returned.",
+    ),
+    "kiosk.busy": Message(
+        "ただいま処理中です。しばらくお待ちください。", "Please wait, the kiosk is still working."
+    ),
+    "kiosk.card.in_slot": Message(
+        "カードリーダーにはすでにカードが置かれています。", "A card is already on the card reader."
+    ),
+    "kiosk.card.not_now": Message(
+        "画面の案内に従ってカードを置いてください。", "Please place your card when the screen asks for it."
+    ),
+    "kiosk.card.none": Message("カードが置かれていません。", "There is no card on the reader."),
+    "kiosk.card.take": Message(
+        "カードをカードリーダーからお取りください。", "Please take your card from the card reader."
+    ),
+    "kiosk.city.unavailable": Message(
+        "この証明書はご利用いただけません。", "This service is not available for your card."
+    ),
+    "kiosk.document.none": Message("証明書の種類を選んでください。", "Please choose a document first."),
+    "kiosk.payment.denomination": Message(
+        "この硬貨・紙幣は使用できません。", "This coin or note is not accepted."
+    ),
+    "kiosk.payment.not_now": Message(
+        "お支払いの画面でお金を入れてください。", "Please insert money on the payment screen."
+    ),
+    "kiosk.tray.empty": Message("取り出し口に証明書はありません。", "There is no document in the tray."),
+    "kiosk.flow": Message(
+        "操作の順序が正しくありません。最初からやり直してください。",
+        "That step is not possible now. Please start again.",
+    ),
+    "kiosk.invalid": Message("入力が正しくありません。", "The input is not valid."),
+    "kiosk.not_found": Message("そのページはありません。", "There is no such page."),
+    "card.in_use": Message(
+        "このカードはほかの端末で使用中です。", "This card is being used at another terminal."
+    ),
+}
+
+
+def kiosk_message(code: str) -> Message:
+    """The words for a code: the kiosk's own first, then the shared table (with its fallback)."""
+    return KIOSK_MESSAGES.get(code) or message_for(code)

@@ -1,0 +1,351 @@
+"""What the touch screen drives: the one kiosk's devices and its one resident's visit.
+
+One kiosk has one screen, one card reader, one cash unit and one printer, and serves one
+resident at a time. `KioskScreen` holds the single `KioskFlow` for the kiosk's life, the card
+that lies on the (simulated) reader, and the resident's choices while they are made (document,
+options, copies). Every step runs under one lock, in a worker thread (card I/O and centre calls
+block). A visit with no call for `idle_timeout` seconds is cancelled: money back, card released,
+everything about the resident forgotten.
+
+Nothing here is logged but codes; nothing personal is kept after a visit ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from kofu.card.errors import CardError
+from kofu.card.state import CardStore
+from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, SimulatedPrinter
+from kofu.kiosk.flow import KioskFlow, card_error
+from kofu.kiosk.messages import kiosk_message
+from kofu.protocol.errors import KofuError, Refused
+from kofu.protocol.messages import DocumentOffer, OptionSpec
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+IDLE_TIMEOUT = 120.0
+CARD_WAIT = 1.0  # how long to wait for a card file another process has open
+BUSY_WAIT = 90.0  # longer than the centre's order timeout
+
+
+@dataclass
+class Draft:
+    """The resident's choice while it is being made (nothing personal)."""
+
+    doc: str | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    copies: int = 1
+
+
+def offer_json(offer: DocumentOffer) -> dict[str, Any]:
+    return offer.model_dump(mode="json")
+
+
+def _spec(offer: DocumentOffer, name: str) -> OptionSpec | None:
+    return next((spec for spec in offer.options if spec.name == name), None)
+
+
+class KioskScreen:
+    """The kiosk's single visit, guarded by one lock; every public step runs in a worker thread."""
+
+    def __init__(
+        self,
+        centre: CentreLink,
+        cards: CardStore,
+        *,
+        idle_timeout: float = IDLE_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.centre = centre
+        self.cards = cards
+        self.cash = SimulatedCashUnit()
+        self.printer = SimulatedPrinter()
+        self.flow = KioskFlow(centre, self.cash, self.printer)
+        self.idle_timeout = idle_timeout
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.slot: contextlib.ExitStack | None = None  # the stored card lying on the reader
+        self.slot_label: str | None = None
+        self.draft = Draft()
+        self.visit = 0
+        self.ended: dict[str, Any] | None = None  # a visit the kiosk ended by itself, and why
+        self.returned = 0  # coins and notes waiting in the change tray
+        self.last_call = clock()
+        self._snapshot: dict[str, Any] = {}
+
+    # -- running steps ----------------------------------------------------------------------------
+    def run(self, step: Callable[..., T], *args: Any) -> T:
+        """Run one step under the lock (blocking; call from a worker thread)."""
+        if not self.lock.acquire(timeout=BUSY_WAIT):
+            raise Refused("kiosk.busy")
+        try:
+            self._expire_if_idle()
+            try:
+                return step(*args)
+            finally:
+                self.last_call = self.clock()
+                self._snapshot = self._state()
+        finally:
+            self.lock.release()
+
+    def expire_if_idle(self) -> None:
+        """The watchdog's tick: cancel an abandoned visit (skipped while a step is running)."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self._expire_if_idle()
+            finally:
+                self.lock.release()
+
+    def _in_visit(self) -> bool:
+        return self.flow.state != "idle" or self.slot is not None or self.cash.inserted() > 0
+
+    def _expire_if_idle(self) -> None:
+        if self._in_visit() and self.clock() - self.last_call > self.idle_timeout:
+            log.info("visit %d: no call for %.0f s, cancelled", self.visit, self.idle_timeout)
+            self._end_visit()
+            self.ended = self._ended("kiosk.timeout")
+            self._snapshot = self._state()
+
+    def _ended(self, code: str) -> dict[str, Any]:
+        message = kiosk_message(code)
+        return {"visit": self.visit, "code": code, "message_ja": message.ja, "message_en": message.en}
+
+    def _end_visit(self) -> int:
+        """Cancel whatever is under way, give the money back, release the card, forget the choice."""
+        refund = self.flow.cancel()
+        self.returned += refund
+        self._release_card()
+        self.draft = Draft()
+        return refund
+
+    def _release_card(self) -> None:
+        slot, self.slot, self.slot_label = self.slot, None, None
+        if slot is not None:
+            with contextlib.suppress(CardError):
+                slot.close()
+
+    # -- the card slot --------------------------------------------------------------------------
+    def place_card(self, label: str) -> dict[str, Any]:
+        """Lay a stored card on the reader; it stays there until the resident takes it back."""
+        if self.slot is not None:
+            raise Refused("kiosk.card.in_slot")
+        if self.flow.state != "idle":
+            raise Refused("kiosk.card.not_now")
+        stack = contextlib.ExitStack()
+        try:
+            card = stack.enter_context(self.cards.open(label, wait=CARD_WAIT))
+            reader = card.reader()
+        except ValueError as exc:  # not a card label at all
+            stack.close()
+            raise Refused("card.not_found") from exc
+        except CardError as exc:
+            stack.close()
+            raise card_error(exc) from exc
+        self.slot, self.slot_label = stack, label
+        self.visit += 1
+        self.ended = None
+        self.draft = Draft()
+        # From here the card lies on the reader even if reading it fails: the resident takes it back.
+        tries = self.flow.place_card(reader)
+        return {"visit": self.visit, "tries_left": tries}
+
+    def remove_card(self) -> dict[str, Any]:
+        """The resident takes the card back; before the PIN was accepted, that ends the visit."""
+        if self.slot is None:
+            raise Refused("kiosk.card.none")
+        before = self.flow.state
+        self.flow.remove_card()
+        self._release_card()
+        if before == "card":
+            self.returned += self.cash.refund()
+            self.draft = Draft()
+            self.ended = self._ended("card.removed")
+        return {"ended": before == "card"}
+
+    # -- PIN, city, menu ------------------------------------------------------------------------------
+    def enter_pin(self, pin: str) -> dict[str, Any]:
+        if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):
+            raise Refused("card.pin.format")
+        cities = self.flow.enter_pin(pin)
+        return {"cities": [c.model_dump(mode="json") for c in cities]}
+
+    def choose_city(self, kind: str) -> dict[str, Any]:
+        """The resident's choice of お住まいの市区町村 (residence) or 本籍地 (honseki)."""
+        if self.slot is not None:
+            raise Refused("kiosk.card.take")  # the card goes back before anything is chosen
+        city = next((c for c in self.flow.cities if c.kind == kind), None)
+        if city is None:
+            raise Refused("kiosk.city.unavailable")
+        menu = self.flow.choose_city(city.city_code)
+        self.draft = Draft()
+        return {"menu": menu.model_dump(mode="json")}
+
+    def menu(self) -> dict[str, Any]:
+        menu = self.flow.menu
+        return {"menu": menu.model_dump(mode="json") if menu is not None else None}
+
+    def choose_document(self, doc: str) -> dict[str, Any]:
+        offer = self.flow.offer(doc)
+        self.draft = Draft(doc=offer.doc, options={s.name: s.choices[0] for s in offer.options})
+        return {"offer": offer_json(offer), "draft": self._draft_json()}
+
+    def _offer(self) -> DocumentOffer:
+        if self.draft.doc is None:
+            raise Refused("kiosk.document.none")
+        return self.flow.offer(self.draft.doc)
+
+    def choose_options(self, options: dict[str, str]) -> dict[str, Any]:
+        offer = self._offer()
+        for name, value in options.items():
+            spec = _spec(offer, name)
+            if spec is None or value not in spec.choices:
+                raise Refused("order.invalid")
+        self.draft.options.update(options)
+        return {"draft": self._draft_json()}
+
+    def choose_copies(self, copies: int) -> dict[str, Any]:
+        offer = self._offer()
+        if not 1 <= copies <= offer.max_copies:
+            raise Refused("order.copies.invalid")
+        self.draft.copies = copies
+        return {"draft": self._draft_json()}
+
+    def confirmation(self) -> dict[str, Any]:
+        """What the resident confirms: document, options in words, copies and the fee."""
+        offer = self._offer()
+        chosen = []
+        for spec in offer.options:
+            value = self.draft.options.get(spec.name, spec.choices[0])
+            index = spec.choices.index(value)
+            chosen.append(
+                {
+                    "name": spec.name,
+                    "label_ja": spec.label_ja,
+                    "label_en": spec.label_en,
+                    "value": value,
+                    "value_ja": spec.choice_labels_ja[index],
+                    "value_en": spec.choice_labels_en[index],
+                }
+            )
+        return {
+            "doc": offer.doc,
+            "title_ja": offer.title_ja,
+            "title_en": offer.title_en,
+            "options": chosen,
+            "copies": self.draft.copies,
+            "fee": offer.fee,
+            "fee_total": offer.fee * self.draft.copies,
+        }
+
+    # -- order, payment, printing -------------------------------------------------------------------
+    def order(self) -> dict[str, Any]:
+        """Fetch and check the document; only then is the resident asked to pay."""
+        offer = self._offer()
+        self.flow.order(offer.doc, dict(self.draft.options), self.draft.copies)
+        return {"document": self._document_json()}
+
+    def insert_money(self, amount: int) -> dict[str, Any]:
+        if amount not in DENOMINATIONS:
+            raise Refused("kiosk.payment.denomination")
+        if self.flow.state != "ordered":
+            raise Refused("kiosk.payment.not_now")
+        inserted = self.cash.insert(amount)
+        return {"inserted": inserted}
+
+    def pay_and_print(self) -> dict[str, Any]:
+        inserted = self.cash.inserted()
+        try:
+            change = self.flow.pay_and_print()
+        except Refused as exc:
+            if exc.code == "kiosk.print.failed":
+                self.returned += inserted  # the flow gave it all back
+                self.flow.wipe()
+                self.draft = Draft()
+            raise
+        self.returned += change
+        self.flow.wipe()  # the document now exists only as paper in the tray
+        self.draft = Draft()
+        return {"change": change}
+
+    def cancel(self) -> dict[str, Any]:
+        refund = self._end_visit()
+        return {"refund": refund}
+
+    def take_change(self) -> dict[str, Any]:
+        taken, self.returned = self.returned, 0
+        return {"taken": taken}
+
+    def take_documents(self) -> dict[str, Any]:
+        taken = self.printer.take_all()
+        return {"taken": len(taken)}
+
+    def sheet(self, sheet_id: str) -> Sheet | None:
+        return next((s for s in self.printer.tray if s.sheet_id == sheet_id), None)
+
+    # -- what the screen shows -------------------------------------------------------------------
+    def _draft_json(self) -> dict[str, Any]:
+        return {"doc": self.draft.doc, "options": dict(self.draft.options), "copies": self.draft.copies}
+
+    def _document_json(self) -> dict[str, Any] | None:
+        document = self.flow.document
+        if document is None:
+            return None
+        return {
+            "doc": document.doc,
+            "title": document.title,
+            "copies": document.copies,
+            "pages": document.pages,
+            "fee_total": document.fee_total,
+        }
+
+    def _state(self) -> dict[str, Any]:
+        flow = self.flow
+        return {
+            "busy": False,
+            "visit": self.visit,
+            "phase": flow.state,
+            "ended": self.ended,
+            "card": {"in_slot": self.slot is not None, "label": self.slot_label},
+            "cities": [c.model_dump(mode="json") for c in flow.cities],
+            "menu": flow.menu.model_dump(mode="json") if flow.menu is not None else None,
+            "draft": self._draft_json(),
+            "document": self._document_json(),
+            "cash": {
+                "inserted": self.cash.inserted(),
+                "returned": self.returned,
+                "denominations": list(DENOMINATIONS),
+            },
+            "tray": [{"id": s.sheet_id, "title": s.title, "copies": s.copies} for s in self.printer.tray],
+            "idle_timeout": self.idle_timeout,
+        }
+
+    def state(self) -> dict[str, Any]:
+        """The state for the screen; while a step runs, the last one seen, marked busy."""
+        if self.lock.acquire(timeout=0.2):
+            try:
+                self._expire_if_idle()
+                self._snapshot = self._state()
+                return self._snapshot
+            finally:
+                self.lock.release()
+        return {**self._snapshot, "busy": True}
+
+    @property
+    def last_state(self) -> dict[str, Any]:
+        """The state as the last step left it."""
+        return self._snapshot
+
+    def close(self) -> None:
+        """The kiosk shuts down: end any visit."""
+        with self.lock, contextlib.suppress(KofuError):
+            self._end_visit()

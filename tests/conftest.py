@@ -1,0 +1,64 @@
+"""Fixtures shared by the end-to-end and browser tests: a real chain of processes.
+
+`chain` starts the centre, two gateways, two issuers and the kiosk as separate processes with
+real TLS and SQLite files in a temporary var directory, on free loopback ports, once per test
+session. Tests that change state (block a card, stop a city) use their own cards.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kofu.config import Settings
+from kofu.demo import DemoCard, setup
+from kofu.up import Cluster
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def _free_base(count: int = 4) -> int:
+    for _ in range(200):
+        base = random.randrange(20000, 40000)
+        ports = [*range(base, base + count), base + 100]
+        if all(_free(p) for p in ports):
+            return base
+    raise RuntimeError("no free port range")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="session")
+def chain_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = _free_base()
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        "KOFU_VAR": str(var),
+        "KOFU_PORT_BASE": str(base),
+        "KOFU_KIOSK_PORT": str(base + 100),
+        "KOFU_HOUSEHOLDS": os.environ.get("KOFU_TEST_HOUSEHOLDS", "16"),
+    }
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def demo_cards(chain_settings: Settings) -> list[DemoCard]:
+    return setup(chain_settings, bench_kiosks=4)
+
+
+@pytest.fixture(scope="session")
+def chain(chain_settings: Settings, demo_cards: list[DemoCard]) -> Iterator[Cluster]:
+    with Cluster(chain_settings, with_kiosk=not os.environ.get("TMP_NO_KIOSK")) as cluster:
+        yield cluster
