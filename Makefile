@@ -10,7 +10,7 @@ up: deps venv
 	$(BIN)/kofu up
 
 test: deps venv lint
-	$(BIN)/pytest
+	KOFU_TEST_POSTGRES_URL=$$(scripts/test-services) $(BIN)/pytest
 
 lint: venv
 	$(BIN)/ruff check src tests

@@ -60,5 +60,5 @@ def demo_cards(chain_settings: Settings) -> list[DemoCard]:
 
 @pytest.fixture(scope="session")
 def chain(chain_settings: Settings, demo_cards: list[DemoCard]) -> Iterator[Cluster]:
-    with Cluster(chain_settings, with_kiosk=not os.environ.get("TMP_NO_KIOSK")) as cluster:
+    with Cluster(chain_settings) as cluster:
         yield cluster

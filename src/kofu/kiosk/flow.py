@@ -97,10 +97,11 @@ class KioskFlow:
             serial = format(x509.load_der_x509_certificate(certificate).serial_number, "X")
         except ValueError as exc:
             raise Refused("card.certificate.malformed") from exc
+        if tries == 0:
+            reader.disconnect()  # nothing to do with a blocked card: the visit never starts
+            raise Refused("card.pin.blocked")
         self.reader, self.driver, self.certificate, self.card_serial = reader, driver, certificate, serial
         self.state = "card"
-        if tries == 0:
-            raise Refused("card.pin.blocked")
         return tries
 
     def enter_pin(self, pin: str) -> list[CityChoice]:

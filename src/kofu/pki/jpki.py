@@ -58,7 +58,8 @@ def issue_card_certificate(
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise PkiError("card keys are RSA")
     authority = load_or_create_jpki_ca(paths)
-    start = not_before or utcnow()
+    # Backdated a little so that a clock slightly behind the CA's still accepts a new card.
+    start = not_before or utcnow() - dt.timedelta(minutes=5)
     end = not_after or start + CARD_VALIDITY
     serial = x509.random_serial_number()
     subject = x509.Name(

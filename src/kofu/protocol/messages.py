@@ -37,6 +37,20 @@ B64 = Annotated[
     PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str),
 ]
 
+
+def _x25519_key(value: object) -> bytes:
+    raw = _b64_decode(value)
+    if len(raw) != 32:
+        raise ValueError("an X25519 public key is 32 bytes")
+    return raw
+
+
+X25519Key = Annotated[
+    bytes,
+    PlainValidator(_x25519_key),
+    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str),
+]
+
 DocType = Literal["juminhyo", "inkan", "koseki", "fuhyo", "kazei"]
 CityKind = Literal["residence", "honseki"]
 
@@ -127,7 +141,7 @@ class OrderRequest(_Model):
     doc: DocType
     options: dict[str, str] = {}
     copies: int = Field(ge=1, le=99)
-    kiosk_public_key: B64 = Field(min_length=32, max_length=32)
+    kiosk_public_key: X25519Key
     idempotency_key: str = Field(min_length=8, max_length=64)
 
 

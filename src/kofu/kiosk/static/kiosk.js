@@ -15,7 +15,7 @@
       insertAria: "{amount}円を入れる", cashHint: "お支払いの画面で使えます。",
       trayTitle: "取り出し口（模擬プリンタ）", takeDocs: "証明書を取る", trayEmpty: "証明書はありません。",
       sheet: "{title}（{copies}通）PDFを開く", noCards: "デモカードがありません（kofu up で作成されます）",
-      pinDemo: "暗証番号", yen: "¥{n}",
+      pinDemo: "デモ用暗証番号", yen: "¥{n}",
       // screens
       startTitle: "サービスを選んでください", adminService: "行政サービス", adminServiceSub: "証明書の交付など",
       copy: "コピー", print: "プリント", notInDemo: "このデモでは使えません",
@@ -62,7 +62,7 @@
       insertAria: "Insert {amount} yen", cashHint: "Used on the payment screen.",
       trayTitle: "Output tray (simulated printer)", takeDocs: "Take documents", trayEmpty: "No documents.",
       sheet: "{title} ({copies} copies) open PDF", noCards: "No demo cards (kofu up creates them)",
-      pinDemo: "PIN", yen: "¥{n}",
+      pinDemo: "demo PIN", yen: "¥{n}",
       startTitle: "Choose a service", adminService: "Government services", adminServiceSub: "Certificates and more",
       copy: "Copy", print: "Print", notInDemo: "Not in this demo",
       serviceTitle: "Government services", certService: "Certificate issuance",
@@ -234,7 +234,7 @@
         button(t("pinOk"), submitPin, { class: "key ok", id: "pin-ok", disabled: ui.pin.length !== 4 }));
       const note = ui.pinNote
         ? el("p", { class: "pinnote", role: "alert", id: "pin-note" }, pick(ui.pinNote, "message"),
-          ui.pinNote.tries_left != null ? ` ${t("pinTries", { n: ui.pinNote.tries_left })}` : "")
+          ui.pinNote.tries_left != null ? `${ui.lang === "en" ? " " : ""}${t("pinTries", { n: ui.pinNote.tries_left })}` : "")
         : null;
       return [...title(t("pinTitle"), t("pinSub")), note, el("div", { class: "pinarea" }, boxes, keys)];
     },
@@ -468,10 +468,18 @@
     const select = $("card-select");
     const keep = select.value;
     select.replaceChildren(...(ui.cards.length
-      ? ui.cards.map((c) => el("option", { value: c.card },
-        `${c.card} · ${c.city_name} · ${c.name} · ${c.traits.join(", ")} · ${t("pinDemo")} ${c.pin}`))
+      ? ui.cards.map((c) => el("option", { value: c.card }, `${c.card} · ${c.name}`))
       : [el("option", { value: "" }, t("noCards"))]));
     if (keep) select.value = keep;
+    showCardDetail();
+  }
+
+  function showCardDetail() {
+    const card = ui.cards.find((c) => c.card === $("card-select").value);
+    $("card-detail").replaceChildren(...(card
+      ? [`${card.city_name} · ${card.name} · ${t("pinDemo")} ${card.pin}`, el("br"),
+        el("span", { class: "traits" }, card.traits.join(", "))]
+      : []));
   }
 
   function setupDevices() {
@@ -503,6 +511,7 @@
       if (ui.screen === "remove") afterCardTaken();
       else renderDevices();
     });
+    $("card-select").addEventListener("change", showCardDetail);
     $("cash-take").addEventListener("click", () => api("POST", "/api/cash/take").then(renderDevices).catch(() => {}));
     $("tray-take").addEventListener("click", () => api("POST", "/api/tray/take").then(renderDevices).catch(() => {}));
   }

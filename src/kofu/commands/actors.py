@@ -1,0 +1,76 @@
+"""`kofu up` and one command per actor (`center`, `gateway`, `issuer`, `kiosk`)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+
+from kofu.config import Settings
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    up = sub.add_parser("up", help="set up the demo if needed and run every actor until Ctrl-C")
+    up.add_argument("--no-kiosk", action="store_true", help="run without the kiosk screen")
+    up.set_defaults(handler=_up)
+    sub.add_parser("center", help="run the centre").set_defaults(handler=_center)
+    for actor in ("gateway", "issuer"):
+        sp = sub.add_parser(actor, help=f"run one city's {actor}")
+        sp.add_argument("--city", required=True)
+        sp.set_defaults(handler=_gateway if actor == "gateway" else _issuer)
+    sub.add_parser("kiosk", help="run the kiosk screen").set_defaults(handler=_kiosk)
+
+
+def _raise_interrupt(*_args: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _up(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.commands.demo import print_cards
+    from kofu.demo import setup, with_names
+    from kofu.up import Cluster
+
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    print("kofu: preparing PKI, registries and demo cards (the first run takes a little while)…", flush=True)
+    cards = with_names(settings, setup(settings))
+    cluster = Cluster(settings, with_kiosk=not args.no_kiosk)
+    try:
+        cluster.start()
+        print_cards(cards)
+        if not args.no_kiosk:
+            print(f"\nkiosk: {settings.kiosk_url}/")
+        print(f"centre: {settings.center_url}   logs: {settings.log_dir}")
+        print("Ctrl-C stops everything.", flush=True)
+        cluster.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        cluster.stop()
+    return 0
+
+
+def _center(settings: Settings, _args: argparse.Namespace) -> int:
+    from kofu.run import run_center
+
+    run_center(settings)
+    return 0
+
+
+def _gateway(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.run import run_gateway
+
+    run_gateway(settings, args.city)
+    return 0
+
+
+def _issuer(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.run import run_issuer
+
+    run_issuer(settings, args.city)
+    return 0
+
+
+def _kiosk(settings: Settings, _args: argparse.Namespace) -> int:
+    from kofu.run import run_kiosk
+
+    run_kiosk(settings)
+    return 0

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy.orm import Session, sessionmaker
+
+from kofu.center.models import Base
+from kofu.pki.init import init_pki
+from kofu.pki.paths import PkiPaths
+from kofu.storage import make_engine, session_factory
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> PkiPaths:
+    paths = PkiPaths(tmp_path_factory.mktemp("pki"))
+    init_pki(paths, cities=["132292"], kiosks=["K0001"])
+    return paths
+
+
+@pytest.fixture(scope="session")
+def card_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sessionmaker[Session]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'center.db'}")
+    Base.metadata.create_all(engine)
+    return session_factory(engine)
