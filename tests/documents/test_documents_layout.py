@@ -19,7 +19,7 @@ from kofu.documents import (
     render_juminhyo,
 )
 from kofu.documents.fonts import register_fonts
-from kofu.documents.seal import seal_columns
+from kofu.documents.koin import seal_columns
 from kofu.documents.wrap import text_width, wrap_text
 
 CERT = Certification("上記のとおり証明します。", date(2026, 6, 1), "架空市", "試験 次郎")

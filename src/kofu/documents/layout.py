@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from kofu.documents.blocks import Certification, DocumentSpec, Table
 from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import MINCHO, SUBSET_LOCK, register_fonts
-from kofu.documents.seal import draw_seal
+from kofu.documents.koin import draw_seal
 from kofu.documents.table import TableStyle, draw_table, table_height
 from kofu.documents.wareki import to_wareki
 from kofu.documents.wrap import text_width, wrap_text
