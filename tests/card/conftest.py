@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from kofu.card.applet import JpkiApplet
+from kofu.card.attributes import CardAttributes, encode_attributes
 from kofu.card.reader import EmulatedReader
 from kofu.card.state import CardState, CardStore
 
 PIN = "1234"
+SIGN_PIN = "KOFU2016"
+TEXT_PIN = "5678"
 
 
 def _name(cn: str) -> x509.Name:
@@ -56,7 +60,12 @@ def issue_test_certificate(state: CardState) -> tuple[bytes, bytes]:
 @pytest.fixture(scope="module")
 def module_state() -> CardState:
     """One generated card (PIN 1234) with a certificate, per test module: RSA keygen is slow."""
-    state = CardState.generate("test-card", PIN)
+    attributes = encode_attributes(
+        CardAttributes("試験\u3000太郎", "東京都小平市小川町一丁目1番1号", date(1980, 1, 2), "1")
+    )
+    state = CardState.generate(
+        "test-card", PIN, sign_pin=SIGN_PIN, text_pin=TEXT_PIN, text_attributes=attributes
+    )
     state.auth_cert_der, state.auth_ca_der = issue_test_certificate(state)
     return state
 

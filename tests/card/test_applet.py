@@ -95,21 +95,46 @@ def test_failed_select_keeps_the_current_ef(applet: JpkiApplet) -> None:
 
 USEFUL = [
     apdu.select_ap(apdu.JPKI_AID).to_bytes(),
+    apdu.select_ap(apdu.TEXT_AP_AID).to_bytes(),
     *(
         apdu.select_ef(fid).to_bytes()
-        for fid in (apdu.AUTH_CERT, apdu.AUTH_KEY, apdu.AUTH_PIN, apdu.TOKEN_INFO)
+        for fid in (
+            apdu.AUTH_CERT,
+            apdu.AUTH_KEY,
+            apdu.AUTH_PIN,
+            apdu.TOKEN_INFO,
+            apdu.SIGN_CERT,
+            apdu.SIGN_CA,
+            apdu.SIGN_KEY,
+            apdu.SIGN_PIN,
+            apdu.TEXT_PIN,
+        )
     ),
     apdu.verify(None).to_bytes(),
     apdu.verify("1234").to_bytes(),
     apdu.verify("0000").to_bytes(),
+    apdu.verify("KOFU2016").to_bytes(),
     apdu.read_binary(0, 256).to_bytes(),
     apdu.compute_signature(apdu.sha256_digest_info(bytes(32))).to_bytes(),
+    apdu.get_challenge().to_bytes(),
+    apdu.external_authenticate(bytes(16)).to_bytes(),
+    apdu.reset_retry_counter(None).to_bytes(),
+    apdu.reset_retry_counter("9999").to_bytes(),
+    apdu.change_reference_data("4321").to_bytes(),
 ]
-COMMANDS = st.lists(st.one_of(st.sampled_from(USEFUL), st.binary(max_size=300)), max_size=12)
+INSTRUCTIONS = st.builds(
+    lambda cla, ins, p1, p2, body: bytes((cla, ins, p1, p2)) + body,
+    st.sampled_from([0x00, 0x80, 0xA0]),
+    st.sampled_from([0xA4, 0xB0, 0x20, 0x2A, 0x84, 0x82, 0x2C, 0x24, 0xD6, 0x46]),
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.binary(max_size=40),
+)
+COMMANDS = st.lists(st.one_of(st.sampled_from(USEFUL), INSTRUCTIONS, st.binary(max_size=300)), max_size=16)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(commands=COMMANDS, power_cycles=st.lists(st.booleans(), max_size=12))
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(commands=COMMANDS, power_cycles=st.lists(st.booleans(), max_size=16))
 def test_transmit_never_raises_in_any_state(
     module_state: CardState, commands: list[bytes], power_cycles: list[bool]
 ) -> None:
@@ -122,3 +147,37 @@ def test_transmit_never_raises_in_any_state(
         assert isinstance(response, bytes) and len(response) >= 2
         assert response[-2:] != b"\x6f\x00"  # no internal error either
         assert 0 <= state.auth_tries_left <= 3
+        assert 0 <= state.sign_tries_left <= 5
+        assert 0 <= state.text_tries_left <= 3
+        # whatever happens, no PIN is ever set to something of the wrong format
+        CardState.from_json(state.to_json())
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(macs=st.lists(st.binary(min_size=16, max_size=16), min_size=1, max_size=8))
+def test_no_unblock_without_the_administration_key(module_state: CardState, macs: list[bytes]) -> None:
+    """A kiosk (no key) can try any MAC: the card never lets it reset a PIN."""
+    state = dataclasses.replace(module_state, auth_tries_left=0)
+    applet = JpkiApplet(state, on_change=lambda s: None)
+    run(applet, apdu.select_ap(apdu.JPKI_AID), apdu.select_ef(apdu.AUTH_PIN))
+    for mac in macs:
+        run(applet, apdu.get_challenge(), apdu.external_authenticate(mac))
+        assert run(applet, apdu.reset_retry_counter("1111")) == [0x6982]
+    assert state.auth_tries_left == 0 and state.auth_pin == "1234"
+
+
+@pytest.mark.parametrize("cut", ["power_off", "reset"])
+def test_power_off_forgets_admin_authentication_challenge_and_every_pin(state: CardState, cut: str) -> None:
+    from kofu.card.admin import admin_mac
+
+    applet = JpkiApplet(state)
+    run(applet, apdu.select_ap(apdu.JPKI_AID), apdu.select_ef(apdu.SIGN_PIN), apdu.verify("KOFU2016"))
+    challenge = apdu.ResponseAPDU.parse(applet.transmit(apdu.get_challenge().to_bytes())).data
+    assert run(applet, apdu.external_authenticate(admin_mac(state.admin_key, challenge))) == [0x9000]
+    assert applet.admin_authenticated
+    pending = apdu.ResponseAPDU.parse(applet.transmit(apdu.get_challenge().to_bytes())).data
+    getattr(applet, cut)()
+    assert not applet.admin_authenticated
+    run(applet, apdu.select_ap(apdu.JPKI_AID), apdu.select_ef(apdu.SIGN_CERT))
+    assert run(applet, apdu.read_binary(0, 4)) == [0x6982]  # signing PIN no longer verified
+    assert run(applet, apdu.external_authenticate(admin_mac(state.admin_key, pending))) == [0x6985]

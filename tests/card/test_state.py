@@ -124,3 +124,46 @@ def test_install_certificate_for_another_key_is_refused(store: CardStore, state:
 def test_store_directory_is_private(tmp_path: Path) -> None:
     store = CardStore(tmp_path / "new")
     assert stat.S_IMODE(os.stat(store.directory).st_mode) & 0o077 == 0
+
+
+def test_every_part_of_the_card_survives_the_store(tmp_path: Path, state: CardState) -> None:
+    store = CardStore(tmp_path / "every")
+    store.save(state)
+    loaded = store.load(state.label)
+    assert loaded == state
+    assert loaded.sign_pin == "KOFU2016" and len(loaded.admin_key) == 32 and loaded.text_attributes
+
+
+def test_cards_stored_before_the_signing_side_still_load(state: CardState) -> None:
+    import json
+
+    doc = json.loads(state.to_json())
+    for name in ("sign_key_pem", "sign_cert_der", "sign_ca_der", "sign_pin", "sign_tries_left"):
+        del doc[name]
+    for name in ("text_pin", "text_tries_left", "text_attributes", "admin_key"):
+        del doc[name]
+    old = CardState.from_json(json.dumps(doc))
+    assert (old.sign_pin, old.sign_key_pem, old.admin_key, old.sign_tries_left) == ("", b"", b"", 5)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sign_pin": "abcdef"},
+        {"sign_pin": "ABC"},
+        {"text_pin": "12"},
+        {"sign_tries_left": 6},
+        {"admin_key": b"x"},
+    ],
+)
+def test_invalid_new_fields_are_rejected(state: CardState, changes: dict[str, object]) -> None:
+    with pytest.raises((ValueError, PinFormatError)):
+        dataclasses.replace(state, **changes)  # type: ignore[arg-type]
+
+
+def test_signing_certificate_must_match_the_signing_key(tmp_path: Path, state: CardState) -> None:
+    store = CardStore(tmp_path / "sign")
+    store.save(state)
+    cert, ca = state.auth_cert_der, state.auth_ca_der  # certifies the auth key, not the signing key
+    with pytest.raises(CertificateMismatch):
+        store.install_certificate(state.label, cert, ca, signing=True)

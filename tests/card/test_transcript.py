@@ -14,9 +14,28 @@ from kofu.card.applet import JpkiApplet
 from kofu.card.state import CardState
 
 from .loaders import VECTORS, load_card, load_transcript
+from .vectors.generate import challenge_source
 
 TRANSCRIPT = VECTORS / "jpki_transcript.json"
 CARD = VECTORS / "jpki_card.json"
+TRANSCRIPTS = [
+    "jpki_transcript.json",
+    "sign_transcript.json",
+    "text_transcript.json",
+    "admin_transcript.json",
+]
+
+
+def run_transcript(name: str) -> tuple[CardState, list[str]]:
+    """Run one transcript against a fresh copy of the card vector; (card afterwards, failures)."""
+    card = load_card(CARD)
+    applet = JpkiApplet(card, on_change=lambda s: None, random_bytes=challenge_source())  # type: ignore[arg-type]
+    failures = []
+    for number, step in enumerate(load_transcript(VECTORS / name)):
+        problem = step.check(applet.transmit(step.apdu))
+        if problem:
+            failures.append(f"{name} step {number} ({step.comment}): {problem}")
+    return card, failures
 
 
 def test_card_vector_loads_with_a_certificate_for_its_key() -> None:
@@ -36,11 +55,32 @@ def test_transcript_loader_parses_every_kind_of_expectation() -> None:
     assert any(s.expect_data is None and s.expect_len is None for s in steps)
 
 
-def test_transcript_covers_every_error_status_word() -> None:
-    sws = {s.expect_sw for s in load_transcript(TRANSCRIPT)}
+def test_transcripts_cover_every_error_status_word() -> None:
+    sws = {s.expect_sw for name in TRANSCRIPTS for s in load_transcript(VECTORS / name)}
     wanted = {0x9000, 0x6A82, 0x6986, 0x6982, 0x6700, 0x6A86, 0x6D00, 0x6E00, 0x63C3, 0x63C2, 0x63C1}
-    wanted |= {0x63C0, 0x6983, 0x6B00, 0x6981, 0x6A80}
+    wanted |= {0x63C0, 0x6983, 0x6B00, 0x6981, 0x6A80, 0x63C5, 0x63C4, 0x6300, 0x6985}
     assert wanted <= sws
+
+
+def test_card_vector_holds_every_part_of_the_card() -> None:
+    card = load_card(CARD)
+    assert card.sign_pin == "KOFU2016" and card.sign_tries_left == 5
+    assert card.text_pin == "5678" and len(card.admin_key) == 32
+    sign_cert = x509.load_der_x509_certificate(card.sign_cert_der)
+    assert sign_cert.public_key() == card.sign_public_key()
+    assert card.text_attributes.startswith(b"\xff\x20")
+
+
+@pytest.mark.parametrize("name", TRANSCRIPTS[1:])
+def test_other_transcripts_run_against_the_emulator(name: str) -> None:
+    card, failures = run_transcript(name)
+    assert failures == []
+    if name == "sign_transcript.json":
+        assert card.sign_tries_left == 0 and card.auth_tries_left == 3
+    if name == "text_transcript.json":
+        assert card.text_tries_left == 0 and card.text_pin == "5678"
+    if name == "admin_transcript.json":
+        assert (card.auth_pin, card.auth_tries_left, card.sign_pin) == ("2468", 3, "NEWSIGN1")
 
 
 @pytest.mark.parametrize(

@@ -12,24 +12,39 @@ from dataclasses import dataclass
 from kofu.card.errors import ApduFormatError, PinFormatError
 
 JPKI_AID = bytes.fromhex("D392F000260100000001")
-TEXT_AP_AID = bytes.fromhex("D3921000310001010408")  # 券面事項入力補助 AP (not emulated)
+TEXT_AP_AID = bytes.fromhex("D3921000310001010408")  # 券面事項入力補助 AP
 
+# EFs of the JPKI AP
 AUTH_CERT = bytes.fromhex("000A")  # user-authentication certificate, readable without PIN
 AUTH_CA = bytes.fromhex("000B")  # its CA certificate
 AUTH_KEY = bytes.fromhex("0017")  # user-authentication RSA-2048 private key
 AUTH_PIN = bytes.fromhex("0018")  # user-authentication PIN (4 digits, 3 tries)
+SIGN_CERT = bytes.fromhex("0001")  # signing certificate, readable only with the signing PIN
+SIGN_CA = bytes.fromhex("0002")  # its CA certificate
+SIGN_KEY = bytes.fromhex("001A")  # signing RSA-2048 private key
+SIGN_PIN = bytes.fromhex("001B")  # signing PIN (6-16 upper-case alphanumerics, 5 tries)
 TOKEN_INFO = bytes.fromhex("0006")  # "JPKIAPICCTOKEN2" on a My Number Card
+
+# EFs of the text AP (券面事項入力補助 AP)
+TEXT_PIN = bytes.fromhex("0011")  # its own PIN (4 digits, 3 tries)
+TEXT_ATTRIBUTES = bytes.fromhex("0002")  # the four attributes (name, address, birth date, sex), TLV
+
+ADMIN_CHALLENGE_LENGTH = 8  # GET CHALLENGE answers 8 random bytes
+ADMIN_MAC_LENGTH = 16  # EXTERNAL AUTHENTICATE carries a 16-byte MAC
 
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300D060960864801650304020105000420")
 SHA256_DIGEST_INFO_LENGTH = len(SHA256_DIGEST_INFO_PREFIX) + 32
 
 SW_OK = 0x9000
+SW_AUTH_FAILED = 0x6300  # EXTERNAL AUTHENTICATE: wrong MAC
 SW_TRIES_LEFT_BASE = 0x63C0  # 63 Cx: x tries left
 SW_MEMORY_FAILURE = 0x6581
 SW_WRONG_LENGTH = 0x6700
 SW_INCOMPATIBLE_FILE = 0x6981  # command incompatible with file structure
 SW_SECURITY_NOT_SATISFIED = 0x6982
 SW_AUTH_BLOCKED = 0x6983
+SW_REF_DATA_NOT_USABLE = 0x6984  # no PIN, key or administration key was ever put on the card
+SW_CONDITIONS_NOT_SATISFIED = 0x6985  # EXTERNAL AUTHENTICATE without a fresh GET CHALLENGE
 SW_NO_EF_SELECTED = 0x6986
 SW_WRONG_DATA = 0x6A80
 SW_FILE_NOT_FOUND = 0x6A82
@@ -193,3 +208,36 @@ def sha256_digest_info(digest: bytes) -> bytes:
     if len(digest) != 32:
         raise ValueError("a SHA-256 digest is 32 bytes")
     return SHA256_DIGEST_INFO_PREFIX + bytes(digest)
+
+
+def get_challenge() -> CommandAPDU:
+    """GET CHALLENGE: ``00 84 00 00 08`` → 8 random bytes for EXTERNAL AUTHENTICATE."""
+    return CommandAPDU(0x00, 0x84, 0x00, 0x00, le=ADMIN_CHALLENGE_LENGTH)
+
+
+def external_authenticate(mac: bytes) -> CommandAPDU:
+    """EXTERNAL AUTHENTICATE with the administration key: ``00 82 00 00 10 <MAC>``."""
+    if len(mac) != ADMIN_MAC_LENGTH:
+        raise ApduFormatError("the administration MAC is 16 bytes")
+    return CommandAPDU(0x00, 0x82, 0x00, 0x00, data=bytes(mac))
+
+
+def _pin_bytes(pin: str) -> bytes:
+    if not (pin.isascii() and pin.isprintable() and 1 <= len(pin) <= 0xFF):
+        raise PinFormatError("a PIN must be 1..255 printable ASCII characters")
+    return pin.encode("ascii")
+
+
+def reset_retry_counter(new_pin: str | None) -> CommandAPDU:
+    """RESET RETRY COUNTER of the current PIN EF (needs EXTERNAL AUTHENTICATE first).
+
+    ``00 2C 00 80 Lc <new PIN>`` sets a new PIN and full tries; ``00 2C 03 80`` only resets the tries.
+    """
+    if new_pin is None:
+        return CommandAPDU(0x00, 0x2C, 0x03, 0x80)
+    return CommandAPDU(0x00, 0x2C, 0x00, 0x80, data=_pin_bytes(new_pin))
+
+
+def change_reference_data(new_pin: str) -> CommandAPDU:
+    """CHANGE REFERENCE DATA of the current PIN EF, once verified: ``00 24 01 80 Lc <new PIN>``."""
+    return CommandAPDU(0x00, 0x24, 0x01, 0x80, data=_pin_bytes(new_pin))

@@ -14,7 +14,9 @@ Every error carries a stable ``code`` that the kiosk maps to a message for the r
         ├── CertificateMismatch card.certificate.mismatch  certificate is not for the card's key
         ├── PinFormatError   card.pin.format         PIN is not 4 ASCII digits (never sent)
         ├── PinWrong         card.pin.wrong          wrong PIN; ``tries_left`` > 0
-        └── PinBlocked       card.pin.blocked        no tries left (63 C0 or 69 83)
+        ├── PinBlocked       card.pin.blocked        no tries left (63 C0 or 69 83)
+        ├── AdminRejected    card.admin.rejected     the card refused the administration key (63 00)
+        └── ReaderUnavailable card.reader.unavailable  no PC/SC reader (pcscd not running, none attached)
 """
 
 from __future__ import annotations
@@ -84,3 +86,15 @@ class PinBlocked(CardError):
     """The PIN is blocked: no tries left; only the city office can reset it."""
 
     code = "card.pin.blocked"
+
+
+class AdminRejected(CardError):
+    """The card refused the city's administration key (EXTERNAL AUTHENTICATE answered ``63 00``)."""
+
+    code = "card.admin.rejected"
+
+
+class ReaderUnavailable(CardError):
+    """No usable card reader: pcscd is not running, or no (matching) reader is attached."""
+
+    code = "card.reader.unavailable"

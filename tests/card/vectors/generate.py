@@ -1,10 +1,14 @@
 """Regenerate the card test vectors (run by hand: ``.venv/bin/python tests/card/vectors/generate.py``).
 
-Writes ``jpki_card.json`` — a fixed test card (PIN 1234; its RSA key is a TEST key, never used
-anywhere else) with an auth certificate issued by a throw-away self-signed test CA — and
-``jpki_transcript.json``: APDUs as DOMAIN.md spells them, with the status words the spec asks for.
-Expected data comes from the certificate bytes and from ``cryptography`` directly, never from
-the emulator under test.
+Writes ``jpki_card.json`` — a fixed test card (PIN 1234, signing PIN KOFU2016, text PIN 5678;
+its RSA keys are TEST keys, never used anywhere else) with auth and signing certificates issued
+by a throw-away self-signed test CA, the four text attributes and a fixed administration key —
+and one transcript per part of the card: ``jpki_transcript.json`` (user authentication),
+``sign_transcript.json`` (signing side), ``text_transcript.json`` (券面事項入力補助 AP) and
+``admin_transcript.json`` (unblocking with the administration key). APDUs are as DOMAIN.md
+spells them, with the status words the spec asks for. Expected data comes from the certificate
+bytes, hand-built TLV and ``cryptography``/``hmac`` directly, never from the emulator under test.
+The card's GET CHALLENGE is fed from :func:`challenge_source` so the MACs can be precomputed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import hmac
 import json
 from pathlib import Path
 from typing import Any
@@ -23,9 +28,57 @@ from cryptography.x509.oid import NameOID
 
 HERE = Path(__file__).parent
 PIN = "1234"
+SIGN_PIN = "KOFU2016"
+TEXT_PIN = "5678"
+ADMIN_KEY = bytes(range(32))
 CHALLENGE = b"kofu transcript challenge"
+SIGN_DATA = b"kofu transcript document to sign"
 SELECT_AP = "00A4040C0AD392F000260100000001"
+SELECT_TEXT_AP = "00A4040C0AD3921000310001010408"
 DIGEST_INFO_PREFIX = "3031300D060960864801650304020105000420"
+NAME = "試験\u3000花子"
+ADDRESS = "東京都西東京市南町五丁目6番13号"
+BIRTH = "19900401"
+SEX = "2"
+
+
+def challenge_source() -> object:
+    """The deterministic GET CHALLENGE bytes the transcript test feeds the card: n-th call → these."""
+    counter = iter(range(1_000_000))
+
+    def take(size: int) -> bytes:
+        return hashlib.sha256(b"kofu challenge %d" % next(counter)).digest()[:size]
+
+    return take
+
+
+def nth_challenge(n: int) -> bytes:
+    """What :func:`challenge_source` returns on its n-th call (0-based)."""
+    return hashlib.sha256(b"kofu challenge %d" % n).digest()[:8]
+
+
+def mac(challenge: bytes, key: bytes = ADMIN_KEY) -> str:
+    """EXTERNAL AUTHENTICATE data for ``challenge`` (HMAC-SHA-256 truncated to 16 bytes)."""
+    return hmac.new(key, b"kofu/card-admin/v1" + challenge, hashlib.sha256).digest()[:16].hex()
+
+
+def tlv(tag: str, value: bytes) -> bytes:
+    """A two-byte-tag BER-TLV (definite length)."""
+    n = len(value)
+    length = bytes((n,)) if n < 0x80 else (bytes((0x81, n)) if n <= 0xFF else b"\x82" + n.to_bytes(2, "big"))
+    return bytes.fromhex(tag) + length + value
+
+
+def attributes_tlv() -> bytes:
+    """The text AP EF 0002 content, built by hand (myna ``TextAttrs`` layout)."""
+    body = (
+        tlv("DF21", b"\x01\x00")
+        + tlv("DF22", NAME.encode())
+        + tlv("DF23", ADDRESS.encode())
+        + tlv("DF24", BIRTH.encode())
+        + tlv("DF25", SEX.encode())
+    )
+    return tlv("FF20", body)
 
 
 def _name(cn: str) -> x509.Name:
@@ -34,8 +87,8 @@ def _name(cn: str) -> x509.Name:
     )
 
 
-def make_card() -> tuple[rsa.RSAPrivateKey, bytes, bytes]:
-    """A card key, its auth certificate and the test CA certificate (DER)."""
+def make_card() -> tuple[rsa.RSAPrivateKey, bytes, bytes, rsa.RSAPrivateKey, bytes]:
+    """Auth key, auth certificate, test CA certificate, signing key, signing certificate (DER)."""
     start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     end = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -63,10 +116,24 @@ def make_card() -> tuple[rsa.RSAPrivateKey, bytes, bytes]:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
+    sign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    sign_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("kofu TEST signing transcript"))
+        .issuer_name(ca_name)
+        .public_key(sign_key.public_key())
+        .serial_number(0x5678)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
     return (
         card_key,
         cert.public_bytes(serialization.Encoding.DER),
         ca.public_bytes(serialization.Encoding.DER),
+        sign_key,
+        sign_cert.public_bytes(serialization.Encoding.DER),
     )
 
 
@@ -97,7 +164,7 @@ def transcript(key: rsa.RSAPrivateKey, cert: bytes, ca: bytes) -> list[dict[str,
         step("READ BINARY before anything is selected: no EF", read(0, 4), "6986"),
         step("VERIFY before anything is selected: no EF", "00200080", "6986"),
         step("SELECT EF before the JPKI AP: not in the MF", "00A4020C02000A", "6A82"),
-        step("SELECT the text AP: not emulated", "00A4040C0AD3921000310001010408", "6A82"),
+        step("SELECT an unknown AP", "00A4040C0AD3921000310001019999", "6A82"),
         step("SELECT AP with Lc too long for the data", "00A4040C0BD392F000260100000001", "6700"),
         step("three bytes: not an APDU", "00A404", "6700"),
         step("SELECT the JPKI AP", SELECT_AP, "9000"),
@@ -106,7 +173,7 @@ def transcript(key: rsa.RSAPrivateKey, cert: bytes, ca: bytes) -> list[dict[str,
         step("SELECT an unknown EF", "00A4020C029999", "6A82"),
         step("SELECT EF with P2 00: wrong P1/P2", "00A4020002000A", "6A86"),
         step("SELECT EF with a 3-byte FID: wrong length", "00A4020C0300000A", "6700"),
-        step("GET CHALLENGE: INS not supported", "0084000008", "6D00"),
+        step("MANAGE SECURITY ENVIRONMENT: INS not supported", "002241B6", "6D00"),
         step("proprietary class A0: CLA not supported", "A0B0000004", "6E00"),
         step("SELECT EF 000A (auth certificate)", "00A4020C02000A", "9000"),
         step("READ the DER header", read(0, 4), "9000", cert[:4].hex()),
@@ -178,24 +245,200 @@ def transcript(key: rsa.RSAPrivateKey, cert: bytes, ca: bytes) -> list[dict[str,
     return steps
 
 
+def read_all(data: bytes, label: str, first: int = 4) -> list[dict[str, Any]]:
+    """READ BINARY steps reading ``data`` the way the driver does: a header, then 255-byte chunks."""
+    steps = [step(f"READ the {label} header", read(0, first), "9000", data[:first].hex())]
+    offset = first
+    while offset < len(data):
+        size = min(255, len(data) - offset)
+        steps.append(
+            step(f"READ {label} at {offset}", read(offset, size), "9000", data[offset : offset + size].hex())
+        )
+        offset += size
+    return steps
+
+
+def sign_transcript(sign_key: rsa.RSAPrivateKey, sign_cert: bytes, ca: bytes) -> list[dict[str, Any]]:
+    """The signing side: certificate behind the signing PIN, 5 tries, signature."""
+    digest = hashlib.sha256(SIGN_DATA).digest()
+    digest_info = DIGEST_INFO_PREFIX + digest.hex().upper()
+    sign_apdu = f"802A0080{len(digest_info) // 2:02X}{digest_info}00"
+    signature = sign_key.sign(SIGN_DATA, padding.PKCS1v15(), hashes.SHA256()).hex()
+    pin = SIGN_PIN.encode().hex()
+    verify = f"00200080{len(SIGN_PIN):02X}{pin}"
+    steps = [
+        step("SELECT the JPKI AP", SELECT_AP, "9000"),
+        step("SELECT EF 0002 (signing CA)", "00A4020C020002", "9000"),
+        *read_all(ca, "signing CA"),
+        step("SELECT EF 0001 (signing certificate)", "00A4020C020001", "9000"),
+        step("READ the signing certificate without its PIN: security status", read(0, 4), "6982"),
+        step("SELECT EF 001A (signing key)", "00A4020C02001A", "9000"),
+        step("READ the signing key EF: incompatible", read(0, 4), "6981"),
+        step("SIGN without the signing PIN: security status", sign_apdu, "6982"),
+        step("SELECT EF 001B (signing PIN)", "00A4020C02001B", "9000"),
+        step("signing PIN tries left: 5", "00200080", "63C5"),
+        step("wrong signing PIN", "0020008006" + b"WRONG1".hex(), "63C4"),
+        step("a 4-digit PIN is wrong here too", "002000800431323334", "63C3"),
+        step("right signing PIN resets to 5", verify, "9000"),
+        step("tries left is 5 again", "00200080", "63C5"),
+        step("SELECT EF 0018 (auth PIN)", "00A4020C020018", "9000"),
+        step("the auth PIN is not verified by the signing PIN", "00200080", "63C3"),
+        step("SELECT EF 0017 (auth key)", "00A4020C020017", "9000"),
+        step("SIGN with the auth key needs the auth PIN", sign_apdu, "6982"),
+        step("SELECT EF 0001", "00A4020C020001", "9000"),
+        *read_all(sign_cert, "signing certificate"),
+        step("SELECT EF 001A", "00A4020C02001A", "9000"),
+        step("SIGN with the signing key", sign_apdu, "9000", signature),
+        step("power cycle by re-selecting the AP", SELECT_AP, "9000"),
+        step("SELECT EF 0001", "00A4020C020001", "9000"),
+        step("the signing certificate is locked again", read(0, 4), "6982"),
+        step("SELECT EF 001B", "00A4020C02001B", "9000"),
+        step("wrong 1", "0020008006" + b"AAAAAA".hex(), "63C4"),
+        step("wrong 2", "0020008006" + b"BBBBBB".hex(), "63C3"),
+        step("wrong 3", "0020008006" + b"CCCCCC".hex(), "63C2"),
+        step("wrong 4", "0020008006" + b"DDDDDD".hex(), "63C1"),
+        step("wrong 5 blocks", "0020008006" + b"EEEEEE".hex(), "63C0"),
+        step("right signing PIN when blocked", verify, "6983"),
+        step("SELECT EF 0018", "00A4020C020018", "9000"),
+        step("the auth PIN is independent of the signing PIN", "00200080", "63C3"),
+    ]
+    return steps
+
+
+def text_transcript() -> list[dict[str, Any]]:
+    """The text AP: its own PIN and the four attributes."""
+    attrs = attributes_tlv()
+    pin = TEXT_PIN.encode().hex()
+    return [
+        step("SELECT EF 0011 before any AP", "00A4020C020011", "6A82"),
+        step("SELECT the text AP", SELECT_TEXT_AP, "9000"),
+        step("SELECT EF 000A: not in the text AP", "00A4020C02000A", "6A82"),
+        step("SELECT EF 0001 (My Number): not emulated", "00A4020C020001", "6A82"),
+        step("SELECT EF 0002 (attributes)", "00A4020C020002", "9000"),
+        step("READ the attributes without the PIN: security status", read(0, 7), "6982"),
+        step("VERIFY with the attribute EF selected: no PIN EF", f"0020008004{pin}", "6986"),
+        step("SELECT EF 0011 (text PIN)", "00A4020C020011", "9000"),
+        step("READ the PIN EF: incompatible", read(0, 4), "6981"),
+        step("text PIN tries left: 3", "00200080", "63C3"),
+        step("the auth PIN is not the text PIN", "002000800431323334", "63C2"),
+        step("right text PIN", f"0020008004{pin}", "9000"),
+        step("SELECT EF 0002", "00A4020C020002", "9000"),
+        *read_all(attrs, "attributes", first=7),
+        step("READ beyond the attributes", read(len(attrs), 1), "6B00"),
+        step("SELECT the JPKI AP drops the text PIN", SELECT_AP, "9000"),
+        step("SELECT the text AP again", SELECT_TEXT_AP, "9000"),
+        step("SELECT EF 0002", "00A4020C020002", "9000"),
+        step("attributes locked again", read(0, 7), "6982"),
+        step("SELECT EF 0011", "00A4020C020011", "9000"),
+        step("CHANGE REFERENCE DATA without the PIN: security status", "0024018004" + b"4321".hex(), "6982"),
+        step("right text PIN", f"0020008004{pin}", "9000"),
+        step("CHANGE REFERENCE DATA to a 5-digit PIN: wrong data", "0024018005" + b"43210".hex(), "6A80"),
+        step("CHANGE REFERENCE DATA with P1 00: wrong P1/P2", "0024008004" + b"4321".hex(), "6A86"),
+        step("CHANGE REFERENCE DATA without data: wrong length", "00240180", "6700"),
+        step("CHANGE REFERENCE DATA to 4321", "0024018004" + b"4321".hex(), "9000"),
+        step("the old text PIN is now wrong", f"0020008004{pin}", "63C2"),
+        step("the new text PIN works", "0020008004" + b"4321".hex(), "9000"),
+        step("CHANGE REFERENCE DATA back", f"0024018004{pin}", "9000"),
+        step("text PIN wrong 1", "002000800430303030", "63C2"),
+        step("text PIN wrong 2", "002000800430303030", "63C1"),
+        step("text PIN wrong 3 blocks", "002000800430303030", "63C0"),
+        step("right text PIN when blocked", f"0020008004{pin}", "6983"),
+    ]
+
+
+def admin_transcript() -> list[dict[str, Any]]:
+    """Unblocking: GET CHALLENGE, EXTERNAL AUTHENTICATE, RESET RETRY COUNTER (a kiosk cannot)."""
+    pin = PIN.encode().hex()
+    return [
+        step("SELECT the JPKI AP", SELECT_AP, "9000"),
+        step("SELECT EF 0018", "00A4020C020018", "9000"),
+        step("wrong 1", "002000800430303030", "63C2"),
+        step("wrong 2", "002000800430303030", "63C1"),
+        step("wrong 3 blocks", "002000800430303030", "63C0"),
+        step(
+            "RESET RETRY COUNTER without authentication: security status",
+            "002C03 80".replace(" ", ""),
+            "6982",
+        ),
+        step("RESET RETRY COUNTER with a new PIN, unauthenticated", "002C008004" + b"9999".hex(), "6982"),
+        step("EXTERNAL AUTHENTICATE without a challenge: conditions", "0082000010" + "00" * 16, "6985"),
+        step("GET CHALLENGE with Le 4: wrong length", "0084000004", "6700"),
+        step("GET CHALLENGE with P1 01: wrong P1/P2", "0084010008", "6A86"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(0).hex()),
+        step("EXTERNAL AUTHENTICATE with a guessed MAC: failed", "0082000010" + "00" * 16, "6300"),
+        step("the challenge was used up", "0082000010" + mac(nth_challenge(0)), "6985"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(1).hex()),
+        step("EXTERNAL AUTHENTICATE with a short MAC: wrong length", "0082000008" + "00" * 8, "6700"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(2).hex()),
+        step("MAC made with another key: failed", "0082000010" + mac(nth_challenge(2), bytes(32)), "6300"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(3).hex()),
+        step("EXTERNAL AUTHENTICATE with P2 01: wrong P1/P2", "0082000110" + mac(nth_challenge(3)), "6A86"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(4).hex()),
+        step("EXTERNAL AUTHENTICATE with the right MAC", "0082000010" + mac(nth_challenge(4)), "9000"),
+        step("RESET RETRY COUNTER with P1 01: wrong P1/P2", "002C0180", "6A86"),
+        step("RESET RETRY COUNTER P1 03 with data: wrong length", "002C038004" + pin, "6700"),
+        step("RESET RETRY COUNTER with a 3-digit PIN: wrong data", "002C008003" + b"123".hex(), "6A80"),
+        step("RESET RETRY COUNTER with letters: wrong data", "002C008004" + b"12AB".hex(), "6A80"),
+        step("RESET RETRY COUNTER with the new PIN 2468", "002C008004" + b"2468".hex(), "9000"),
+        step("tries left: 3 again", "00200080", "63C3"),
+        step("the old PIN is now wrong", f"0020008004{pin}", "63C2"),
+        step("the new PIN works and resets the counter", "0020008004" + b"2468".hex(), "9000"),
+        step("re-SELECT the AP ends the administration session", SELECT_AP, "9000"),
+        step("SELECT EF 0018", "00A4020C020018", "9000"),
+        step("RESET RETRY COUNTER after re-selection: security status", "002C0380", "6982"),
+        step("SELECT EF 000A", "00A4020C02000A", "9000"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(5).hex()),
+        step("EXTERNAL AUTHENTICATE", "0082000010" + mac(nth_challenge(5)), "9000"),
+        step("RESET RETRY COUNTER on a certificate EF: no PIN EF", "002C0380", "6986"),
+        step("SELECT EF 001B (signing PIN)", "00A4020C02001B", "9000"),
+        step(
+            "RESET RETRY COUNTER of the signing PIN with a bad format", "002C008004" + b"1234".hex(), "6A80"
+        ),
+        step("RESET RETRY COUNTER of the signing PIN to NEWSIGN1", "002C008008" + b"NEWSIGN1".hex(), "9000"),
+        step("the new signing PIN works", "0020008008" + b"NEWSIGN1".hex(), "9000"),
+    ]
+
+
 def main() -> None:
-    """Write both vector files."""
-    key, cert, ca = make_card()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    """Write the card vector and every transcript."""
+    key, cert, ca, sign_key, sign_cert = make_card()
+
+    def pem(k: rsa.RSAPrivateKey) -> str:
+        return k.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode("ascii")
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
     card = {
         "label": "transcript-card",
-        "auth_key_pem": pem.decode("ascii"),
-        "auth_cert_der": base64.b64encode(cert).decode("ascii"),
-        "auth_ca_der": base64.b64encode(ca).decode("ascii"),
+        "auth_key_pem": pem(key),
+        "auth_cert_der": b64(cert),
+        "auth_ca_der": b64(ca),
         "auth_pin": PIN,
         "auth_tries_left": 3,
-        "token_info": base64.b64encode(b"JPKIAPICCTOKEN2".ljust(32, b" ")).decode("ascii"),
+        "token_info": b64(b"JPKIAPICCTOKEN2".ljust(32, b" ")),
+        "sign_key_pem": pem(sign_key),
+        "sign_cert_der": b64(sign_cert),
+        "sign_ca_der": b64(ca),
+        "sign_pin": SIGN_PIN,
+        "sign_tries_left": 5,
+        "text_pin": TEXT_PIN,
+        "text_tries_left": 3,
+        "text_attributes": b64(attributes_tlv()),
+        "admin_key": b64(ADMIN_KEY),
     }
-    (HERE / "jpki_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    steps = transcript(key, cert, ca)
-    (HERE / "jpki_transcript.json").write_text(json.dumps(steps, indent=1) + "\n", encoding="utf-8")
+    (HERE / "jpki_card.json").write_text(
+        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    for name, steps in (
+        ("jpki_transcript.json", transcript(key, cert, ca)),
+        ("sign_transcript.json", sign_transcript(sign_key, sign_cert, ca)),
+        ("text_transcript.json", text_transcript()),
+        ("admin_transcript.json", admin_transcript()),
+    ):
+        (HERE / name).write_text(json.dumps(steps, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

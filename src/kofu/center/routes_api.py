@@ -1,0 +1,75 @@
+"""The centre's route registry for cities (mTLS; each city is known by its issuer certificate).
+
+    POST /v1/routes   {card_serial, residence_city, effective_from?}
+
+A city registers the route of a card it has just issued (in effect at once), or — when a
+resident moved in with their card — the route to itself from ``effective_from`` on (the next
+day: until then the old route applies, as in reality). Only the issuer certificate of
+``residence_city`` may do either. The serial crosses this one mTLS link and is hashed at once:
+the centre stores ``card_ref`` only, and never logs the request body.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from kofu.center import routing
+from kofu.center.auth import card_ref
+from kofu.center.models import City, Route
+from kofu.net.app import require_peer
+from kofu.protocol.errors import ProtocolViolation, Refused
+
+router = APIRouter()
+
+
+class RouteRegistration(BaseModel):
+    """A city's request to route a card to itself."""
+
+    card_serial: str = Field(
+        pattern=r"^[0-9A-F]{1,64}$", description="auth certificate serial, upper-case hex"
+    )
+    residence_city: str = Field(pattern=r"^[0-9]{6}$")
+    effective_from: date | None = None
+
+
+class RouteRegistered(BaseModel):
+    """What the centre recorded (no serial, no card_ref)."""
+
+    status: Literal["registered", "scheduled"]
+    residence_city: str
+    effective_from: date
+
+
+def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegistered:
+    """Record a new card's route, or schedule a move; see the module docstring."""
+    today = routing.today_in_japan()
+    with db() as session:
+        if session.get(City, body.residence_city) is None:
+            raise Refused("city.unknown", "the centre does not know this city")
+        route = session.get(Route, card_ref(body.card_serial))
+        current = routing.residence_on(session, route, today) if route is not None else None
+    if body.effective_from is None:
+        if route is not None and current != body.residence_city:
+            raise ProtocolViolation("route.conflict", "card is routed to another city: schedule a move")
+        if route is None:
+            routing.register_route(db, body.card_serial, body.residence_city)
+        return RouteRegistered(status="registered", residence_city=body.residence_city, effective_from=today)
+    if route is None:
+        raise Refused("route.unknown", "no route to change for this card")
+    routing.schedule_route(db, body.card_serial, body.residence_city, body.effective_from)
+    return RouteRegistered(
+        status="scheduled", residence_city=body.residence_city, effective_from=body.effective_from
+    )
+
+
+@router.post("/v1/routes", response_model=RouteRegistered, status_code=201)
+async def register_route(body: RouteRegistration, request: Request) -> RouteRegistered:
+    """Register a card's route; only the issuer of ``residence_city`` may."""
+    require_peer(request, "issuer", body.residence_city)
+    return await run_in_threadpool(register, request.app.state.service.db, body)
