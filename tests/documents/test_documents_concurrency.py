@@ -35,3 +35,22 @@ def test_twenty_concurrent_renders_each_name_only_their_person() -> None:
         assert f"発行番号 第 {orders[i].issue_number} 号" in text
         assert [n for n in names if n in text] == [names[i]]
         assert pdf == render_juminhyo(orders[i])  # byte-identical to a render done alone
+
+
+def test_all_document_types_rendered_at_once_match_their_solo_renders() -> None:
+    from documents_cases import CASES
+
+    from kofu.documents import render
+
+    names = sorted(CASES) * 2
+    solo = {name: render(*CASES[name]) for name in CASES}
+    start = Barrier(len(names))
+
+    def work(name: str) -> bytes:
+        start.wait()  # every type, IPAmj subsets included, at the same moment
+        return render(*CASES[name])
+
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        pdfs = list(pool.map(work, names))
+    for name, pdf in zip(names, pdfs, strict=True):
+        assert pdf == solo[name], name

@@ -9,6 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Literal, Protocol
+
+
+class Figure(Protocol):
+    """A drawing placed in a cell instead of text, e.g. a seal impression (印影) in its frame.
+
+    Implementations are immutable values; ``draw`` puts the figure's bottom-left corner at
+    ``(x, y)`` and uses ``width`` x ``height`` points.
+    """
+
+    @property
+    def width(self) -> float:
+        """Width in points."""
+        ...
+
+    @property
+    def height(self) -> float:
+        """Height in points."""
+        ...
+
+    def draw(self, canvas: Any, x: float, y: float) -> None:
+        """Draw the figure with its bottom-left corner at ``(x, y)``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -19,6 +42,8 @@ class Cell:
     small reading printed above the value (ふりがな); ``large`` sets the value in the larger
     size used for names. An empty ``label`` gives a value-only cell; ``label_width`` (points)
     overrides the table style's label column width, e.g. for short labels such as 性別.
+    ``align`` places the value (amounts are right-aligned); ``figure`` is drawn centred in the
+    value area below any text; ``label_mark`` is a boxed word under the label, such as 除籍.
     """
 
     label: str
@@ -27,6 +52,9 @@ class Cell:
     span: float = 1.0
     large: bool = False
     label_width: float | None = None
+    align: Literal["left", "right", "center"] = "left"
+    figure: Figure | None = None
+    label_mark: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,9 +71,21 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A bordered table of rows, kept together on one page."""
+    """A bordered table of rows, kept together on one page.
+
+    ``join`` continues the table above on the same page without a gap, so a long record
+    (a family register) reads as one frame that may still break between its tables:
+    ``"rule"`` separates them by a thin line, ``"flush"`` by none. ``rules`` draws thin lines
+    between this table's rows. ``aside`` is a cell ``aside_width`` points wide on the left
+    spanning every row (a section name such as 所得, or the frame of a seal impression); when
+    it is taller than the rows, the rows share the extra height.
+    """
 
     rows: tuple[Row, ...]
+    join: Literal["", "rule", "flush"] = ""
+    rules: bool = True
+    aside: Cell | None = None
+    aside_width: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,11 @@
 One exception type; the ``code`` says why, so callers can map it to a message::
 
     DocumentError (code)
-      document.invalid        the input data cannot be printed as given (e.g. unknown 性別)
-      document.too_long       a block (person, entry) does not fit one page, or too many pages
+      document.invalid        the input data cannot be printed as given (e.g. unknown 性別,
+                              a seal no city registers, a private-use 外字 or a character no
+                              font has, an unknown document type)
+      document.too_long       a name or address beyond kofu.documents.limits, a block (person,
+                              entry) taller than a page, or too many pages
       document.font_missing   the IPAex fonts are not installed
       document.render_failed  reportlab failed while drawing or writing the PDF
       document.unreadable     a PDF handed to :mod:`kofu.documents.text` could not be parsed

@@ -1,4 +1,8 @@
-"""The two Japanese fonts every document uses, registered once with reportlab.
+"""The Japanese fonts every document uses, registered once with reportlab.
+
+IPAex Mincho and Gothic set the text; IPAmj Mincho (the 文字情報基盤 font, ~58,000 kanji with
+their IVS variants) draws the characters IPAex lacks, such as 𠮷, and every ideographic
+variation sequence. :mod:`kofu.documents.glyphs` chooses the font per character.
 
 reportlab keeps registered fonts in a process-wide registry, so registration happens once,
 under a lock. reportlab's TrueType subsetter reads the font file through a cursor shared by
@@ -13,18 +17,23 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from kofu.documents.errors import DocumentError
+from kofu.documents.ivs import VariationFont
 
 MINCHO = "Mincho"
 GOTHIC = "Gothic"
+MINCHO_MJ = "MinchoMJ"
 
-# Debian package fonts-ipaexfont.
+# Debian package fonts-ipaexfont; IPAmj Mincho from https://moji.or.jp/mojikiban/font/.
 FONT_FILES: Mapping[str, Path] = {
     MINCHO: Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf"),
     GOTHIC: Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),
+    MINCHO_MJ: Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf"),
 }
+
+# Where a character missing from a font is looked for next.
+FALLBACK: Mapping[str, str] = {MINCHO: MINCHO_MJ, GOTHIC: MINCHO_MJ}
 
 _REGISTER_LOCK = threading.Lock()
 SUBSET_LOCK = threading.Lock()
@@ -44,10 +53,19 @@ def register_fonts(font_files: Mapping[str, Path] = FONT_FILES) -> None:
             if not path.is_file():
                 raise DocumentError(
                     f"font file {path} for {name!r} not found; install Debian's fonts-ipaexfont "
-                    "(apt-get install fonts-ipaexfont)",
+                    "(apt-get install fonts-ipaexfont) and IPAmj Mincho (/usr/share/fonts/truetype/ipamj/)",
                     code="document.font_missing",
                 )
             try:
-                pdfmetrics.registerFont(TTFont(name, str(path)))
+                pdfmetrics.registerFont(VariationFont(name, str(path)))
             except Exception as exc:  # reportlab raises bare TTFError and friends
                 raise DocumentError(f"cannot load font {path}: {exc}", code="document.font_missing") from exc
+
+
+def font(name: str) -> VariationFont:
+    """Return the registered font ``name`` (registering the standard fonts first)."""
+    register_fonts()
+    found = pdfmetrics.getFont(name)
+    if not isinstance(found, VariationFont):
+        raise DocumentError(f"font {name!r} is not a kofu font", code="document.font_missing")
+    return found

@@ -11,7 +11,7 @@ from typing import Any
 from reportlab.lib.units import mm
 
 from kofu.documents.fonts import MINCHO
-from kofu.documents.wrap import text_width
+from kofu.documents.glyphs import clusters, draw_string, text_width
 
 SEAL_RED = (0.82, 0.1, 0.12)
 
@@ -21,7 +21,7 @@ def seal_columns(text: str) -> list[str]:
 
     ``"西東京市長之印"`` gives ``["西東京", "市長", "之印"]``.
     """
-    chars = [c for c in text if not c.isspace()]
+    chars = [c for c in clusters(text) if not c.isspace()]
     if not chars:
         return []
     count = math.ceil(math.sqrt(len(chars)))
@@ -69,10 +69,13 @@ def _draw_column(canvas: Any, column: str, x: float, bottom: float, width: float
         canvas.saveState()
         canvas.translate(x + width / 2, cell_top - cell_h / 2)
         canvas.scale(1, stretch)
-        text = canvas.beginText()
-        text.setTextRenderMode(2)
-        text.setFont(MINCHO, font_size)
-        text.setTextOrigin(-text_width(char, MINCHO, font_size) / 2, -font_size * 0.38)
-        text.textOut(char)
-        canvas.drawText(text)
+        draw_string(
+            canvas,
+            -text_width(char, MINCHO, font_size) / 2,
+            -font_size * 0.38,
+            char,
+            MINCHO,
+            font_size,
+            render_mode=2,
+        )
         canvas.restoreState()

@@ -24,10 +24,11 @@ from reportlab.pdfgen.canvas import Canvas
 from kofu.documents.blocks import Certification, DocumentSpec, Table
 from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import MINCHO, SUBSET_LOCK, register_fonts
+from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
-from kofu.documents.table import TableStyle, draw_table, table_height
+from kofu.documents.table import Edge, TableStyle, draw_table, table_height
 from kofu.documents.wareki import to_wareki
-from kofu.documents.wrap import text_width, wrap_text
+from kofu.documents.wrap import wrap_text
 
 # Called as hook(canvas, page_number, page_count) before anything else is drawn on a page,
 # e.g. to lay the anti-forgery background pattern (地紋) under the content.
@@ -112,7 +113,7 @@ class DocumentLayout:
                 need += self.end_mark_height()
             if need > available:
                 raise DocumentError(f"block {index + 1} is taller than a page", code="document.too_long")
-            gap = self.block_gap if pages[-1] else 0.0
+            gap = self.block_gap if pages[-1] and not block.join else 0.0
             if used + gap + need > available:
                 pages.append([])
                 heights.append([])
@@ -174,10 +175,23 @@ class DocumentLayout:
             header_top = self.top - self.title_band
             draw_table(canvas, spec.header, self.margin_x, header_top, self.content_width, self.table)
         y = self.body_top(spec)
-        for index, block in enumerate(page.blocks):
-            if index:
+        blocks = page.blocks
+        for index, block in enumerate(blocks):
+            joined = index > 0 and bool(block.join)
+            if index and not joined:
                 y -= self.block_gap
-            y -= draw_table(canvas, block, self.margin_x, y, self.content_width, self.table)
+            top_edge: Edge = "outer" if not joined else ("inner" if block.join == "rule" else "none")
+            continues = index + 1 < len(blocks) and bool(blocks[index + 1].join)
+            y -= draw_table(
+                canvas,
+                block,
+                self.margin_x,
+                y,
+                self.content_width,
+                self.table,
+                top_edge=top_edge,
+                bottom_edge="none" if continues else "outer",
+            )
         if page.end_mark and spec.end_mark:
             self.draw_end_mark(canvas, spec.end_mark, y)
         if page.last:
@@ -188,26 +202,39 @@ class DocumentLayout:
     def draw_issue_number(self, canvas: Any, issue_number: str) -> None:
         """Draw 「発行番号 第 XXXXXXXX 号」 at the top right."""
         canvas.setFillColorRGB(0, 0, 0)
-        canvas.setFont(MINCHO, self.small_size)
-        canvas.drawRightString(
-            self.page_width - self.margin_x, self.top - self.small_size, f"発行番号 第 {issue_number} 号"
+        draw_right_string(
+            canvas,
+            self.page_width - self.margin_x,
+            self.top - self.small_size,
+            f"発行番号 第 {issue_number} 号",
+            MINCHO,
+            self.small_size,
         )
 
     def draw_title(self, canvas: Any, title: str) -> None:
         """Draw the title centred below the issue number, letter-spaced like printed forms."""
-        width = text_width(title, MINCHO, self.title_size) + self.title_char_space * (len(title) - 1)
-        canvas.setFont(MINCHO, self.title_size)
-        canvas.drawString(
+        size = self.title_size
+        space = self.title_char_space
+        # Long titles (課税証明書 with its 年度) shrink to fit the line rather than overflow.
+        while spaced_width(title, MINCHO, size, space) > self.content_width and size > 10:
+            size -= 0.5
+            space = min(space, size * 0.1)
+        width = spaced_width(title, MINCHO, size, space)
+        draw_string(
+            canvas,
             (self.page_width - width) / 2,
             self.top - self.title_band + self.title_size * 0.75,
             title,
-            charSpace=self.title_char_space,
+            MINCHO,
+            size,
+            char_space=space,
         )
 
     def draw_end_mark(self, canvas: Any, mark: str, y: float) -> None:
         """Draw 以下余白 just below the last block, right-aligned."""
-        canvas.setFont(MINCHO, self.small_size)
-        canvas.drawRightString(self.page_width - self.margin_x, y - self.small_size * 1.3, mark)
+        draw_right_string(
+            canvas, self.page_width - self.margin_x, y - self.small_size * 1.3, mark, MINCHO, self.small_size
+        )
 
     def draw_certification(self, canvas: Any, cert: Certification) -> None:
         """Draw the closing sentence, the 和暦 issue date and the mayor line with the seal."""
@@ -215,20 +242,30 @@ class DocumentLayout:
         lines = wrap_text(cert.sentence, MINCHO, self.text_size, self.content_width - 2 * self.text_size)
         date_y = seal_y + self.seal_size + self.text_size * 0.8
         canvas.setFillColorRGB(0, 0, 0)
-        canvas.setFont(MINCHO, self.text_size)
+        size = self.text_size
         for i, line in enumerate(reversed(lines)):
-            canvas.drawString(self.margin_x + self.text_size, date_y + (i + 1.4) * self.text_size * 1.5, line)
-        canvas.drawString(self.margin_x + 3 * self.text_size, date_y, to_wareki(cert.issue_date))
+            draw_string(canvas, self.margin_x + size, date_y + (i + 1.4) * size * 1.5, line, MINCHO, size)
+        draw_string(canvas, self.margin_x + 3 * size, date_y, to_wareki(cert.issue_date), MINCHO, size)
         seal_x = self.page_width - self.margin_x - self.seal_size
-        mayor_size = self.text_size * 1.2
-        canvas.setFont(MINCHO, mayor_size)
-        canvas.drawRightString(
-            seal_x - 2 * mm, seal_y + self.seal_size / 2 - mayor_size * 0.38, cert.mayor_line
+        mayor_size = size * 1.2
+        draw_right_string(
+            canvas,
+            seal_x - 2 * mm,
+            seal_y + self.seal_size / 2 - mayor_size * 0.38,
+            cert.mayor_line,
+            MINCHO,
+            mayor_size,
         )
         draw_seal(canvas, cert.seal_text, seal_x, seal_y, self.seal_size)
 
     def draw_page_number(self, canvas: Any, number: int, total: int) -> None:
         """Draw 「n/total」 centred in the page number band."""
         canvas.setFillColorRGB(0, 0, 0)
-        canvas.setFont(MINCHO, self.small_size)
-        canvas.drawCentredString(self.page_width / 2, self.margin_bottom + 1 * mm, f"{number}/{total}")
+        draw_centred_string(
+            canvas,
+            self.page_width / 2,
+            self.margin_bottom + 1 * mm,
+            f"{number}/{total}",
+            MINCHO,
+            self.small_size,
+        )

@@ -3,19 +3,17 @@
 Japanese has no spaces between words, so a line may break between any two characters,
 except that closing punctuation must not start a line: 、。 hang past the edge
 (ぶら下げ) and closing brackets or small kana pull the previous character down (追い出し).
+A character and its variation selector are never separated.
 """
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from kofu.documents.glyphs import cluster_width, clusters, text_width
+
+__all__ = ["text_width", "wrap_text"]
 
 _HANGING = frozenset("、。，．,.")
 _NO_LINE_START = frozenset("）」』】〕〉》］｝)]}ー・：；！？ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々")
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    """Return the width of ``text`` in points when set in ``font`` at ``size``."""
-    return float(stringWidth(text, font, size))
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
@@ -32,16 +30,19 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
 
 def _wrap_paragraph(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
-    current = ""
-    for char in text:
-        fits = not current or text_width(current + char, font, size) <= width
-        if fits or char in _HANGING:
-            current += char
-        elif char in _NO_LINE_START and len(current) > 1:
-            lines.append(current[:-1])
-            current = current[-1] + char
+    current: list[str] = []
+    used = 0.0
+    for cluster in clusters(text):
+        w = cluster_width(cluster, font, size)
+        if not current or used + w <= width or cluster in _HANGING:
+            current.append(cluster)
+            used += w
+        elif cluster[0] in _NO_LINE_START and len(current) > 1:
+            lines.append("".join(current[:-1]))
+            current = [current[-1], cluster]
+            used = sum(cluster_width(c, font, size) for c in current)
         else:
-            lines.append(current)
-            current = char
-    lines.append(current)
+            lines.append("".join(current))
+            current, used = [cluster], w
+    lines.append("".join(current))
     return lines

@@ -1,0 +1,95 @@
+"""印鑑登録証明書 (seal registration certificate): the registered 印影 and who registered it.
+
+Kiosks offer no options. The impression sits in its frame on the left, 氏名, 生年月日, 性別,
+住所 and the 登録番号 on the right, as in most municipal formats. Only a live registration is
+ever printed; that check belongs to the issuer, which reads the registry at order time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.units import mm
+
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.errors import DocumentError
+from kofu.documents.impression import SealFrame, SealImpression
+from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.limits import check_address, check_name
+from kofu.documents.wareki import to_wareki
+
+TITLE = "印鑑登録証明書"
+SENTENCE = "この写しは、登録されている印影と相違ないことを証明します。"
+SEXES = ("男", "女")
+
+_DEFAULT_LAYOUT = DocumentLayout()
+
+
+@dataclass(frozen=True)
+class InkanData:
+    """A 印鑑登録証明書 to print for the registrant."""
+
+    city_name: str
+    mayor_name: str
+    issue_number: str
+    issue_date: date
+    registration_number: str
+    impression: SealImpression
+    name: str
+    birth_date: date
+    sex: str
+    address: str
+    kana: str | None = None
+
+
+def _validate(data: InkanData) -> None:
+    data.impression.validate()
+    if data.sex not in SEXES:
+        raise DocumentError(f"性別 must be one of {SEXES}, got {data.sex!r}", code="document.invalid")
+    if not data.name.strip():
+        raise DocumentError("the registrant has no name", code="document.invalid")
+    check_name(data.name)
+    check_address(data.address)
+
+
+def build_inkan_spec(data: InkanData) -> DocumentSpec:
+    """Turn the data into a :class:`DocumentSpec`; raises ``document.invalid``/``too_long``."""
+    _validate(data)
+    table = Table(
+        rows=(
+            Row.of(Cell("氏名", data.name, ruby=data.kana, large=True)),
+            Row.of(
+                Cell("生年月日", to_wareki(data.birth_date) + "生", span=1.6),
+                Cell("性別", data.sex, label_width=12 * mm),
+            ),
+            Row.of(Cell("住所", data.address)),
+            Row.of(Cell("登録番号", data.registration_number)),
+        ),
+        aside=Cell("印影", "", figure=SealFrame(data.impression), label_width=10 * mm),
+        aside_width=50 * mm,
+    )
+    return DocumentSpec(
+        title=TITLE,
+        pdf_title=TITLE,
+        issue_number=data.issue_number,
+        blocks=(table,),
+        end_mark="",
+        certification=Certification(
+            sentence=SENTENCE,
+            issue_date=data.issue_date,
+            city_name=data.city_name,
+            mayor_name=data.mayor_name,
+        ),
+    )
+
+
+def render_inkan(
+    data: InkanData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
+) -> bytes:
+    """Render a 印鑑登録証明書 to PDF bytes.
+
+    Raises :class:`DocumentError` ``document.invalid`` (bad data or a seal no city would
+    register), ``document.too_long``, ``document.font_missing`` or ``document.render_failed``.
+    """
+    return layout.render(build_inkan_spec(data), page_hook=page_hook)

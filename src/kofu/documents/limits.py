@@ -1,0 +1,44 @@
+"""How long a name or an address may be: the limits of the printed layouts.
+
+Lengths are counted in full-width units, as municipal systems count them: a kanji or kana is
+one unit, an ASCII letter, digit or space half a unit (a foreign resident's name in Latin
+letters), a character with its variation selector one unit. Every layout is drawn so that
+text within these limits fits its field (names on one line, addresses on at most three);
+longer text is refused with ``document.too_long``, which the issuer turns into a refusal that
+sends the resident to the city counter, as real kiosks do.
+"""
+
+from __future__ import annotations
+
+from kofu.documents.errors import DocumentError
+from kofu.documents.glyphs import clusters
+
+NAME_MAX_UNITS = 30
+"""氏名, 通称, 世帯主, 筆頭者, 父母 and other names."""
+
+ADDRESS_MAX_UNITS = 120
+"""住所, 前住所, 本籍, 従前戸籍 and the addresses of a 附票."""
+
+
+def units(text: str) -> float:
+    """Return the length of ``text`` in full-width units."""
+    return sum(0.5 if ord(c[0]) < 0x80 else 1.0 for c in clusters(text))
+
+
+def check_length(text: str | None, limit: int, what: str) -> None:
+    """Raise ``document.too_long`` when ``text`` is longer than ``limit`` units."""
+    if text is not None and units(text) > limit:
+        raise DocumentError(
+            f"{what} is {units(text):g} characters long; the layout holds {limit}",
+            code="document.too_long",
+        )
+
+
+def check_name(text: str | None, what: str = "氏名") -> None:
+    """Refuse a name longer than :data:`NAME_MAX_UNITS`."""
+    check_length(text, NAME_MAX_UNITS, what)
+
+
+def check_address(text: str | None, what: str = "住所") -> None:
+    """Refuse an address longer than :data:`ADDRESS_MAX_UNITS`."""
+    check_length(text, ADDRESS_MAX_UNITS, what)
