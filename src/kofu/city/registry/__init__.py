@@ -1,13 +1,20 @@
-"""A city's own resident registry: schema, database access, issuer queries and demo seeding.
+"""A city's own registry: schema, migrations, database access, issuer queries and demo seeding.
 
 Public surface::
 
-    models   Base, Address, Household, Resident, Card, IssueCounter, CitySetting
-    db       make_engine(url), create_schema(engine), session_factory(engine), sqlite_url(path)
-    queries  resident_for_card(session, serial), household_members(session, household_id),
-             next_issue_number(session, city_code, year)
-    seed     CITIES, CityInfo, seed_city(...), SeededPerson, ensure_city_setting, register_card
-    errors   RegistryError and its subclasses (each with a stable ``code``)
+    models    Address, Household, Resident (Japanese or foreign), Card, IssueCounter;
+              KosekiRegister, KosekiMember, KosekiEvent, FuhyoEntry (戸籍 and 附票, 本籍 here);
+              SealRegistration + SealImpression (印鑑登録); TaxRecord, TaxIncome, TaxDeduction;
+              CitySetting, DocumentSetting, HonsekiRegistration (利用登録)
+    migrate   upgrade(engine_or_url), head_revision(), current_revision(engine), alembic_config()
+    db        make_engine(url), create_schema(engine) (= upgrade), session_factory(engine), sqlite_url(path)
+    queries   resident_for_card, household_members, next_issue_number, live_seal_registration,
+              register_seal, abolish_seal_registration, koseki_by_honseki, koseki_for_resident,
+              find_member, fuhyo_for_register, tax_record, city_settings, document_setting,
+              registration_for_card, apply_registration, approve_registration,
+              reject_registration, pending_registrations
+    seed      CITIES, CityInfo, seed_city(...), SeededPerson, TRAITS, ensure_city_setting, register_card
+    errors    RegistryError and its subclasses (each with a stable ``code``)
 """
 
 from kofu.city.registry.cities import CITIES, CityInfo
@@ -15,46 +22,117 @@ from kofu.city.registry.db import create_schema, make_engine, session_factory, s
 from kofu.city.registry.errors import (
     InvalidCertSerial,
     IssueNumberExhausted,
+    RegistrationMismatch,
+    RegistrationNotPending,
     RegistryError,
+    SchemaPredatesMigrations,
+    SealRegistrationRefused,
     UnknownCity,
+    UnknownRegistration,
     UnknownResident,
 )
+from kofu.city.registry.migrate import upgrade
 from kofu.city.registry.models import (
     Address,
     Base,
     Card,
     CitySetting,
+    DocumentSetting,
+    FuhyoEntry,
+    HonsekiRegistration,
     Household,
     IssueCounter,
+    KosekiEvent,
+    KosekiMember,
+    KosekiRegister,
     Resident,
+    SealImpression,
+    SealRegistration,
+    TaxDeduction,
+    TaxIncome,
+    TaxRecord,
 )
-from kofu.city.registry.queries import household_members, next_issue_number, resident_for_card
-from kofu.city.registry.seed import SeededPerson, ensure_city_setting, register_card, seed_city
+from kofu.city.registry.queries import (
+    abolish_seal_registration,
+    apply_registration,
+    approve_registration,
+    city_settings,
+    document_setting,
+    find_member,
+    fuhyo_for_register,
+    household_members,
+    koseki_by_honseki,
+    koseki_for_resident,
+    live_seal_registration,
+    next_issue_number,
+    pending_registrations,
+    register_seal,
+    registration_for_card,
+    reject_registration,
+    resident_for_card,
+    seal_registrations,
+    tax_record,
+)
+from kofu.city.registry.seed import TRAITS, SeededPerson, ensure_city_setting, register_card, seed_city
 
 __all__ = [
     "CITIES",
+    "TRAITS",
     "Address",
     "Base",
     "Card",
     "CityInfo",
     "CitySetting",
+    "DocumentSetting",
+    "FuhyoEntry",
+    "HonsekiRegistration",
     "Household",
     "InvalidCertSerial",
     "IssueCounter",
     "IssueNumberExhausted",
+    "KosekiEvent",
+    "KosekiMember",
+    "KosekiRegister",
+    "RegistrationMismatch",
+    "RegistrationNotPending",
     "RegistryError",
     "Resident",
+    "SchemaPredatesMigrations",
+    "SealImpression",
+    "SealRegistration",
+    "SealRegistrationRefused",
     "SeededPerson",
+    "TaxDeduction",
+    "TaxIncome",
+    "TaxRecord",
     "UnknownCity",
+    "UnknownRegistration",
     "UnknownResident",
+    "abolish_seal_registration",
+    "apply_registration",
+    "approve_registration",
+    "city_settings",
     "create_schema",
+    "document_setting",
     "ensure_city_setting",
+    "find_member",
+    "fuhyo_for_register",
     "household_members",
+    "koseki_by_honseki",
+    "koseki_for_resident",
+    "live_seal_registration",
     "make_engine",
     "next_issue_number",
+    "pending_registrations",
     "register_card",
+    "register_seal",
+    "registration_for_card",
+    "reject_registration",
     "resident_for_card",
+    "seal_registrations",
     "seed_city",
     "session_factory",
     "sqlite_url",
+    "tax_record",
+    "upgrade",
 ]

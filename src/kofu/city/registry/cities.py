@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Fee per copy and document (yen), as many cities charge at kiosks.
+DEFAULT_FEES = {"juminhyo": 200, "inkan": 200, "koseki": 450, "fuhyo": 300, "kazei": 300}
+
 
 @dataclass(frozen=True)
 class CityInfo:
-    """A demo city: 6-digit local government code, names, and the towns its addresses use."""
+    """A demo city: 6-digit local government code, names, the towns its addresses use, and the
+    default fee of each document (the city's settings start from them)."""
 
     code: str
     name: str
     prefecture: str
     mayor_name: str
     towns: tuple[str, ...]
+    fees: tuple[tuple[str, int], ...] = tuple(DEFAULT_FEES.items())
 
     @property
     def full_name(self) -> str:

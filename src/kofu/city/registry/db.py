@@ -2,7 +2,8 @@
 
 A city's database is an SQLite file by default, or any SQLAlchemy URL (PostgreSQL in
 production-like runs). SQLite gets WAL journaling and a busy timeout so that several issuer
-threads can write the issue-number counter without failing on a locked database.
+threads can write the issue-number counter without failing on a locked database. The schema is
+made and kept current by the Alembic migrations (``registry.migrate``), never by create_all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from kofu.city.registry.models import Base
+from kofu.city.registry.migrate import upgrade
 from kofu.storage import make_engine, session_factory
 
 __all__ = ["create_schema", "make_engine", "session_factory", "sqlite_url"]
@@ -23,5 +24,5 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every registry table that does not exist yet."""
-    Base.metadata.create_all(engine)
+    """Bring the registry schema to the newest migration (creates every table on a new database)."""
+    upgrade(engine)

@@ -1,7 +1,9 @@
-"""Tables of one city's resident registry (住民基本台帳 and the card issuance records).
+"""住民基本台帳: addresses, households, residents (Japanese and foreign) and their cards.
 
 Each city has its own database; nothing here refers to another city's rows. Status values are
 plain strings guarded by CHECK constraints so the schema stays portable (SQLite, PostgreSQL).
+Only the current state is kept (no 除票, no history); the address history of a register's
+members lives in the 附票 (``FuhyoEntry``).
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kofu.city.registry.models.base import Base, one_of
 
 #: Resident.status values.
 RESIDENT_ACTIVE = "active"
@@ -26,14 +30,8 @@ CARD_STATUSES = (CARD_ACTIVE, CARD_LOST, CARD_EXPIRED)
 #: 続柄 of the head of household.
 SETAINUSHI = "世帯主"
 
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-class Base(DeclarativeBase):
-    """Declarative base of the registry schema."""
+#: Reasons a person became a resident (住民となった事由).
+BECAME_RESIDENT_REASONS = ("転入", "出生")
 
 
 class Address(Base):
@@ -46,13 +44,18 @@ class Address(Base):
     city_name: Mapped[str] = mapped_column(String(32))
     town: Mapped[str] = mapped_column(String(32))
     chome_banchi: Mapped[str] = mapped_column(String(64))
-    building: Mapped[str | None] = mapped_column(String(64), default=None)
+    building: Mapped[str | None] = mapped_column(String(128), default=None)
 
     @property
     def full_text(self) -> str:
         """Whole address, e.g. ``東京都西東京市田無町四丁目15番1号 ○○ハイツ201``."""
-        text = f"{self.prefecture}{self.city_name}{self.town}{self.chome_banchi}"
-        return f"{text} {self.building}" if self.building else text
+        return address_text(self.prefecture, self.city_name, self.town, self.chome_banchi, self.building)
+
+
+def address_text(prefecture: str, city: str, town: str, chome_banchi: str, building: str | None) -> str:
+    """The printed form of an address (a half-width space before the building, if any)."""
+    text = f"{prefecture}{city}{town}{chome_banchi}"
+    return f"{text} {building}" if building else text
 
 
 class Household(Base):
@@ -75,13 +78,27 @@ class Household(Base):
 
 
 class Resident(Base):
-    """One person's 住民票 record (current state only; no history is kept)."""
+    """One person's 住民票 record (current state only).
+
+    Japanese residents carry 本籍 and 筆頭者 (``honseki``, ``hittosha``, and the 6-digit code of
+    the city keeping that register); foreign residents carry none of those but 国籍・地域,
+    在留資格, 在留期間 (text and end date; none for permanent statuses), 在留カード等の番号 and,
+    where registered, a 通称. ``honseki_city_code`` may name another city: the register then
+    lives in that city's database, not in this one.
+    """
 
     __tablename__ = "residents"
     __table_args__ = (
-        CheckConstraint(_in("status", RESIDENT_STATUSES), name="ck_residents_status"),
-        CheckConstraint("sex IN ('男', '女')", name="ck_residents_sex"),
-        CheckConstraint("became_resident_reason IN ('転入', '出生')", name="ck_residents_reason"),
+        CheckConstraint(one_of("status", RESIDENT_STATUSES), name="status"),
+        CheckConstraint("sex IN ('男', '女')", name="sex"),
+        CheckConstraint(one_of("became_resident_reason", BECAME_RESIDENT_REASONS), name="reason"),
+        CheckConstraint(
+            "(nationality IS NULL AND honseki IS NOT NULL AND hittosha IS NOT NULL"
+            " AND residence_card_number IS NULL)"
+            " OR (nationality IS NOT NULL AND honseki IS NULL AND hittosha IS NULL"
+            " AND residence_card_number IS NOT NULL)",
+            name="japanese_or_foreign",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,14 +113,22 @@ class Resident(Base):
     became_resident_date: Mapped[date] = mapped_column(Date)
     became_resident_reason: Mapped[str] = mapped_column(String(4))
     address_defined_date: Mapped[date] = mapped_column(Date)
-    prior_address: Mapped[str | None] = mapped_column(String(128), default=None)
-    honseki: Mapped[str] = mapped_column(String(128))
-    honseki_city_code: Mapped[str] = mapped_column(String(6))
-    hittosha: Mapped[str] = mapped_column(String(64))
+    prior_address: Mapped[str | None] = mapped_column(String(200), default=None)
+    honseki: Mapped[str | None] = mapped_column(String(128), default=None)
+    honseki_city_code: Mapped[str | None] = mapped_column(String(6), default=None)
+    hittosha: Mapped[str | None] = mapped_column(String(64), default=None)
     status: Mapped[str] = mapped_column(String(16), default=RESIDENT_ACTIVE)
     status_date: Mapped[date | None] = mapped_column(Date, default=None)
     dv_protected: Mapped[bool] = mapped_column(Boolean, default=False)
     pending_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Foreign residents (外国人住民) only.
+    nationality: Mapped[str | None] = mapped_column(String(32), default=None)
+    residence_status: Mapped[str | None] = mapped_column(String(32), default=None)
+    stay_period: Mapped[str | None] = mapped_column(String(16), default=None)
+    stay_expires_on: Mapped[date | None] = mapped_column(Date, default=None)
+    residence_card_number: Mapped[str | None] = mapped_column(String(12), default=None)
+    alias_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    alias_kana: Mapped[str | None] = mapped_column(String(64), default=None)
 
     household: Mapped[Household] = relationship(back_populates="members", foreign_keys=[household_id])
 
@@ -117,6 +142,11 @@ class Resident(Base):
         """Reading of the name, separated by a full-width space."""
         return f"{self.family_kana}\u3000{self.given_kana}"
 
+    @property
+    def is_foreign(self) -> bool:
+        """True for a foreign resident (no 戸籍; 国籍・地域 and 在留 items instead)."""
+        return self.nationality is not None
+
     def age_on(self, day: date) -> int:
         """Age in completed years on ``day`` (the birthday counts from the day itself)."""
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
@@ -127,7 +157,7 @@ class Card(Base):
     """A My Number Card known to the city, keyed by its user-authentication certificate serial."""
 
     __tablename__ = "cards"
-    __table_args__ = (CheckConstraint(_in("status", CARD_STATUSES), name="ck_cards_status"),)
+    __table_args__ = (CheckConstraint(one_of("status", CARD_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cert_serial_hex: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -147,14 +177,3 @@ class IssueCounter(Base):
     city_code: Mapped[str] = mapped_column(String(6), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class CitySetting(Base):
-    """Who this city is: name, prefecture and the mayor who signs every document."""
-
-    __tablename__ = "city_settings"
-
-    city_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    city_name: Mapped[str] = mapped_column(String(32))
-    mayor_name: Mapped[str] = mapped_column(String(32))
-    prefecture: Mapped[str] = mapped_column(String(8))

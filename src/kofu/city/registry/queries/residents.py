@@ -1,4 +1,4 @@
-"""Read (and counter) queries the city issuer runs against its registry."""
+"""Resident, household and issue-number queries of the city issuer."""
 
 from __future__ import annotations
 

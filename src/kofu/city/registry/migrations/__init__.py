@@ -1,0 +1,1 @@
+"""Alembic environment of the city registry (``script_location`` is set by ``registry.migrate``)."""

@@ -1,0 +1,1 @@
+"""Registry schema revisions, oldest first (``0001_initial`` creates the whole schema)."""

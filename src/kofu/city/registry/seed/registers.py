@@ -1,0 +1,234 @@
+"""The register builder's tools: places, people living elsewhere, registers and their entries.
+
+``families`` decides who is in which register; this module knows how a register is written:
+a 筆頭者 first, 出生 on every entry, 婚姻/離婚/死亡 on both sides, 続柄 (長男, 二女…) counted per
+mother in birth order, 戸籍改製 for registers older than the city's computerization.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from kofu.city.registry.cities import CITIES, kanji_number
+from kofu.city.registry.seed.households import PRIOR_MUNICIPALITIES
+from kofu.city.registry.seed.names import NameSource
+from kofu.city.registry.seed.people import EntryPlan, EventPlan, PersonPlan, RegisterPlan, years_before
+
+#: When each demo city computerized its registers (invented): older registers show 戸籍改製.
+KAISEI_ON = {"132292": date(2004, 3, 20), "132110": date(2005, 2, 12)}
+_ORDINALS = ("長", "二", "三", "四", "五", "六", "七")
+
+
+@dataclass(eq=False)
+class Parents:
+    """A couple and their register (the register of their children until those leave it)."""
+
+    register: RegisterPlan
+    father: PersonPlan
+    mother: PersonPlan
+    family: tuple[str, str]
+
+
+class Tools:
+    """Random draws and register writing shared by every family shape."""
+
+    def __init__(self, rng: random.Random, source: NameSource, as_of: date):
+        self.rng, self.names, self.as_of = rng, source, as_of
+        self.registers: list[RegisterPlan] = []
+        self.phantoms: list[PersonPlan] = []
+        self._labels: set[tuple[str, str]] = set()
+
+    # -- draws -------------------------------------------------------------------------------
+    def between(self, low: date, high: date) -> date:
+        """A day in [low, high] (low when empty)."""
+        if high <= low:
+            return low
+        return low + timedelta(days=self.rng.randint(0, (high - low).days))
+
+    def place(self, city_code: str | None) -> str:
+        """A municipality (出生地, 死亡地): a demo city, or one elsewhere when None."""
+        if city_code is not None:
+            return CITIES[city_code].full_name
+        return self.rng.choice(PRIOR_MUNICIPALITIES)
+
+    def honseki(self, city_code: str | None) -> str:
+        """A 本籍 in a demo city (None: elsewhere), in the compact form queries expect."""
+        number = f"{self.rng.randint(1, 2000)}番地"
+        if city_code is None:
+            return f"{self.place(None)}{self.names.town()}{number}"
+        city = CITIES[city_code]
+        return (
+            f"{city.full_name}{self.rng.choice(city.towns)}{kanji_number(self.rng.randint(1, 5))}丁目{number}"
+        )
+
+    def elsewhere_address(self) -> str:
+        """An address outside the demo cities."""
+        chome = kanji_number(self.rng.randint(1, 6))
+        return f"{self.place(None)}{self.names.town()}{chome}丁目{self.rng.randint(1, 30)}番{self.rng.randint(1, 25)}号"
+
+    def given(self, sex: str) -> tuple[str, str]:
+        """A given name and its kana."""
+        return self.names.given(sex)
+
+    def family(self) -> tuple[str, str]:
+        """A family name and its kana."""
+        return self.names.family()
+
+    def phantom(
+        self, family: tuple[str, str], sex: str, birth: date, *, lived_since: date | None = None
+    ) -> PersonPlan:
+        """Someone living outside the demo cities (a parent, an ex-spouse, a child who left)."""
+        given = self.given(sex)
+        person = PersonPlan(family[0], family[1], given[0], given[1], sex, birth, resident=False)
+        person.birth_place = self.place(None)
+        since = lived_since or self.between(years_before(birth, -20), self.as_of - timedelta(days=60))
+        person.history = [(self.elsewhere_address(), max(birth, since))]
+        self.phantoms.append(person)
+        return person
+
+    def death(self, person: PersonPlan, not_before: date) -> date:
+        """Let ``person`` die between ``not_before`` and last month; returns the day."""
+        latest = self.as_of - timedelta(days=30)
+        person.death_date = self.between(min(not_before, latest), latest)
+        return person.death_date
+
+    # -- registers ---------------------------------------------------------------------------
+    def register(self, city_code: str | None, hittosha: str, hensei_on: date, reason: str) -> RegisterPlan:
+        """A new register with a 本籍 not yet used with this 筆頭者."""
+        while True:
+            honseki = self.honseki(city_code)
+            if (honseki, hittosha) not in self._labels:
+                self._labels.add((honseki, hittosha))
+                break
+        register = RegisterPlan(honseki, city_code, hittosha, hensei_on, reason)
+        self.registers.append(register)
+        return register
+
+    def entry(
+        self,
+        register: RegisterPlan,
+        person: PersonPlan,
+        entered_on: date,
+        *,
+        family: str | None = None,
+        **fields: Any,
+    ) -> EntryPlan:
+        """Append ``person`` to ``register`` with their 出生 event; ``fields`` set EntryPlan fields."""
+        if not person.birth_place:
+            person.birth_place = self.place(person.city_code if self.rng.random() < 0.5 else None)
+        entry = EntryPlan(person, family or person.family_name, entered_on, **fields)
+        reporter = "母" if entry.father_name is None or self.rng.random() < 0.15 else "父"
+        reported = person.birth_date + timedelta(days=self.rng.randint(2, 13))
+        entry.events.append(EventPlan("出生", person.birth_date, person.birth_place, reported, reporter))
+        register.entries.append(entry)
+        return entry
+
+    def event(
+        self,
+        kind: str,
+        on: date,
+        counterpart: str | None = None,
+        *,
+        previous: str | None = None,
+        new: str | None = None,
+    ) -> EventPlan:
+        """A 身分事項 filed on the day it happened (届出日 = ``on``)."""
+        return EventPlan(kind, on, None, on, None, counterpart, previous_register=previous, new_register=new)
+
+    def marriage(
+        self,
+        entry: EntryPlan,
+        spouse_name: str,
+        on: date,
+        *,
+        previous: str | None = None,
+        new: str | None = None,
+    ) -> None:
+        """婚姻 on one side: 配偶者氏名, and 従前戸籍 (entering) or 新本籍 (leaving)."""
+        entry.events.append(
+            EventPlan("婚姻", on, None, on, None, spouse_name, previous_register=previous, new_register=new)
+        )
+
+    def divorce(
+        self,
+        entry: EntryPlan,
+        spouse_name: str,
+        on: date,
+        *,
+        previous: str | None = None,
+        new: str | None = None,
+    ) -> None:
+        """離婚 on one side (the one who leaves gets ``new``, the new register gets ``previous``)."""
+        entry.events.append(
+            EventPlan("離婚", on, None, on, None, spouse_name, previous_register=previous, new_register=new)
+        )
+
+    def died(self, entry: EntryPlan, on: date, reporter: str) -> None:
+        """死亡 and 除籍 of an entry."""
+        reported = on + timedelta(days=self.rng.randint(1, 6))
+        entry.events.append(EventPlan("死亡", on, self.place(entry.person.city_code), reported, reporter))
+        entry.remove(on, "死亡")
+
+    def couple(self, register: RegisterPlan, husband: PersonPlan, wife: PersonPlan, on: date,
+               husband_from: str, wife_from: str, *, husband_first: bool = True) -> tuple[EntryPlan, EntryPlan]:  # fmt: skip
+        """A married couple entering ``register`` on ``on`` from their parents' registers."""
+        husband_entry = self.entry(register, husband, on, spouse_kind="夫", is_hittosha=husband_first)
+        wife_entry = self.entry(register, wife, on, spouse_kind="妻", is_hittosha=not husband_first)
+        self.marriage(husband_entry, wife.birth_name, on, previous=husband_from)
+        self.marriage(wife_entry, husband.birth_name, on, previous=wife_from)
+        if not husband_first:
+            register.entries.reverse()  # the 筆頭者 comes first
+        return husband_entry, wife_entry
+
+    def elsewhere_label(self) -> str:
+        """The label of a register kept outside the demo cities."""
+        return f"{self.honseki(None)}\u3000{self.family()[0]}\u3000{self.given('男')[0]}"
+
+    def left_by_marriage(
+        self, entry: EntryPlan, on: date, new: str | None = None, spouse: str | None = None
+    ) -> None:
+        """The entry leaves its register by marriage (婚姻 with 新本籍, then 除籍)."""
+        sex = "女" if entry.person.sex == "男" else "男"
+        spouse = spouse or f"{self.family()[0]}\u3000{self.given(sex)[0]}"
+        self.marriage(entry, spouse, on, new=new or self.elsewhere_label())
+        entry.remove(on, "婚姻")
+
+    def adopt(self, entry: EntryPlan, father: PersonPlan, married: date) -> None:
+        """A stepchild adopted by the mother's husband (養子縁組)."""
+        on = married + timedelta(days=self.rng.randint(30, 300))
+        entry.father_name = f"{self.family()[0]}\u3000{self.given('男')[0]}"
+        entry.adoptive_father_name = father.name
+        entry.adoptive_zokugara = "養子" if entry.person.sex == "男" else "養女"
+        entry.entered_on = on
+        entry.events.append(self.event("養子縁組", on, father.name, previous=self.elsewhere_label()))
+
+    def finish(self) -> None:
+        """Count 続柄 of children per mother in birth order; add 戸籍改製 dates; order entries."""
+        for register in self.registers:
+            by_mother: dict[str | None, list[EntryPlan]] = defaultdict(list)
+            for entry in register.entries:
+                if entry.zokugara == "子":
+                    by_mother[entry.mother_name].append(entry)
+            for children in by_mother.values():
+                counts = {"男": 0, "女": 0}
+                for child in sorted(children, key=lambda e: e.person.birth_date):
+                    sex = child.person.sex
+                    child.zokugara = _ORDINALS[min(counts[sex], 6)] + ("男" if sex == "男" else "女")
+                    counts[sex] += 1
+            heads = [e for e in register.entries if e.is_hittosha]
+            rest = sorted((e for e in register.entries if not e.is_hittosha), key=_entry_order)
+            register.entries = heads + rest
+
+
+def _entry_order(entry: EntryPlan) -> tuple[int, date]:
+    return (0 if entry.spouse_kind else 1, entry.person.birth_date)
+
+
+def kaisei_on(register: RegisterPlan) -> date | None:
+    """The 戸籍改製 date of a register made on paper before its city computerized, else None."""
+    computerized = KAISEI_ON.get(register.city_code or "")
+    return computerized if computerized is not None and register.hensei_on < computerized else None

@@ -1,0 +1,165 @@
+"""The seeded world: both demo cities' households and every register, decided together.
+
+A city's database holds its residents and the registers whose 本籍 is in it, including those of
+people living in the other city; so both cities' seeds must agree on everyone. ``build_world``
+is pure and deterministic in (seed, as_of, households per city): each city's ``seed_city`` builds
+the same world and writes its own part.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kofu.city.registry.cities import CITIES, CityInfo, kanji_number
+from kofu.city.registry.seed import names
+from kofu.city.registry.seed.families import FamilyBuilder
+from kofu.city.registry.seed.households import Planner
+from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, RegisterPlan, years_before
+
+#: Share of households whose 本籍 is in the other demo city.
+HONSEKI_ELSEWHERE_SHARE = 0.2
+#: Kinds every city holds at least once, each in its own household (needs 4 households).
+SPECIALS = ("moved-out", "deceased", "dv-protected", "pending-change")
+#: Features given to plain households, in this order, as long as there are plain households.
+FEATURES = (
+    "foreign-resident",
+    "long-address",
+    "under-15",
+    *(f"rare:{n}" for n, _ in names.RARE_FAMILY_NAMES),
+)
+_FOREIGN_SHARE, _LONG_SHARE, _RARE_SHARE = 0.04, 0.02, 0.02
+
+
+@dataclass
+class World:
+    """Everything seeded: households per city code, every register, people living elsewhere."""
+
+    as_of: date
+    households: dict[str, list[HouseholdPlan]]
+    registers: list[RegisterPlan]
+    phantoms: list[PersonPlan]
+
+
+def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
+    """Plan ``counts[code]`` households in each demo city, then every register of the world."""
+    households = {code: _plan_city(CITIES[code], seed, as_of, counts[code]) for code in sorted(counts)}
+    rng = random.Random(f"kofu.city.registry.world:{seed}:{as_of.isoformat()}:{sorted(counts.items())}")
+    source = names.NameSource(rng)
+    for code, plans in households.items():
+        for plan in plans:
+            for person in plan.members:
+                _history(rng, source, CITIES[code], plan, person)
+    builder = FamilyBuilder(rng, source, as_of)
+    builder.build([plan for code in sorted(households) for plan in households[code]])
+    return World(as_of, households, builder.registers, builder.phantoms)
+
+
+def _plan_city(city: CityInfo, seed: int, as_of: date, count: int) -> list[HouseholdPlan]:
+    rng = random.Random(f"kofu.city.registry:{city.code}:{seed}")
+    planner = Planner(rng, names.NameSource(rng), city, as_of)
+    other = next(code for code in CITIES if code != city.code)
+    elsewhere = set(rng.sample(range(count), round(count * HONSEKI_ELSEWHERE_SHARE)))
+    special = dict(zip(rng.sample(range(count), len(SPECIALS)), SPECIALS, strict=True))
+    plain = [i for i in range(count) if i not in special]
+    rng.shuffle(plain)
+    forced = dict(zip(plain, FEATURES, strict=False))
+    plans = []
+    for i in range(count):
+        feature = forced.get(i) or _random_feature(rng, special.get(i))
+        plan = _household(planner, special.get(i), feature)
+        plan.special = special.get(i)
+        plan.honseki_city_code = other if i in elsewhere else city.code
+        if feature and feature.startswith("rare:"):
+            family = next(pair for pair in names.RARE_FAMILY_NAMES if pair[0] == feature[5:])
+            for person in plan.members:
+                person.family_name, person.family_kana = family
+        if feature and feature not in plan.features:
+            plan.features.append(feature)
+        plans.append(plan)
+    _mark_special(rng, as_of, plans)
+    return plans
+
+
+def _random_feature(rng: random.Random, special: str | None) -> str | None:
+    draw = rng.random()
+    if special is not None:
+        return None
+    if draw < _FOREIGN_SHARE:
+        return "foreign-resident"
+    if draw < _FOREIGN_SHARE + _LONG_SHARE:
+        return "long-address"
+    if draw < _FOREIGN_SHARE + _LONG_SHARE + _RARE_SHARE:
+        return f"rare:{rng.choice(names.RARE_FAMILY_NAMES)[0]}"
+    return None
+
+
+def _household(planner: Planner, special: str | None, feature: str | None) -> HouseholdPlan:
+    if special == "deceased":
+        return planner.household("three_gen")
+    if special == "dv-protected":
+        return planner.household(planner.rng.choice(("single", "single_parent")))
+    if feature == "foreign-resident":  # the head uses a 通称
+        plan = planner.household(foreign=True)
+        if plan.members[0].foreign and not plan.members[0].foreign.alias_name:
+            planner.give_alias(plan.members[0])
+        return plan
+    if feature == "long-address":
+        return planner.household(long_address=True)
+    if feature == "under-15":
+        for _ in range(50):  # a family with a child of 12–14, who may hold a My Number Card
+            plan = planner.household("family")
+            if any(m.zokugara == "子" and 12 <= m.age(planner.as_of) <= 14 for m in plan.members):
+                return plan
+    return planner.household()
+
+
+def _mark_special(rng: random.Random, as_of: date, plans: list[HouseholdPlan]) -> None:
+    def after(day: date) -> date:
+        low, high = day + timedelta(days=1), as_of - timedelta(days=1)
+        return low + timedelta(days=rng.randint(0, max(0, (high - low).days)))
+
+    for plan in plans:
+        if plan.special == "moved-out":
+            left_on = after(max(p.became_resident_date for p in plan.members))
+            for person in plan.members:
+                person.status, person.status_date = "moved_out", left_on
+        elif plan.special == "deceased":
+            parent = next(p for p in plan.members if p.zokugara in ("父", "母"))
+            parent.status, parent.status_date = "deceased", after(parent.became_resident_date)
+            parent.death_date = parent.status_date
+        elif plan.special == "dv-protected":
+            for person in plan.members:  # the 支援措置 covers the household the applicant lives with
+                person.dv_protected = True
+        elif plan.special == "pending-change":
+            plan.members[0].pending_change = True
+
+
+def _history(
+    rng: random.Random, source: names.NameSource, city: CityInfo, plan: HouseholdPlan, person: PersonPlan
+) -> None:
+    """The resident's addresses: where they came from (or an earlier address in the city), the
+    current one, and where they went when they moved out."""
+    history: list[tuple[str, date]] = []
+    if person.became_resident_reason == "出生":
+        person.birth_place = city.full_name
+        if person.address_defined_date > person.birth_date:
+            chome = kanji_number(rng.randint(1, 5))
+            earlier = f"{city.full_name}{rng.choice(city.towns)}{chome}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
+            history.append((earlier, person.birth_date))
+    else:
+        low = max(person.birth_date, years_before(person.became_resident_date, 12))
+        high = person.became_resident_date - timedelta(days=1)
+        since = low + timedelta(days=rng.randint(0, max(0, (high - low).days)))
+        history.append((person.prior_address or "", since))
+    history.append((plan.address, person.address_defined_date))
+    if person.status == "moved_out" and person.status_date is not None:
+        chome = kanji_number(rng.randint(1, 6))
+        history.append(
+            (
+                f"{rng.choice(('東京都三鷹市', '埼玉県和光市'))}{source.town()}{chome}丁目1番1号",
+                person.status_date,
+            )
+        )
+    person.history = history
