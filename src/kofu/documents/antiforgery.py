@@ -1,0 +1,260 @@
+"""The paper layers the kiosk prints with every document (偽造防止).
+
+Front of every sheet, under the city's page:
+  * 地紋 (void pantograph): a field of fine dots in which 「複写」 is written with coarser dots
+    at the same ink coverage. Read at arm's length the field is one even tint; a copier
+    (≈150–300 dpi, blur, a black/white threshold) loses the fine dots and keeps the coarse ones,
+    so 「複写」 emerges on the copy. Dot sizes: background 0.14 mm every 0.50 mm, latent word
+    0.34 mm every 1.35 mm — :data:`PATTERN`, tuned so both render at 4.4 % grey at 600 dpi
+    (nominal coverage differs: a fine dot loses more of its edge to rendering than a coarse one).
+  * a microtext line repeating the city name (0.5 mm high), top and bottom;
+  * the warning sentence, in the bottom margin.
+Back of every sheet: the same 地紋, a security image (a guilloche rosette of 0.08 mm lines
+whose shape derives from the seal code, so it differs per document and breaks up when copied),
+the seal QR, large, and how to verify the document.
+
+All text of these layers is drawn as images, never as PDF text, so the document's text hash
+(:func:`kofu.documents.seal.document_text_hash`) is the same on the printed sheets as in the
+city's PDF.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from kofu.documents.errors import DocumentError
+from kofu.documents.fonts import FONT_FILES, GOTHIC, MINCHO
+from kofu.documents.qr import draw_qr
+
+LATENT_WORD = "複写"
+WARNING = (
+    "この用紙は偽造防止用紙です。複写すると「複写」の文字が現れます。"
+    "裏面のコードで記載内容が市区町村の発行したものか確認できます。"
+)
+HOW_TO_VERIFY = (
+    "この証明書の確認方法 / How to verify",
+    "1. 裏面のQRコードを読み取り、検証ページに画像を送るかコードを貼り付けてください。",
+    "   またはこの用紙の画像やPDFを `kofu verify ファイル` で確認できます（オフライン可）。",
+    "2. 署名が有効であり、表示された市区町村・発行番号・発行日・氏名・生年月日・住所が",
+    "   表面の記載と一致することを確かめてください。一致しなければ偽造・改ざんの疑いがあります。",
+    "3. Scan the QR, or run `kofu verify FILE`; the signed fields must match the front.",
+)
+
+
+@dataclass(frozen=True)
+class DotPattern:
+    """Dot geometry of the 地紋 (millimetres) and its ink (grey level, 0 = black)."""
+
+    fine_dot: float = 0.14
+    fine_pitch: float = 0.50
+    coarse_dot: float = 0.34
+    coarse_pitch: float = 1.35
+    ink_grey: float = 0.0
+    mask_cell: float = 0.25  # resolution of the latent-word mask
+
+    def coverage(self) -> tuple[float, float]:
+        """Ink coverage of the fine field and of the latent word (fractions of area)."""
+        fine = math.pi * (self.fine_dot / 2) ** 2 / self.fine_pitch**2
+        coarse = math.pi * (self.coarse_dot / 2) ** 2 / self.coarse_pitch**2
+        return fine, coarse
+
+
+PATTERN = DotPattern()
+
+
+@functools.lru_cache(maxsize=4)
+def latent_mask(width: float = A4[0], height: float = A4[1], cell_mm: float = PATTERN.mask_cell) -> Any:
+    """Where the latent 「複写」 lies: a boolean numpy array, one cell per ``cell_mm``, row 0 at the top."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    cols, rows = round(width / mm / cell_mm), round(height / mm / cell_mm)
+    image = Image.new("L", (cols, rows), 0)
+    draw = ImageDraw.Draw(image)
+    size = round(62 / cell_mm)  # 62 mm characters: large enough to stop any photocopy being used
+    font = ImageFont.truetype(str(FONT_FILES[GOTHIC]), size)
+    box = draw.textbbox((0, 0), LATENT_WORD, font=font)
+    text_w, text_h = box[2] - box[0], box[3] - box[1]
+    for centre in (0.33, 0.70):  # twice, so a partial copy still shows it
+        x = (cols - text_w) // 2 - box[0]
+        y = round(rows * centre - text_h / 2) - box[1]
+        draw.text((x, y), LATENT_WORD, fill=255, font=font)
+    return np.asarray(image) > 127
+
+
+def _runs(line: Any, want: bool) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, value in enumerate(line.tolist()):
+        if bool(value) == want and start is None:
+            start = i
+        elif bool(value) != want and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(line)))
+    return runs
+
+
+def _dot_rows(
+    canvas: Any, mask: Any, inside: bool, dot: float, pitch: float, height: float, cell: float
+) -> None:
+    """Rows of round dots (zero-length dashes with round caps) where ``mask == inside``."""
+    canvas.setLineWidth(dot * mm)
+    canvas.setDash([0, pitch * mm])
+    rows = mask.shape[0]
+    k = 0
+    y_mm = pitch / 2
+    while y_mm < rows * cell:
+        line = mask[min(rows - 1, int(y_mm / cell))]
+        offset = pitch / 2 if k % 2 else 0.0  # staggered rows read as an even tint
+        for start, end in _runs(line, inside):
+            first = math.ceil((start * cell - offset) / pitch) * pitch + offset
+            last = math.floor((end * cell - offset) / pitch) * pitch + offset
+            if last >= end * cell:
+                last -= pitch
+            if first > last:
+                continue
+            y = height - y_mm * mm
+            canvas.line(first * mm, y, last * mm + 0.01, y)
+        k += 1
+        y_mm += pitch
+
+
+def draw_chimon(
+    canvas: Any, width: float = A4[0], height: float = A4[1], pattern: DotPattern = PATTERN
+) -> None:
+    """The 地紋 with the latent 「複写」 over the whole page."""
+    mask = latent_mask(width, height, pattern.mask_cell)
+    canvas.saveState()
+    canvas.setStrokeGray(pattern.ink_grey)
+    canvas.setLineCap(1)
+    cell = pattern.mask_cell
+    _dot_rows(canvas, mask, False, pattern.fine_dot, pattern.fine_pitch, height, cell)
+    _dot_rows(canvas, mask, True, pattern.coarse_dot, pattern.coarse_pitch, height, cell)
+    canvas.restoreState()
+
+
+def text_image(text: str, height_mm: float, dpi: int = 1200, font: str = MINCHO) -> tuple[Any, float]:
+    """``text`` as an RGBA image (black on transparent) and its width in points at ``height_mm``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    px = max(8, round(height_mm / 25.4 * dpi))
+    face = ImageFont.truetype(str(FONT_FILES[font]), px)
+    box = face.getbbox(text)
+    image = Image.new("RGBA", (int(box[2]) + 2, round(px * 1.25)), (0, 0, 0, 0))
+    ImageDraw.Draw(image).text((1, round(px * 0.1)), text, font=face, fill=(0, 0, 0, 255))
+    return image, image.width / dpi * 72
+
+
+def draw_text_image(canvas: Any, text: str, x: float, y: float, height_mm: float, dpi: int = 1200) -> float:
+    """Draw ``text`` as an image with its box's lower left at (x, y); return its width in points."""
+    from reportlab.lib.utils import ImageReader
+
+    image, width = text_image(text, height_mm, dpi)
+    box_h = height_mm * 1.25 * mm
+    canvas.drawImage(ImageReader(image), x, y, width=width, height=box_h, mask="auto")
+    return width
+
+
+def _microtext(canvas: Any, city_name: str, y: float, width: float) -> None:
+    unit = f"{city_name}　" + "".join(f"{city_name}発行証明書　" for _ in range(1))
+    line = unit * max(1, int((width - 30 * mm) / (len(unit) * 0.5 * mm)))
+    draw_text_image(canvas, line[: int((width - 30 * mm) / (0.5 * mm))], 15 * mm, y, 0.5)
+
+
+def draw_front_layers(canvas: Any, city_name: str, width: float = A4[0], height: float = A4[1]) -> None:
+    """Everything the kiosk adds under the front of a sheet: 地紋, microtext lines, warning."""
+    draw_chimon(canvas, width, height)
+    _microtext(canvas, city_name, height - 7 * mm, width)
+    _microtext(canvas, city_name, 9 * mm, width)
+    draw_text_image(canvas, WARNING, 15 * mm, 4 * mm, 2.3, dpi=600)
+
+
+def draw_security_image(canvas: Any, seed: bytes, cx: float, cy: float, radius: float) -> None:
+    """A guilloche rosette of fine lines whose shape comes from ``seed`` (lost in a copy)."""
+    digest = hashlib.sha256(seed).digest()
+    canvas.saveState()
+    canvas.setLineWidth(0.08 * mm)
+    for ring in range(6):
+        a, b = 5 + digest[ring] % 9, 2 + digest[ring + 8] % 5
+        r_outer = radius * (1 - ring * 0.12)
+        canvas.setStrokeColorRGB(0.1 + 0.12 * (ring % 3), 0.25, 0.45 + 0.08 * (ring % 2))
+        path = canvas.beginPath()
+        steps = 720
+        for i in range(steps + 1):
+            t = 2 * math.pi * i / steps
+            r = r_outer * (0.72 + 0.2 * math.sin(a * t) + 0.08 * math.cos(b * t + ring))
+            x, y = cx + r * math.cos(t), cy + r * math.sin(t)
+            if i == 0:
+                path.moveTo(x, y)
+            else:
+                path.lineTo(x, y)
+        canvas.drawPath(path, stroke=1, fill=0)
+    canvas.restoreState()
+
+
+def draw_back(
+    canvas: Any, city_name: str, seal_code: str, verify_url: str, width: float = A4[0], height: float = A4[1]
+) -> None:
+    """The back of a sheet: 地紋, security image, the seal QR and how to verify."""
+    draw_chimon(canvas, width, height)
+    _microtext(canvas, city_name, height - 7 * mm, width)
+    draw_security_image(canvas, seal_code.encode(), width / 2, height - 75 * mm, 45 * mm)
+    size = 70 * mm
+    draw_qr(canvas, seal_code, (width - size) / 2, height - 200 * mm, size)
+    y = height - 212 * mm
+    for line in (*HOW_TO_VERIFY, f"検証ページ / verification page: {verify_url}"):
+        draw_text_image(canvas, line, 20 * mm, y, 3.0, dpi=600)
+        y -= 6 * mm
+    _microtext(canvas, city_name, 9 * mm, width)
+
+
+@functools.lru_cache(maxsize=8)
+def _front_layer_pdf(city_name: str) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    draw_front_layers(canvas, city_name)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _back_pdf(city_name: str, seal_code: str, verify_url: str) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    draw_back(canvas, city_name, seal_code, verify_url)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def print_sheets(pdf: bytes, city_name: str, seal_code: str, verify_url: str) -> bytes:
+    """The PDF a printer prints duplex: each page of ``pdf`` over the front layers, then a back.
+
+    Raises :class:`DocumentError` ``document.unreadable`` for a PDF that cannot be read.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    try:
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        front = _front_layer_pdf(city_name)
+        back = PdfReader(io.BytesIO(_back_pdf(city_name, seal_code, verify_url))).pages[0]
+        writer = PdfWriter()
+        for page in pages:
+            sheet = writer.add_page(PdfReader(io.BytesIO(front)).pages[0])
+            sheet.merge_page(page)  # the city's page lies over the pattern
+            writer.add_page(back)
+        out = io.BytesIO()
+        writer.write(out)
+    except Exception as exc:
+        raise DocumentError(f"cannot lay the security layers: {exc}", code="document.unreadable") from exc
+    return out.getvalue()

@@ -1,0 +1,128 @@
+"""The seal QR on paper: drawn into a reportlab canvas, read back from PDFs and images.
+
+Drawing uses segno (alphanumeric mode: base45 and the ``KOFU1:`` prefix are all in the QR
+alphanumeric alphabet) and vector squares, so the QR adds no text to the PDF and the document's
+text hash is the same before and after stamping. Reading renders PDF pages with poppler's
+``pdftoppm`` (through pipes: no page image ever lands in a temporary file) and decodes with
+zxing-cpp.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from collections.abc import Iterable
+from typing import Any
+
+from reportlab.lib.units import mm
+
+from kofu.documents.errors import DocumentError
+from kofu.documents.seal import PREFIX
+
+ERROR_LEVEL = "m"  # 15 % recovery: survives a fold or a coffee stain, keeps the symbol small
+QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
+DEFAULT_DPI = 200
+READBACK_DPI = 200
+# Where the issuer stamps the seal QR on each page: the top-left margin, clear of all content.
+QR_LEFT = 10 * mm
+QR_TOP = 4 * mm
+QR_SIZE = 28 * mm
+
+
+def qr_crop(dpi: int = READBACK_DPI) -> tuple[int, int, int, int]:
+    """The pixel box (x, y, w, h) around the stamped seal QR at ``dpi``, with a margin."""
+    px = dpi / 72
+    return 0, 0, round((QR_LEFT + QR_SIZE + 6 * mm) * px), round((QR_TOP + QR_SIZE + 6 * mm) * px)
+
+
+def qr_modules(code: str) -> list[list[bool]]:
+    """The dark/light modules of the QR for ``code`` (no quiet zone), row by row from the top."""
+    import segno
+
+    qr = segno.make_qr(code, error=ERROR_LEVEL, boost_error=False)
+    return [[bool(v) for v in row] for row in qr.matrix]
+
+
+def qr_side(code: str) -> int:
+    """Modules per side of the QR for ``code``, including the quiet zone."""
+    return len(qr_modules(code)) + 2 * QUIET_ZONE
+
+
+def draw_qr(canvas: Any, code: str, x: float, y: float, size: float) -> None:
+    """Draw the QR for ``code`` with its quiet zone as a ``size``-point square at (x, y) (lower left).
+
+    The white quiet zone is painted, so a background pattern underneath never touches the symbol.
+    """
+    modules = qr_modules(code)
+    n = len(modules) + 2 * QUIET_ZONE
+    unit = size / n
+    canvas.saveState()
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for r, row in enumerate(modules):
+        top = y + size - (r + QUIET_ZONE + 1) * unit
+        c = 0
+        while c < len(row):  # one rectangle per horizontal run of dark modules
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            path.rect(x + (start + QUIET_ZONE) * unit, top, (c - start) * unit, unit)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+# -- reading -----------------------------------------------------------------------------------
+def decode_image(image: Any) -> list[str]:
+    """Every kofu seal code found in a PIL image (or numpy array), in reading order."""
+    import zxingcpp
+
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
+    return [r.text for r in results if r.text.startswith(PREFIX)]
+
+
+def decode_image_bytes(data: bytes) -> list[str]:
+    """Every kofu seal code in a PNG/JPEG (any format Pillow reads)."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            image = ImageOps.exif_transpose(opened).convert("L")
+    except Exception as exc:  # Pillow raises many kinds for a non-image
+        raise DocumentError(f"not a readable image: {exc}", code="document.unreadable") from exc
+    codes = decode_image(image)
+    if not codes and max(image.size) > 2500:  # phone photos: QR finders like a smaller picture
+        image.thumbnail((2000, 2000))
+        codes = decode_image(image)
+    return codes
+
+
+def render_page(
+    pdf: bytes, page: int, dpi: int = DEFAULT_DPI, crop: tuple[int, int, int, int] | None = None
+) -> Any:
+    """Page ``page`` (1-based) of ``pdf`` as a greyscale PIL image; ``crop`` = x, y, w, h in pixels."""
+    from PIL import Image
+
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise DocumentError(
+            "reading QR codes from a PDF needs pdftoppm (poppler-utils)", code="document.unreadable"
+        )
+    args = [exe, "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
+    if crop is not None:
+        args += ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
+    done = subprocess.run([*args, "-"], input=pdf, capture_output=True, timeout=60, check=False)
+    if done.returncode != 0 or not done.stdout:
+        raise DocumentError(f"pdftoppm failed on page {page}", code="document.unreadable")
+    with Image.open(io.BytesIO(done.stdout)) as image:
+        return image.convert("L")
+
+
+def decode_pdf(pdf: bytes, pages: Iterable[int], dpi: int = DEFAULT_DPI) -> dict[int, list[str]]:
+    """The seal codes found on each of ``pages`` (1-based) of ``pdf``."""
+    return {page: decode_image(render_page(pdf, page, dpi)) for page in pages}

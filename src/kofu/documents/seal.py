@@ -1,0 +1,277 @@
+"""The seal code printed as a QR on every document: what it says, how it is signed and read.
+
+Code text: ``KOFU1:`` + base45(zlib(COSE_Sign1)) — the EU digital COVID certificate's recipe.
+The COSE_Sign1 is ES256 with the protected header ``{alg: ES256, kid: 8 bytes}``, kid being the
+first 8 bytes of SHA-256 of the city's seal certificate (DER). Its payload is a CBOR map with
+small integer keys::
+
+    0 version (1)          5 page count                 9 order binding (32 bytes, a hash)
+    1 city code            6 [[name, birth date], …]
+    2 document type        7 address (or 本籍) shown
+    3 issue number         8 SHA-256 of the document's full text (32 bytes)
+    4 issue date (ISO)
+
+"Full text" is :func:`document_text_hash`: the PDF's extracted text, NFKC-normalised with every
+whitespace character removed, so it can be recomputed from the final PDF (the QR, the 地紋 and
+the other paper layers add no text). The payload never holds the My Number or the 住民票コード;
+:func:`check_no_identifiers` refuses any value that looks like either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import base45
+import cbor2
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from kofu.documents.text import extract_text, page_texts
+
+PREFIX = "KOFU1:"
+VERSION = 1
+MAX_CODE_CHARS = 4296  # the most a QR (version 40, alphanumeric, level L) can carry
+_MAX_INFLATED = 16 * 1024
+_IDENTIFIER = re.compile(r"\d{11,}")  # 住民票コード has 11 digits, the My Number 12
+_WHITESPACE = re.compile(r"\s+")
+
+
+class SealError(Exception):
+    """A seal code that cannot be read; ``code`` says at which layer."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        """Create the error with a stable ``code`` (``seal.code.*`` or ``seal.payload.*``)."""
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SealedPerson:
+    """A person named on the document, as the code repeats them."""
+
+    name: str
+    birth_date: str  # ISO date
+
+
+@dataclass(frozen=True)
+class SealPayload:
+    """What the city signs about one issued document."""
+
+    city: str
+    doc: str
+    issue_number: str
+    issue_date: dt.date
+    pages: int
+    people: tuple[SealedPerson, ...]
+    address: str
+    text_sha256: str  # hex
+    binding: str  # hex, the order binding of kofu.protocol.envelope
+
+    def to_cbor(self) -> bytes:
+        """The CBOR map that is signed."""
+        check_no_identifiers(self)
+        return cbor2.dumps(
+            {
+                0: VERSION,
+                1: self.city,
+                2: self.doc,
+                3: self.issue_number,
+                4: self.issue_date.isoformat(),
+                5: self.pages,
+                6: [[p.name, p.birth_date] for p in self.people],
+                7: self.address,
+                8: bytes.fromhex(self.text_sha256),
+                9: bytes.fromhex(self.binding),
+            }
+        )
+
+    @classmethod
+    def from_cbor(cls, data: bytes) -> SealPayload:
+        """Parse a signed payload; raise :class:`SealError` ``seal.payload.invalid`` if it is not one."""
+        try:
+            m = cbor2.loads(data)
+            if not isinstance(m, dict) or m.get(0) != VERSION:
+                raise ValueError("not a version-1 payload map")
+            people = m[6]
+            if not isinstance(people, list):
+                raise ValueError("people is not a list")
+            payload = cls(
+                city=_str(m[1]),
+                doc=_str(m[2]),
+                issue_number=_str(m[3]),
+                issue_date=dt.date.fromisoformat(_str(m[4])),
+                pages=_int(m[5]),
+                people=tuple(SealedPerson(_str(p[0]), _str(p[1])) for p in people),
+                address=_str(m[7]),
+                text_sha256=_bytes32(m[8]).hex(),
+                binding=_bytes32(m[9]).hex(),
+            )
+        except Exception as exc:  # cbor2 raises many kinds; garbage must never escape as a crash
+            raise SealError(f"payload is not a seal payload: {exc}", code="seal.payload.invalid") from exc
+        return payload
+
+    def as_fields(self) -> dict[str, Any]:
+        """The signed fields for display (labels in English, values as printed)."""
+        return {
+            "city": self.city,
+            "document": self.doc,
+            "issue_number": self.issue_number,
+            "issue_date": self.issue_date.isoformat(),
+            "pages": self.pages,
+            "people": [{"name": p.name, "birth_date": p.birth_date} for p in self.people],
+            "address": self.address,
+            "text_sha256": self.text_sha256,
+            "order_binding": self.binding,
+        }
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 1000:
+        raise ValueError("page count out of range")
+    return value
+
+
+def _bytes32(value: Any) -> bytes:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise ValueError("expected 32 bytes")
+    return value
+
+
+def check_no_identifiers(payload: SealPayload) -> None:
+    """Refuse a payload holding anything shaped like a My Number or 住民票コード (11+ digits)."""
+    values = [payload.city, payload.doc, payload.issue_number, payload.address]
+    values += [v for p in payload.people for v in (p.name, p.birth_date)]
+    for value in values:
+        if _IDENTIFIER.search(unicodedata.normalize("NFKC", value)):
+            raise ValueError("a seal payload must never carry a My Number or 住民票コード")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, then every whitespace character (spaces, newlines, form feeds) removed."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def document_text_hash(pdf: bytes) -> str:
+    """SHA-256 (hex) of the document's full text: :func:`normalise_text` of all its pages' text."""
+    return hashlib.sha256(normalise_text(extract_text(pdf)).encode()).hexdigest()
+
+
+def text_hash_and_pages(pdf: bytes) -> tuple[str, int]:
+    """:func:`document_text_hash` and the number of pages bearing text (a printed sheet's back has none)."""
+    texts = [normalise_text(t) for t in page_texts(pdf)]
+    return hashlib.sha256("".join(texts).encode()).hexdigest(), sum(1 for t in texts if t)
+
+
+# -- COSE_Sign1 --------------------------------------------------------------------------------
+def _cose_key(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> Any:
+    from pycose.keys.ec2 import EC2Key
+
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return EC2Key.from_pem_private_key(pem.decode())
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return EC2Key.from_pem_public_key(pem.decode())
+
+
+def sign_payload(payload: SealPayload, key: ec.EllipticCurvePrivateKey, kid: bytes) -> str:
+    """Sign ``payload`` (ES256, ``kid`` in the protected header) and return the code text."""
+    from pycose.algorithms import Es256
+    from pycose.headers import KID, Algorithm
+    from pycose.messages.sign1message import Sign1Message
+
+    message = Sign1Message(phdr={Algorithm: Es256, KID: kid}, payload=payload.to_cbor())
+    message.key = _cose_key(key)
+    encoded: bytes = message.encode()
+    text: str = base45.b45encode(zlib.compress(encoded, 9)).decode()
+    return PREFIX + text
+
+
+@dataclass(frozen=True)
+class ParsedSeal:
+    """A decoded seal code, not yet checked against any key."""
+
+    kid: bytes
+    payload: SealPayload
+    code: str
+    message: Any = field(repr=False, compare=False)
+
+    def signature_valid(self, public_key: ec.EllipticCurvePublicKey) -> bool:
+        """Whether the COSE signature verifies with ``public_key``."""
+        if not isinstance(public_key.curve, ec.SECP256R1):
+            return False
+        try:
+            self.message.key = _cose_key(public_key)
+            return bool(self.message.verify_signature())
+        except Exception:  # pycose raises its own and ValueError for bad signatures
+            return False
+
+
+def parse_seal(code: str) -> ParsedSeal:
+    """Decode a seal code text; raise :class:`SealError` saying which layer is malformed.
+
+    Codes: ``seal.code.prefix`` (not a kofu seal), ``seal.code.encoding`` (base45/zlib),
+    ``seal.code.cose`` (not an ES256 COSE_Sign1 with an 8-byte kid), ``seal.payload.invalid``.
+    """
+    from pycose.algorithms import Es256
+    from pycose.headers import KID, Algorithm
+    from pycose.messages.sign1message import Sign1Message
+
+    code = code.strip()
+    if not code.startswith(PREFIX):
+        raise SealError("not a kofu seal code (no KOFU1: prefix)", code="seal.code.prefix")
+    if len(code) > MAX_CODE_CHARS:
+        raise SealError("code longer than any QR can hold", code="seal.code.encoding")
+    try:
+        compressed = base45.b45decode(code[len(PREFIX) :])
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(compressed, _MAX_INFLATED)
+        if inflater.unconsumed_tail or not inflater.eof:
+            raise ValueError("truncated or oversized zlib stream")
+    except Exception as exc:
+        raise SealError(f"code is not base45 + zlib: {exc}", code="seal.code.encoding") from exc
+    try:
+        # pycose's own decode() expects CBOR arrays as lists; cbor2 6 gives tuples.
+        tagged = cbor2.loads(raw)
+        if not isinstance(tagged, cbor2.CBORTag) or tagged.tag != Sign1Message.cbor_tag:
+            raise ValueError("not a tagged COSE_Sign1 (tag 18)")
+        if not isinstance(tagged.value, list | tuple) or len(tagged.value) != 4:
+            raise ValueError("COSE_Sign1 must be an array of 4")
+        protected, unprotected, body, signature = tagged.value
+        if not isinstance(unprotected, Mapping):
+            raise ValueError("unprotected header is not a map")
+        message = Sign1Message.from_cose_obj([protected, dict(unprotected), body, signature], True)
+        alg = message.phdr.get(Algorithm)
+        kid = message.phdr.get(KID)
+        if alg is not Es256 and alg != Es256:
+            raise ValueError(f"algorithm {alg!r} is not ES256")
+        if not isinstance(kid, bytes) or len(kid) != 8:
+            raise ValueError("kid must be 8 bytes in the protected header")
+        body = message.payload
+        if not isinstance(body, bytes):
+            raise ValueError("no payload")
+    except Exception as exc:
+        raise SealError(f"not a COSE_Sign1: {exc}", code="seal.code.cose") from exc
+    return ParsedSeal(kid=kid, payload=SealPayload.from_cbor(body), code=code, message=message)
+
+
+def kid_of(cert: x509.Certificate) -> bytes:
+    """The kid of a seal certificate (first 8 bytes of SHA-256 of its DER)."""
+    from kofu.pki.trust import seal_kid
+
+    return seal_kid(cert)

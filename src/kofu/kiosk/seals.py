@@ -1,0 +1,87 @@
+"""The kiosk's seal check before printing, and the paper layers it prints.
+
+The trust list comes from the centre's public address (the centre's port + 9) through the
+kiosk's own TLS client, which trusts only the network CA and checks the host name; its signer
+is pinned on first load (or given explicitly as ``anchor``). Each page of the document must
+carry the same seal code, signed by a listed, unrevoked key of the ordering city, over this
+document's full text, for this order (binding), type, issue number and page count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from cryptography import x509
+
+from kofu.config import PUBLIC_PORT_OFFSET
+from kofu.documents.antiforgery import print_sheets
+from kofu.documents.errors import DocumentError
+from kofu.documents.qr import READBACK_DPI, decode_image, qr_crop, render_page
+from kofu.documents.verify import Status, verify_code
+from kofu.pki.trust import TrustCache, TrustList, TrustListError
+from kofu.protocol.errors import LinkFailed, ProtocolViolation
+
+
+class KioskSeals:
+    """Trust list cache and seal check of one kiosk (shared by all its visits; holds no personal data)."""
+
+    def __init__(self, client: httpx.Client, public_url: str, anchor: x509.Certificate | None = None) -> None:
+        self.public_url = public_url.rstrip("/")
+        self.cache = TrustCache(
+            url=f"{self.public_url}/trust-list", cache_file=None, anchor=anchor, fetcher=self._get
+        )
+        self._client = client
+
+    @classmethod
+    def for_centre(cls, centre: Any) -> KioskSeals:
+        """The seal check for a kiosk talking to ``centre`` (a CentreLink): public port = port + 9."""
+        client: httpx.Client = centre.client
+        base = client.base_url
+        port = (base.port or 443) + PUBLIC_PORT_OFFSET
+        return cls(client, str(base.copy_with(port=port, path="/")))
+
+    def _get(self, url: str) -> bytes:
+        response = self._client.get(url)  # absolute URL: same TLS context, another port
+        response.raise_for_status()
+        return response.content
+
+    def trust_list(self, refresh: bool = False) -> TrustList:
+        """The trust list; raise LinkFailed when there is none to check documents against."""
+        try:
+            return self.cache.get(refresh)
+        except TrustListError as exc:
+            raise LinkFailed("link.unavailable", "trust list unavailable") from exc
+
+    def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
+        """The document's seal code if everything matches; else raise ``order.mismatch``."""
+        try:
+            codes = {
+                code
+                for page in range(1, pages + 1)
+                for code in decode_image(render_page(pdf, page, READBACK_DPI, qr_crop()))
+            }
+        except DocumentError as exc:
+            raise ProtocolViolation("order.mismatch", "document unreadable") from exc
+        if len(codes) != 1:
+            raise ProtocolViolation("order.mismatch", f"{len(codes)} distinct seal codes on the pages")
+        (code,) = codes
+        verdict = verify_code(code, self.trust_list(), pdf)
+        if verdict.status is Status.UNKNOWN_KEY:  # a rotation since the list was fetched
+            verdict = verify_code(code, self.trust_list(refresh=True), pdf)
+        payload = verdict.payload
+        if not verdict.ok or not verdict.text_checked or payload is None:
+            raise ProtocolViolation("order.mismatch", f"seal check failed: {verdict.reason}")
+        if (payload.city, payload.doc, payload.issue_number, payload.binding, payload.pages) != (
+            city,
+            doc,
+            issue_number,
+            binding,
+            pages,
+        ):
+            raise ProtocolViolation("order.mismatch", "seal does not name this order")
+        return code
+
+    def sheets(self, pdf: bytes, city_name: str, seal_code: str) -> bytes:
+        """What the printer prints: each page over the front layers, each followed by its back."""
+        return print_sheets(pdf, city_name, seal_code, self.public_url + "/")

@@ -1,0 +1,53 @@
+"""A throw-away PKI for seal tests: LGPKI CA, one city's seal key, the trust-list signer."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from kofu.city.issuer.sealing import seal_document
+from kofu.pki.ca import load_or_create_lgpki_ca
+from kofu.pki.paths import PkiPaths
+from kofu.pki.seal import ensure_seal
+from kofu.pki.trust import TrustList, TrustPublisher, ensure_trust_signer
+
+CITY = "132292"
+CITY_NAME = "西東京市"
+BINDING = "5e" * 32
+
+
+@dataclass
+class SealPki:
+    paths: PkiPaths
+
+    @classmethod
+    def create(cls, root: Path) -> SealPki:
+        paths = PkiPaths(root)
+        load_or_create_lgpki_ca(paths)
+        ensure_seal(paths, CITY)
+        ensure_trust_signer(paths)
+        return cls(paths)
+
+    @property
+    def publisher(self) -> TrustPublisher:
+        return TrustPublisher(self.paths, {CITY: CITY_NAME})
+
+    def trust(self) -> TrustList:
+        return self.publisher.trust_list()
+
+    def seal(self, pdf: bytes, data: object, doc: str = "juminhyo", issue_number: str = "00012345") -> bytes:
+        return seal_document(
+            pdf, data, city_code=CITY, doc=doc, issue_number=issue_number, binding=BINDING, pki=self.paths
+        )
+
+
+def png_of(pdf: bytes, page: int = 1, dpi: int = 200) -> bytes:
+    """Page ``page`` of ``pdf`` as a PNG, the way a reader would render it (pdftoppm)."""
+    done = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout
