@@ -25,7 +25,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def _free_base(count: int = 4) -> int:
     for _ in range(200):
         base = random.randrange(20000, 40000)
-        ports = [*range(base, base + count), base + 100]
+        ports = [*range(base, base + count), base + 9, base + 100]  # centre, gateways, public, kiosk
         if all(_free(p) for p in ports):
             return base
     raise RuntimeError("no free port range")

@@ -46,15 +46,21 @@ class Cluster:
     def start(self, timeout: float = 60.0) -> None:
         """Start everything and wait until each server accepts connections."""
         s = self.settings
+        ports = [s.center_port, s.public_port] + [s.gateway_port(c) for c in s.cities]
+        ports += [s.kiosk_port] if self.with_kiosk else []
+        busy = [port for port in ports if _listening(s.host, port)]
+        if busy:
+            raise RuntimeError(
+                f"port(s) {', '.join(map(str, busy))} already in use (is another `kofu up` running?); "
+                "stop it or choose other ports with KOFU_PORT_BASE / KOFU_KIOSK_PORT"
+            )
         for city in s.cities:
             self._spawn(f"gateway-{city}", "gateway", "--city", city)
         self._spawn("center", "center")
         for city in s.cities:
             self._spawn(f"issuer-{city}", "issuer", "--city", city)
-        ports = [s.center_port] + [s.gateway_port(c) for c in s.cities]
         if self.with_kiosk:
             self._spawn("kiosk", "kiosk")
-            ports.append(s.kiosk_port)
         deadline = time.monotonic() + timeout
         for port in ports:
             while not _listening(s.host, port):

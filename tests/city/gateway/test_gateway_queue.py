@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from kofu.city.gateway.queue import CityQueue
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
 from kofu.protocol.messages import CityRequest, CityResponse, Menu
+
+T = TypeVar("T")
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: the browser tests keep an event loop in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _request(rid: str) -> CityRequest:
@@ -31,7 +42,7 @@ def test_answers_go_to_their_own_waiters() -> None:
         assert (await first).menu.city_name == "for a"  # type: ignore[union-attr]
         assert (await second).menu.city_name == "for b"  # type: ignore[union-attr]
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_timed_out_request_is_never_handed_out_and_late_answer_is_dropped() -> None:
@@ -44,7 +55,7 @@ def test_timed_out_request_is_never_handed_out_and_late_answer_is_dropped() -> N
         assert queue.complete(_answer("late", "too late")) is False
         assert queue.waiting == 0
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_answer_after_pull_but_after_timeout_is_dropped() -> None:
@@ -57,7 +68,7 @@ def test_answer_after_pull_but_after_timeout_is_dropped() -> None:
             await waiter
         assert queue.complete(_answer("x", "nobody waits")) is False
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_duplicate_request_id_is_refused() -> None:
@@ -70,8 +81,8 @@ def test_duplicate_request_id_is_refused() -> None:
         queue.complete(_answer("dup", "one"))
         await first
 
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_pull_waits_then_returns_empty() -> None:
-    assert asyncio.run(CityQueue().pull(max_items=4, wait=0.05)) == []
+    assert _run(CityQueue().pull(max_items=4, wait=0.05)) == []
