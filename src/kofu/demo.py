@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import json
 import random
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
-from datetime import date
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from datetime import date, time, timedelta
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from kofu.card.state import CardState, CardStore
 from kofu.center import routing
 from kofu.center.models import Base as CenterBase
+from kofu.city.counter.models import CardRecord
+from kofu.city.counter.models import ensure_tables as ensure_counter_tables
 from kofu.city.registry.db import create_schema, session_factory
-from kofu.city.registry.models import Resident
-from kofu.city.registry.seed import CITIES, register_card, seed_city
+from kofu.city.registry.models import DocumentSetting, Resident
+from kofu.city.registry.queries import apply_registration, approve_registration
+from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_city
 from kofu.config import Settings
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
@@ -29,6 +32,10 @@ from kofu.storage import make_engine
 
 CARD_PREFIX = {"132292": "NT", "132110": "KD"}
 ADULT_AGE = 18
+#: Kinds a kiosk refuses outright; such residents are not given a 利用登録 or the child card.
+REFUSAL_TRAITS = frozenset({"moved-out", "deceased", "dv-protected", "pending-change"})
+#: Cards per city whose 利用登録 at the other demo city is approved at setup.
+PREAPPROVED_PER_CITY = 2
 
 
 @dataclass(frozen=True)
@@ -66,15 +73,57 @@ def setup(settings: Settings, *, bench_kiosks: int = 64) -> list[DemoCard]:
     if is_seeded(settings):
         return load_index(settings)
     cards: list[DemoCard] = []
+    registrable: list[tuple[str, str, SeededPerson]] = []
     for code in settings.cities:
-        cards.extend(_seed_city(settings, code, center_db))
+        cards.extend(_seed_city(settings, code, center_db, registrable))
+    cards = _preapprove(settings, cards, registrable, center_db)
     _write_index(settings, cards)
     return cards
 
 
-def _seed_city(settings: Settings, code: str, center_db) -> list[DemoCard]:  # type: ignore[no-untyped-def]
+def _card_holders(people: list[SeededPerson]) -> list[SeededPerson]:
+    """Every adult, then one child of 12–14 (My Number Cards exist for children; kiosks refuse
+    them, which the demo must be able to show)."""
+    adults = [p for p in people if p.age >= ADULT_AGE]
+    child = next((p for p in people if 12 <= p.age < 15 and not REFUSAL_TRAITS & set(p.traits)), None)
+    return adults + ([child] if child is not None else [])
+
+
+def _preapprove(settings: Settings, cards: list[DemoCard], candidates, center_db) -> list[DemoCard]:  # type: ignore[no-untyped-def]
+    """Approve a 利用登録 at the 本籍地 city for a few cards per city whose register is kept in the
+    other demo city (as if applied for a week ago), so its koseki and fuhyo can be ordered at once;
+    the other honseki-elsewhere cards stay unregistered."""
+    approved: set[str] = set()
+    per_city: dict[str, int] = {}
+    today = date.today()
+    for serial, label, person in candidates:
+        target = person.honseki_city_code
+        if target not in settings.cities or per_city.get(person.city_code, 0) >= PREAPPROVED_PER_CITY:
+            continue
+        engine = make_engine(settings.city_db_url(target))
+        with session_factory(engine).begin() as session:
+            registration = apply_registration(
+                session,
+                cert_serial_hex=serial,
+                residence_city_code=person.city_code,
+                honseki=person.honseki or "",
+                hittosha=person.hittosha or "",
+                on=today - timedelta(days=7),
+                applicant_name=person.name,
+                applicant_birth_date=person.birth_date,
+            )
+            approve_registration(session, registration.id, on=today - timedelta(days=2))
+        engine.dispose()
+        routing.register_route(center_db, serial, person.city_code, target)
+        per_city[person.city_code] = per_city.get(person.city_code, 0) + 1
+        approved.add(label)
+    return [replace(c, traits=(*c.traits, "honseki-registered")) if c.card in approved else c for c in cards]
+
+
+def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[DemoCard]:  # type: ignore[no-untyped-def]
     engine = make_engine(settings.city_db_url(code))
     create_schema(engine)
+    ensure_counter_tables(engine)
     db = session_factory(engine)
     rng = random.Random(f"kofu.demo.pins:{code}:{settings.seed}")
     store = CardStore(settings.cards_dir)
@@ -82,10 +131,11 @@ def _seed_city(settings: Settings, code: str, center_db) -> list[DemoCard]:  # t
         people = seed_city(
             session, code, seed=settings.seed, households=settings.households, as_of=date.today()
         )
-    adults = [p for p in people if p.age >= ADULT_AGE]
+        _open_around_the_clock(session, code)
+    adults = _card_holders(people)
     labels = [f"{CARD_PREFIX.get(code, code)}-{i:04d}" for i in range(1, len(adults) + 1)]
     pins = [f"{rng.randrange(10000):04d}" for _ in adults]
-    with ThreadPoolExecutor(max_workers=4) as pool:  # key generation happens "on the card"
+    with ProcessPoolExecutor() as pool:  # key generation happens "on the card"; one process per core
         states = list(pool.map(CardState.generate, labels, pins))
     ca_der = load_jpki_ca(settings.pki).public_bytes(Encoding.DER)
     cards: list[DemoCard] = []
@@ -95,11 +145,31 @@ def _seed_city(settings: Settings, code: str, center_db) -> list[DemoCard]:  # t
             serial = format(certificate.serial_number, "X")
             store.save(state)
             store.install_certificate(state.label, certificate.public_bytes(Encoding.DER), ca_der)
-            register_card(session, person.resident_id, serial, state.label)
+            card = register_card(session, person.resident_id, serial, state.label)
+            session.add(  # the administration key: only this city can unblock the card
+                CardRecord(
+                    card_id=card.id,
+                    cert_serial_hex=serial,
+                    admin_key_hex=state.admin_key.hex(),
+                    auth_not_after=certificate.not_valid_after_utc,
+                    recorded_on=date.today(),
+                )
+            )
             routing.register_route(center_db, serial, code)
             cards.append(DemoCard(state.label, state.auth_pin, code, person.resident_id, person.traits))
+            plain = person.age >= ADULT_AGE and not REFUSAL_TRAITS & set(person.traits)
+            if plain and "honseki-elsewhere" in person.traits:
+                registrable.append((serial, state.label, person))
     engine.dispose()
     return cards
+
+
+def _open_around_the_clock(session, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Demo cities issue at any hour (real ones: 6:30–23:00), so the demo and the tests work
+    whenever they run; `kofu city settings set --doc D --hours 06:30-23:00` brings the real hours
+    back (29 Dec–3 Jan stays closed, as everywhere)."""
+    for document in session.query(DocumentSetting).filter_by(city_code=code):
+        document.opens_at, document.closes_at = time.min, time.max
 
 
 def _write_index(settings: Settings, cards: list[DemoCard]) -> None:

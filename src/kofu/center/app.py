@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from kofu.center import registrations, routes_api
 from kofu.center.service import CenterService
 from kofu.net.app import install_error_handlers, require_peer
 from kofu.protocol.messages import (
@@ -36,6 +37,8 @@ def create_app(service: CenterService) -> FastAPI:
     app = FastAPI(title="kofu centre", lifespan=lifespan, docs_url=None, redoc_url=None)
     install_error_handlers(app)
     app.state.service = service
+    app.include_router(routes_api.router)  # cities register card routes
+    app.include_router(registrations.router)  # 利用登録: relayed applications, 本籍地 routes
 
     def kiosk_of(request: Request) -> str:
         return require_peer(request, "kiosk").ident

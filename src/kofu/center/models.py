@@ -6,9 +6,9 @@ route and to refuse a replay, and cannot be turned back into the serial.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -37,6 +37,21 @@ class Route(Base):
     residence_city: Mapped[str] = mapped_column(String(6))
     honseki_city: Mapped[str | None] = mapped_column(String(6), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RouteChange(Base):
+    """A card's residence city from a given day on (a move: routed to the new city from the next day).
+
+    Until ``effective_from`` (a Japanese calendar day) the card's previous route applies.
+    """
+
+    __tablename__ = "route_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    card_ref: Mapped[str] = mapped_column(String(64), index=True)
+    residence_city: Mapped[str] = mapped_column(String(6))
+    effective_from: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class City(Base):

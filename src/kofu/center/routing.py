@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu.center.auth import card_ref
-from kofu.center.models import City, Route
+from kofu.center.models import City, Route, RouteChange
 from kofu.protocol.errors import AuthFailed, Refused
 
 
@@ -29,14 +31,55 @@ def register_route(
             route.updated_at = now
 
 
-def cities_for(db: sessionmaker[Session], card_serial: str) -> list[tuple[City, str]]:
-    """The cities this card may order from, with the kind of each (residence, honseki)."""
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+def today_in_japan(now: datetime | None = None) -> date:
+    """The calendar day in Japan (route changes take effect at midnight JST)."""
+    return (now or datetime.now(UTC)).astimezone(JAPAN).date()
+
+
+def schedule_route(
+    db: sessionmaker[Session], card_serial: str, residence_city: str, effective_from: date
+) -> None:
+    """Route a card to ``residence_city`` from ``effective_from`` on; the old route applies until then."""
+    ref = card_ref(card_serial)
+    with db.begin() as session:
+        if session.get(Route, ref) is None:
+            raise Refused("route.unknown", "no route to change for this card")
+        session.add(
+            RouteChange(
+                card_ref=ref,
+                residence_city=residence_city,
+                effective_from=effective_from,
+                recorded_at=datetime.now(UTC),
+            )
+        )
+
+
+def residence_on(session: Session, route: Route, day: date) -> str:
+    """The residence city of a route on ``day``: the latest change in effect, else the route's own."""
+    change = session.scalars(
+        select(RouteChange)
+        .where(RouteChange.card_ref == route.card_ref, RouteChange.effective_from <= day)
+        .order_by(RouteChange.effective_from.desc(), RouteChange.id.desc())
+        .limit(1)
+    ).first()
+    return change.residence_city if change is not None else route.residence_city
+
+
+def cities_for(
+    db: sessionmaker[Session], card_serial: str, today: date | None = None
+) -> list[tuple[City, str]]:
+    """The cities this card may order from on ``today`` (default: today in Japan), with their kind."""
+    day = today or today_in_japan()
     with db() as session:
         route = session.get(Route, card_ref(card_serial))
         if route is None:
             raise AuthFailed("card.unknown", "no route for this card")
         found: list[tuple[City, str]] = []
-        for code, kind in ((route.residence_city, "residence"), (route.honseki_city, "honseki")):
+        residence = residence_on(session, route, day)
+        for code, kind in ((residence, "residence"), (route.honseki_city, "honseki")):
             if code is None:
                 continue
             city = session.get(City, code)

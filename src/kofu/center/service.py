@@ -102,6 +102,7 @@ class CenterService:
             city_code=body.city_code,
             card_serial=session.card_serial,
             kiosk_id=session.kiosk_id,
+            menu_key=body.kiosk_public_key,  # member names come back sealed for the kiosk
         )
         response = await self._ask_city(request)
         if response.menu is None:

@@ -14,6 +14,10 @@ from kofu.protocol.messages import (
     OrderOutcome,
     OrderRequest,
     OrderResult,
+    RegistrationKey,
+    RegistrationKeyRequest,
+    RegistrationRequest,
+    RegistrationResult,
     SessionAuth,
     SessionAuthenticated,
     SessionChallenge,
@@ -53,9 +57,18 @@ class CentreLink:
         response = self._post(f"/v1/sessions/{session_id}/auth", body)
         return SessionAuthenticated.model_validate_json(response.content)
 
-    def menu(self, token: str, city_code: str) -> Menu:
-        body = MenuRequest(city_code=city_code).model_dump_json()
+    def menu(self, token: str, city_code: str, menu_key: bytes | None = None) -> Menu:
+        body = MenuRequest(city_code=city_code, kiosk_public_key=menu_key).model_dump_json()
         return Menu.model_validate_json(self._post("/v1/menu", body, token).content)
+
+    def registration_key(self, token: str, city_code: str) -> bytes:
+        body = RegistrationKeyRequest(city_code=city_code).model_dump_json()
+        response = self._post("/v1/registrations/key", body, token)
+        return RegistrationKey.model_validate_json(response.content).public_key
+
+    def register(self, token: str, request: RegistrationRequest) -> RegistrationResult:
+        response = self._post("/v1/registrations", request.model_dump_json(), token)
+        return RegistrationResult.model_validate_json(response.content)
 
     def order(self, token: str, order: OrderRequest) -> OrderResult:
         return OrderResult.model_validate_json(

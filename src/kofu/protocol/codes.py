@@ -99,6 +99,46 @@ MESSAGES: dict[str, Message] = {
     "city.document.outside_hours": _m(
         "この証明書の発行時間外です。", "This document is not available at this time.", counter=False
     ),
+    "city.resident.under_15": _m(
+        "15歳未満の方はコンビニでは証明書を取得できません。",
+        "Documents cannot be issued at a convenience store to people under 15.",
+    ),
+    "city.resident.household_refused": _m(
+        "世帯の方の記録により、この内容では発行できません。",
+        "Because of a household member's record, this cannot be issued as chosen.",
+    ),
+    "city.inkan.not_registered": _m(
+        "印鑑登録がないため、印鑑登録証明書を発行できません。",
+        "You have no seal registration, so no seal certificate can be issued.",
+    ),
+    "city.inkan.abolished": _m(
+        "印鑑登録が廃止されているため、印鑑登録証明書を発行できません。",
+        "Your seal registration has been cancelled, so no seal certificate can be issued.",
+    ),
+    "city.kazei.year_not_offered": _m(
+        "ご指定の年度の課税証明書はコンビニでは発行していません。",
+        "The tax certificate for that year is not issued at convenience stores.",
+    ),
+    "city.kazei.not_declared": _m(
+        "所得の申告がないため、課税証明書を発行できません。",
+        "No income declaration was filed, so no tax certificate can be issued.",
+    ),
+    "city.kazei.no_record": _m(
+        "ご指定の年度の課税記録がありません（その年の1月1日にお住まいでなかった場合など）。",
+        "There is no tax record for that year (for example, you did not live here on 1 January).",
+    ),
+    "city.koseki.not_found": _m(
+        "この市区町村に戸籍がないため、戸籍の証明書を発行できません。",
+        "Your family register is not kept in this city, so it cannot be issued here.",
+    ),
+    "city.registration.mismatch": _m(
+        "ご入力の本籍・筆頭者では利用登録できません。",
+        "The registered domicile and head of register given do not match.",
+    ),
+    "city.registration.exists": _m(
+        "別の本籍で利用登録済み、または申請中です。",
+        "A registration for another register is already in place or pending.",
+    ),
     "city.member.not_in_household": _m(
         "選択された方はこの世帯に含まれていません。",
         "A chosen person is not in your household.",

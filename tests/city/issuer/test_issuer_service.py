@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -20,6 +21,11 @@ from kofu.storage import make_engine, session_factory
 
 CITY = "132292"
 TODAY = date(2026, 11, 29)
+NOON = datetime(2026, 11, 29, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def _service(db, city: str = CITY) -> IssuerService:  # type: ignore[no-untyped-def]
+    return IssuerService(city, db, now=lambda: NOON)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +87,9 @@ def test_order_is_sealed_for_the_kiosk_and_bound_to_order_and_card(registry) -> 
     db, people = registry
     head = people["head"]
     key = X25519PrivateKey.generate()
-    answer = IssuerService(CITY, db, today=lambda: TODAY).handle(_order(head, key, household="all"))
+    answer = IssuerService(CITY, db, today=lambda: TODAY, now=lambda: NOON).handle(
+        _order(head, key, household="all")
+    )
     assert answer.error is None and answer.order is not None and answer.order.status == "issued"
     assert answer.order.fee_total == 400
     header, pdf = open_sealed(answer.order.envelope, key, "order-1")  # type: ignore[arg-type]
@@ -95,11 +103,14 @@ def test_menu_lists_juminhyo_with_its_options(registry) -> None:  # type: ignore
     request = CityRequest(
         request_id="m", kind="menu", city_code=CITY, card_serial=_serial(people["head"]), kiosk_id="K"
     )
-    menu = IssuerService(CITY, db).handle(request).menu
+    menu = _service(db).handle(request).menu
     assert menu is not None and menu.city_name == "西東京市"
-    (offer,) = menu.documents
-    assert offer.doc == "juminhyo" and offer.fee == 200
-    assert {o.name for o in offer.options} == {"household", "setainushi", "honseki"}
+    offer = next(o for o in menu.documents if o.doc == "juminhyo")
+    assert offer.fee == 200 and offer.max_copies == 10
+    # Without a kiosk menu key there is no member chooser (names could not travel sealed).
+    assert {o.name for o in offer.options} >= {"household", "setainushi", "honseki"}
+    assert "members" not in {o.name for o in offer.options}
+    assert menu.sealed_members is None
 
 
 @pytest.mark.parametrize(
@@ -113,7 +124,7 @@ def test_menu_lists_juminhyo_with_its_options(registry) -> None:  # type: ignore
 )
 def test_refusals_carry_their_code(registry, kind, code) -> None:  # type: ignore[no-untyped-def]
     db, people = registry
-    answer = IssuerService(CITY, db).handle(_order(people[kind], X25519PrivateKey.generate()))
+    answer = _service(db).handle(_order(people[kind], X25519PrivateKey.generate()))
     assert answer.order is not None and answer.order.status == "refused"
     assert answer.order.error is not None and answer.order.error.code == code
     assert answer.order.envelope is None
@@ -121,12 +132,12 @@ def test_refusals_carry_their_code(registry, kind, code) -> None:  # type: ignor
 
 def test_unknown_card_option_and_city(registry) -> None:  # type: ignore[no-untyped-def]
     db, people = registry
-    service = IssuerService(CITY, db)
+    service = _service(db)
     stranger = SeededPerson(resident_id=999999, name="", city_code=CITY, age=40, traits=())
     answer = service.handle(_order(stranger, X25519PrivateKey.generate()))
     assert answer.order is not None and answer.order.error is not None
     assert answer.order.error.code == "city.resident.not_found"
     bad = service.handle(_order(people["head"], X25519PrivateKey.generate(), household="neighbours"))
     assert bad.order is not None and bad.order.error is not None and bad.order.error.code == "order.invalid"
-    wrong_city = IssuerService("132110", db).handle(_order(people["head"], X25519PrivateKey.generate()))
+    wrong_city = _service(db, "132110").handle(_order(people["head"], X25519PrivateKey.generate()))
     assert wrong_city.error is not None and wrong_city.error.code == "protocol.wrong_city"

@@ -1,79 +1,151 @@
-"""What the issuer does with one request: menu or order, from the live registry.
+"""What the issuer does with one request: menu, order or 利用登録, from the live registry.
 
 Each request is handled in its own database session and its own variables, start to finish:
-card → resident in one read, rules, render, re-read the rendered text to confirm it names that
-resident and household and nobody else, seal for the ordering kiosk. Nothing is shared between
-requests but the database, so two orders can never cross.
+card → resident (or register) in one read, city settings, rules, render, re-read the rendered
+text to confirm it names the people it was made for and nobody else of the household, seal for
+the ordering kiosk. Nothing is shared between requests but the database, so two orders can
+never cross. Settings are read on every request: a change by staff applies to the next one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from kofu.city.issuer import catalog
-from kofu.city.issuer.eligibility import check_resident
-from kofu.city.issuer.juminhyo import build_juminhyo
-from kofu.city.registry.models import CitySetting
-from kofu.city.registry.queries import household_members, next_issue_number, resident_for_card
-from kofu.documents.text import extract_text, page_count
+from kofu.city.issuer import catalog, registrations
+from kofu.city.issuer.documents import Prepared, prepare
+from kofu.city.issuer.eligibility import (
+    check_age,
+    check_copies,
+    check_document,
+    check_resident,
+    check_seal,
+    check_tax,
+)
+from kofu.city.issuer.keys import IssuerKeys
+from kofu.city.issuer.sealing import seal_document
+from kofu.city.issuer.subject import Subject, document_options, load_subject
+from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
+from kofu.city.registry.queries import city_settings, next_issue_number
+from kofu.documents.errors import DocumentError
+from kofu.documents.render import render
+from kofu.documents.text import extract_text, page_count, page_texts
+from kofu.pki.paths import PkiPaths
 from kofu.protocol.envelope import DocumentHeader, order_binding, seal
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
-from kofu.protocol.messages import CityRequest, CityResponse, Menu, OrderRequest, OrderResult
+from kofu.protocol.messages import CityRequest, CityResponse, DocumentOffer, Menu, OrderResult
+from kofu.protocol.sealed import seal_members
 
 JST = ZoneInfo("Asia/Tokyo")
 
 
-def _today() -> date:
-    return datetime.now(JST).date()
+def _now() -> datetime:
+    return datetime.now(JST)
 
 
 class IssuerService:
     """The issuance server of one city."""
 
-    def __init__(self, city_code: str, db: sessionmaker[Session], today: Callable[[], date] = _today) -> None:
+    def __init__(
+        self,
+        city_code: str,
+        db: sessionmaker[Session],
+        today: Callable[[], date] | None = None,
+        pki: PkiPaths | None = None,  # the city's seal key; None only in unit tests (no seal QR)
+        now: Callable[[], datetime] = _now,
+    ) -> None:
+        self.pki = pki
         self.city_code = city_code
         self.db = db
-        self.today = today
+        self.now = now
+        self.today = today or (lambda: self.now().date())
+        self.keys = IssuerKeys.load(city_code, pki)
 
     def handle(self, request: CityRequest) -> CityResponse:
         """Answer one request; refusals travel as values, never as crashes."""
+        rid = request.request_id
         try:
             if request.city_code != self.city_code:
                 raise ProtocolViolation("protocol.wrong_city", "request for another city")
             if request.kind == "menu":
-                return CityResponse(request_id=request.request_id, menu=self.menu(request))
-            return CityResponse(request_id=request.request_id, order=self.order(request))
+                return CityResponse(request_id=rid, menu=self.menu(request))
+            if request.kind == "order":
+                return CityResponse(request_id=rid, order=self.order(request))
+            return registrations.handle(self, request)
         except Refused as exc:
             if request.kind == "order" and request.order_id:
                 refused = OrderResult(order_id=request.order_id, status="refused", error=exc.problem())
-                return CityResponse(request_id=request.request_id, order=refused)
-            return CityResponse(request_id=request.request_id, error=exc.problem())
+                return CityResponse(request_id=rid, order=refused)
+            return CityResponse(request_id=rid, error=exc.problem())
         except KofuError as exc:
-            return CityResponse(request_id=request.request_id, error=exc.problem())
+            return CityResponse(request_id=rid, error=exc.problem())
 
+    # -- menu -------------------------------------------------------------------------------------
     def menu(self, request: CityRequest) -> Menu:
-        """The documents this card holder can order now."""
+        """The documents this card holder can order now, with the city's live settings."""
+        now = self.now()
         with self.db() as session:
-            check_resident(resident_for_card(session, request.card_serial))
             setting = self._setting(session)
-        documents = [offer.to_message() for offer in catalog.OFFERS.values()]
-        return Menu(city_code=self.city_code, city_name=setting.city_name, documents=documents)
+            subject = load_subject(session, request.card_serial)
+            _check_subject(subject, now)
+            offers: list[DocumentOffer] = []
+            labels: dict[str, dict[str, str]] = {}
+            for doc in DOCUMENTS:
+                document = setting.document(doc)
+                if document is None or not document.offered or not _applies(doc, subject):
+                    continue
+                options = document_options(
+                    doc, subject, setting, self.keys, members=request.menu_key is not None
+                )
+                refusal = _menu_refusal(session, doc, subject, setting, document, now)
+                offers.append(catalog.menu_offer(doc, document, setting.copy_limit, options.specs, refusal))
+                labels.update(options.labels())
+            sealed = None
+            if request.menu_key is not None and labels:
+                sealed = seal_members(labels, request.menu_key, self.city_code, request.card_serial)
+            return Menu(
+                city_code=self.city_code, city_name=setting.city_name, documents=offers, sealed_members=sealed
+            )
 
+    # -- order ------------------------------------------------------------------------------------
     def order(self, request: CityRequest) -> OrderResult:
         """Issue the ordered document, sealed for the ordering kiosk."""
         order, order_id = request.order, request.order_id
         if order is None or order_id is None:
             raise ProtocolViolation("protocol.invalid", "order request without an order")
-        offer = catalog.offer_for(order.doc)
-        options = offer.resolve_options(order.options)
-        if order.copies > catalog.MAX_COPIES:
-            raise Refused("order.copies.invalid", "too many copies")
-        pdf, issue_number, expected = self._render(request.card_serial, order, options)
-        self._confirm(pdf, expected)
+        catalog.offer_for(order.doc)
+        now = self.now()
+        today = self.today()
+        with self.db.begin() as session:  # every rule and every row of this order: one transaction
+            setting = self._setting(session)
+            fee = check_document(setting, order.doc, now).fee
+            check_copies(setting, order.copies)
+            subject = load_subject(session, request.card_serial)
+            if order.doc in catalog.RESIDENT_DOCS or subject.resident is not None:
+                check_resident(subject.resident)
+            _check_subject(subject, now)
+            if not _applies(order.doc, subject):
+                raise Refused("city.koseki.not_found", "no register here for this card")
+            choices = document_options(order.doc, subject, setting, self.keys)
+            options = catalog.resolve_options(choices.specs, order.options)
+            issue_number = next_issue_number(session, self.city_code, today.year)
+            prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
+        pdf = self._render(order.doc, prepared, issue_number)
+        binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
+        if self.pki is not None:
+            pdf = seal_document(
+                pdf,
+                prepared.data,
+                city_code=self.city_code,
+                doc=order.doc,
+                issue_number=issue_number,
+                binding=binding,
+                pki=self.pki,
+            )
         header = DocumentHeader(
             order_id=order_id,
             city_code=self.city_code,
@@ -81,51 +153,84 @@ class IssuerService:
             copies=order.copies,
             pages=page_count(pdf),
             issue_number=issue_number,
-            binding=order_binding(order_id, request.card_serial, order.doc, order.copies),
-            pdf_sha256=_sha256(pdf),
+            binding=binding,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         )
         return OrderResult(
             order_id=order_id,
             status="issued",
             envelope=seal(header, pdf, order.kiosk_public_key),
-            fee_total=offer.fee * order.copies,
+            fee_total=fee * order.copies,
             pages=header.pages,
         )
 
-    def _render(
-        self, card_serial: str, order: OrderRequest, options: dict[str, str]
-    ) -> tuple[bytes, str, list[str]]:
-        with self.db.begin() as session:
-            resident = check_resident(resident_for_card(session, card_serial))
-            members = [resident]
-            if options.get("household") == "all":
-                members = household_members(session, resident.household_id)
-                for member in members:  # the whole household obeys the same rules as the holder
-                    check_resident(member)
-            setting = self._setting(session)
-            today = self.today()
-            issue_number = next_issue_number(session, self.city_code, today.year)
-            data = build_juminhyo(setting, resident, members, options, issue_number, today)
-            names = [m.name for m in members]
-        from kofu.documents.juminhyo import render_juminhyo
-
-        return render_juminhyo(data), issue_number, names
+    def _render(self, doc: str, prepared: Prepared, issue_number: str) -> bytes:
+        try:
+            pdf = render(doc, prepared.data)
+        except DocumentError as exc:
+            if exc.code == "document.too_long":
+                raise Refused("document.too_long", "a name or address exceeds the layout") from exc
+            raise KofuError("document.render_failed", exc.code) from exc
+        self._confirm(pdf, prepared, issue_number)
+        return pdf
 
     @staticmethod
-    def _confirm(pdf: bytes, expected_names: list[str]) -> None:
-        """Re-read the rendered document: it must name exactly the people it was made for."""
+    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
+        """Re-read the rendered document: it names exactly the people it was made for, and every
+        page carries its issue number."""
         text = extract_text(pdf)
-        if not all(name in text for name in expected_names):
+        if not all(name in text for name in prepared.expected):
             raise KofuError("document.render_failed", "rendered document does not name its subject")
+        if any(name in text for name in prepared.absent):
+            raise KofuError("document.render_failed", "rendered document names someone not chosen")
+        if not all(issue_number in page for page in page_texts(pdf)):
+            raise KofuError("document.render_failed", "a page does not carry the issue number")
 
     def _setting(self, session: Session) -> CitySetting:
-        setting = session.get(CitySetting, self.city_code)
+        setting = city_settings(session, self.city_code)
         if setting is None:
             raise ProtocolViolation("city.unavailable", "city settings missing")
         return setting
 
 
-def _sha256(data: bytes) -> str:
-    import hashlib
+def _applies(doc: str, subject: Subject) -> bool:
+    if doc in catalog.REGISTER_DOCS:
+        return subject.register is not None
+    return subject.resident is not None
 
-    return hashlib.sha256(data).hexdigest()
+
+def _check_subject(subject: Subject, now: datetime) -> None:
+    """Rules about the person that refuse every document (the menu refuses as a whole)."""
+    if not subject.known:
+        raise Refused("city.resident.not_found")
+    if subject.resident is not None:
+        check_resident(subject.resident)
+        check_age(subject.resident, now)
+
+
+def _menu_refusal(
+    session: Session,
+    doc: str,
+    subject: Subject,
+    setting: CitySetting,
+    document: DocumentSetting,
+    now: datetime,
+) -> str | None:
+    """What the menu can tell early: outside hours, no seal registration, no tax certificate."""
+    if not document.open_at(now):
+        return "city.document.outside_hours"
+    try:
+        if doc == "inkan" and subject.resident is not None:
+            check_seal(session, subject.resident)
+        if doc == "kazei" and subject.resident is not None:
+            codes = []
+            for year in sorted(setting.kazei_fiscal_years or [], reverse=True):
+                try:
+                    check_tax(session, setting, subject.resident, year)
+                    return None
+                except Refused as exc:
+                    codes.append(exc.code)
+            return codes[0] if codes else "city.kazei.year_not_offered"
+    except Refused as exc:
+        return exc.code
+    return None

@@ -1,4 +1,4 @@
-"""From registry rows to the data of a 住民票の写し (the issuer's side of the document)."""
+"""住民票の写し: the holder's household (or the chosen members) as JuminhyoData."""
 
 from __future__ import annotations
 
@@ -6,7 +6,24 @@ from collections.abc import Sequence
 from datetime import date
 
 from kofu.city.registry.models import SETAINUSHI, CitySetting, Resident
-from kofu.documents.juminhyo import JuminhyoData, JuminhyoPerson
+from kofu.documents.juminhyo import ForeignResidentItems, JuminhyoData, JuminhyoPerson
+
+SPECIAL_PERMANENT = "特別永住者"
+MID_LONG_TERM = "中長期在留者"
+
+
+def _foreign(resident: Resident) -> ForeignResidentItems | None:
+    if resident.nationality is None:
+        return None
+    special = resident.residence_status == SPECIAL_PERMANENT
+    return ForeignResidentItems(
+        nationality=resident.nationality,
+        category=SPECIAL_PERMANENT if special else MID_LONG_TERM,
+        residence_status=None if special else resident.residence_status,
+        period_of_stay=None if special else resident.stay_period,
+        period_expiry=None if special else resident.stay_expires_on,
+        card_number=resident.residence_card_number,
+    )
 
 
 def _person(resident: Resident, include_honseki: bool) -> JuminhyoPerson:
@@ -22,6 +39,9 @@ def _person(resident: Resident, include_honseki: bool) -> JuminhyoPerson:
         prior_address=resident.prior_address,
         honseki=resident.honseki if include_honseki else None,
         hittosha=resident.hittosha if include_honseki else None,
+        tsusho=resident.alias_name,
+        tsusho_kana=resident.alias_kana,
+        foreign=_foreign(resident),
     )
 
 
@@ -33,7 +53,7 @@ def build_juminhyo(
     issue_number: str,
     issue_date: date,
 ) -> JuminhyoData:
-    """The document data for `members` of the holder's household, with the chosen options."""
+    """The document data for ``members`` of the holder's household, with the chosen options."""
     household = holder.household
     head = next((m for m in household.members if m.zokugara == SETAINUSHI and m.status == "active"), None)
     include_honseki = options.get("honseki") == "on"
@@ -48,4 +68,7 @@ def build_juminhyo(
         whole_household=options.get("household") == "all",
         include_setainushi_zokugara=options.get("setainushi") == "on",
         include_honseki=include_honseki,
+        include_nationality=options.get("nationality") == "on",
+        include_residence_status=options.get("residence_status") == "on",
+        include_card_number=options.get("card_number") == "on",
     )

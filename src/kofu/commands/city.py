@@ -1,0 +1,181 @@
+"""`kofu city …`: the city staff console's 利用登録 decisions and kiosk settings.
+
+    kofu city registrations list    --city C [--all]
+    kofu city registrations approve --city C ID      (routes the card to C at the centre)
+    kofu city registrations reject  --city C ID --reason TEXT
+    kofu city settings show --city C [--json]
+    kofu city settings set  --city C [--doc D] [--offered on|off] [--fee YEN] [--hours HH:MM-HH:MM]
+                            [--weekdays-only on|off] [--copy-limit N] [--kazei-years 2025,2026]
+
+Settings apply to the very next menu and order (the issuer reads them live).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from kofu.config import Settings
+
+EXIT_REFUSED = 3
+DOCS = ("juminhyo", "inkan", "koseki", "fuhyo", "kazei")
+
+
+def _onoff(value: str) -> bool:
+    if value not in ("on", "off"):
+        raise argparse.ArgumentTypeError("on or off")
+    return value == "on"
+
+
+def _years(value: str) -> list[int]:
+    try:
+        return [int(v) for v in value.split(",") if v.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("years like 2025,2026") from exc
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    city = sub.add_parser("city", help="city staff: 利用登録 decisions and kiosk settings")
+    city_sub = city.add_subparsers(dest="city_command", required=True, metavar="AREA")
+
+    regs = city_sub.add_parser("registrations", help="利用登録 (本籍地 registration) applications")
+    regs_sub = regs.add_subparsers(dest="registrations_action", required=True, metavar="ACTION")
+    listing = regs_sub.add_parser("list", help="pending applications (with --all: every one)")
+    _city(listing)
+    listing.add_argument("--all", action="store_true")
+    listing.set_defaults(handler=_list)
+    approve = regs_sub.add_parser("approve", help="approve: match a register member, route the card")
+    _city(approve)
+    approve.add_argument("id", type=int)
+    approve.set_defaults(handler=_approve)
+    reject = regs_sub.add_parser("reject", help="reject with a reason")
+    _city(reject)
+    reject.add_argument("id", type=int)
+    reject.add_argument("--reason", required=True)
+    reject.set_defaults(handler=_reject)
+
+    conf = city_sub.add_parser("settings", help="documents offered, hours, fees, copy limit, tax years")
+    conf_sub = conf.add_subparsers(dest="settings_action", required=True, metavar="ACTION")
+    show = conf_sub.add_parser("show", help="the city's kiosk settings")
+    _city(show)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=_show)
+    change = conf_sub.add_parser("set", help="change settings (applies to the next order)")
+    _city(change)
+    change.add_argument("--doc", choices=DOCS, help="the document the next four options change")
+    change.add_argument("--offered", type=_onoff, metavar="on|off")
+    change.add_argument("--fee", type=int, metavar="YEN")
+    change.add_argument("--hours", metavar="HH:MM-HH:MM", help="e.g. 09:00-17:00 (24:00 = midnight)")
+    change.add_argument("--weekdays-only", type=_onoff, metavar="on|off")
+    change.add_argument("--copy-limit", type=int, metavar="N")
+    change.add_argument(
+        "--kazei-years", type=_years, metavar="Y,Y", help="fiscal years offered, e.g. 2025,2026"
+    )
+    change.set_defaults(handler=_set)
+
+
+def _city(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--city", required=True, help="this city's code, e.g. 132292")
+
+
+def _today() -> dt.date:
+    from kofu.center.routing import today_in_japan
+
+    return today_in_japan()
+
+
+def _refused(exc: Exception) -> int:
+    print(f"refused: {getattr(exc, 'code', 'error')}: {exc}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _errors() -> tuple[type[Exception], ...]:
+    from kofu.city.registry.errors import RegistryError
+    from kofu.protocol.errors import KofuError
+
+    return (RegistryError, KofuError, ValueError)
+
+
+def _list(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.issuer.staff import list_registrations
+
+    rows = list_registrations(settings, args.city, everything=args.all)
+    if not rows:
+        print("no applications" if args.all else "no pending applications")
+    for r in rows:
+        applicant = f"{r.applicant_name or '?'} {r.applicant_birth_date or ''}".strip()
+        print(
+            f"#{r.id}  {r.status:<8} applied {r.applied_on}  from {r.residence_city}  "
+            f"本籍 {r.honseki}  筆頭者 {r.hittosha}  applicant {applicant}"
+        )
+    return 0
+
+
+def _approve(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.issuer.staff import approve
+
+    try:
+        row = approve(settings, args.city, args.id, _today())
+    except _errors() as exc:
+        return _refused(exc)
+    print(f"registration #{row.id} approved; the card is routed to {args.city} as its 本籍地")
+    return 0
+
+
+def _reject(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.issuer.staff import reject
+
+    try:
+        row = reject(settings, args.city, args.id, _today(), args.reason)
+    except _errors() as exc:
+        return _refused(exc)
+    print(f"registration #{row.id} rejected")
+    return 0
+
+
+def _print_settings(values: dict[str, Any], as_json: bool = False) -> None:
+    if as_json:
+        print(json.dumps(values, ensure_ascii=False, indent=1))
+        return
+    print(
+        f"{values['name']} ({values['city']})  copy limit {values['copy_limit']}  "
+        f"課税 years {', '.join(map(str, values['kazei_years']))}"
+    )
+    for doc, d in values["documents"].items():
+        days = "weekdays" if d["weekdays_only"] else "every day"
+        state = "offered" if d["offered"] else "NOT offered"
+        print(f"  {doc:<9} {state:<11} ¥{d['fee']:<5} {d['hours']} {days}")
+
+
+def _show(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.issuer.staff import show_settings
+
+    try:
+        _print_settings(show_settings(settings, args.city), args.json)
+    except _errors() as exc:
+        return _refused(exc)
+    return 0
+
+
+def _set(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.issuer.staff import set_settings
+
+    try:
+        values = set_settings(
+            settings,
+            args.city,
+            doc=args.doc,
+            offered=args.offered,
+            fee=args.fee,
+            hours=args.hours,
+            weekdays_only=args.weekdays_only,
+            copy_limit=args.copy_limit,
+            kazei_years=args.kazei_years,
+        )
+    except _errors() as exc:
+        return _refused(exc)
+    _print_settings(values)
+    return 0
