@@ -145,3 +145,21 @@ def test_registration_mismatch_and_rejection(cities: dict[str, SeededCity]) -> N
         with pytest.raises(UnknownRegistration):
             approve_registration(session, 10**6, on=AS_OF)
         session.rollback()
+
+
+def test_a_city_may_open_over_the_year_end() -> None:
+    from kofu.city.registry.models import DocumentSetting
+
+    open_all_year = DocumentSetting(
+        city_code="132292",
+        doc="juminhyo",
+        offered=True,
+        fee=200,
+        opens_at=time(6, 30),
+        closes_at=time(23, 0),
+        weekdays_only=False,
+        year_end_closed=False,
+    )
+    assert open_all_year.open_at(datetime(2026, 12, 30, 10, 0))
+    open_all_year.year_end_closed = True
+    assert not open_all_year.open_at(datetime(2026, 12, 30, 10, 0))

@@ -60,12 +60,15 @@ class DocumentSetting(Base):
     opens_at: Mapped[time] = mapped_column(Time, default=time(6, 30))
     closes_at: Mapped[time] = mapped_column(Time, default=time(23, 0))
     weekdays_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Closed 29 Dec–3 Jan, as every real city is; the demo turns it off so it runs all year.
+    year_end_closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     def open_at(self, moment: datetime) -> bool:
-        """Offered and within hours at ``moment`` (local time): not 29 Dec–3 Jan, not a weekend
+        """Offered and within hours at ``moment`` (local time): not 29 Dec–3 Jan (unless the city
+        turned the year-end closure off), not a weekend
         when ``weekdays_only``, and ``opens_at <= time < closes_at``. Public holidays are not
         modelled."""
-        if not self.offered or year_end_closed(moment.date()):
+        if not self.offered or (self.year_end_closed is not False and year_end_closed(moment.date())):
             return False
         if self.weekdays_only and moment.weekday() >= 5:
             return False
