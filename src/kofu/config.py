@@ -7,7 +7,8 @@ loopback with SQLite files under `var/`.
 
 Environment: KOFU_VAR (state directory), KOFU_PORT_BASE (centre port; gateways follow it),
 KOFU_KIOSK_PORT, KOFU_CENTER_DB and KOFU_CITY_DB_<code> (SQLAlchemy URLs), KOFU_SEED,
-KOFU_HOUSEHOLDS, KOFU_ISSUER_WORKERS.
+KOFU_HOUSEHOLDS, KOFU_ISSUER_WORKERS, KOFU_KIOSK_IDLE_TIMEOUT (seconds without a touch before the
+kiosk ends a visit; maintenance can change it while the kiosk runs).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kofu.pki.paths import PkiPaths
 
 DEMO_CITIES: tuple[str, ...] = ("132292", "132110")
 DEMO_KIOSK = "K0001"
+PUBLIC_PORT_OFFSET = 9  # the centre's public port is port_base + 9
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
@@ -30,6 +32,12 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+
+
+def _reader(value: str) -> str:
+    if value not in ("emulated", "pcsc"):
+        raise SystemExit(f"KOFU_READER must be emulated or pcsc, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,11 @@ class Settings:
     seed: int = 2016
     households: int = 40
     issuer_workers: int = 4
+    kiosk_idle_timeout: int = 120
     db_urls: dict[str, str] = field(default_factory=dict)
+    reader: str = "emulated"  # KOFU_READER: emulated | pcsc
+    reader_name: str | None = None  # KOFU_READER_NAME: PC/SC reader to use (default: the first)
+    vpcd_port: int = 35963  # KOFU_VPCD_PORT: where `kofu card insert` finds pcscd's virtual reader
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -62,7 +74,11 @@ class Settings:
             seed=_int(env, "KOFU_SEED", 2016),
             households=_int(env, "KOFU_HOUSEHOLDS", 40),
             issuer_workers=_int(env, "KOFU_ISSUER_WORKERS", 4),
+            kiosk_idle_timeout=_int(env, "KOFU_KIOSK_IDLE_TIMEOUT", 120),
             db_urls=urls,
+            reader=_reader(env.get("KOFU_READER") or "emulated"),
+            reader_name=env.get("KOFU_READER_NAME") or None,
+            vpcd_port=_int(env, "KOFU_VPCD_PORT", 35963),
         )
 
     @property
@@ -93,6 +109,15 @@ class Settings:
 
     def gateway_url(self, city: str) -> str:
         return f"https://{self.host}:{self.gateway_port(city)}"
+
+    @property
+    def public_port(self) -> int:
+        """The centre's public port (trust list, verification page): server-only TLS."""
+        return self.port_base + PUBLIC_PORT_OFFSET
+
+    @property
+    def public_url(self) -> str:
+        return f"https://{self.host}:{self.public_port}"
 
     @property
     def kiosk_url(self) -> str:

@@ -43,12 +43,28 @@ def run_center(settings: Settings) -> None:
         sealer=SessionSealer.from_file(settings.var_dir / "center" / "session.key"),
         gateways=gateways,
     )
+    start_public(settings)
     serve(
         create_app(service),
         settings.host,
         settings.center_port,
         server_context(settings.pki, "center", "center"),
     )
+
+
+def start_public(settings: Settings) -> None:
+    """The centre's public server (trust list, verification page) in a daemon thread of its own."""
+    import threading
+
+    from kofu.center.public import create_public_app, public_tls_context
+    from kofu.city.registry.cities import CITIES
+    from kofu.net.server import make_server
+    from kofu.pki.trust import TrustPublisher
+
+    names = {code: CITIES[code].name if code in CITIES else code for code in settings.cities}
+    app = create_public_app(TrustPublisher(settings.pki, names))
+    server = make_server(app, settings.host, settings.public_port, public_tls_context(settings.pki))
+    threading.Thread(target=server.run, name="public", daemon=True).start()
 
 
 def run_gateway(settings: Settings, city: str) -> None:
@@ -69,7 +85,7 @@ def run_issuer(settings: Settings, city: str) -> None:
     _logging(settings, f"issuer-{city}")
     engine = make_engine(settings.city_db_url(city))
     create_schema(engine)
-    service = IssuerService(city, session_factory(engine))
+    service = IssuerService(city, session_factory(engine), pki=settings.pki)
     context = client_context(settings.pki, "issuer", city)
     run_workers(service, settings.gateway_url(city), context, settings.issuer_workers)
 
@@ -84,5 +100,8 @@ def run_kiosk(settings: Settings) -> None:
     centre = CentreLink(
         settings.center_url, client_context(settings.pki, "kiosk", settings.kiosk_id), settings.kiosk_id
     )
-    app = create_app(centre, CardStore(settings.cards_dir), settings)
+    app = create_app(
+        centre, CardStore(settings.cards_dir), settings, idle_timeout=float(settings.kiosk_idle_timeout)
+    )
+    # The maintenance key (created on first start) is in var/kiosk/maintenance.key; never logged.
     serve(app, settings.host, settings.kiosk_port, None)

@@ -1,171 +1,146 @@
-"""The kiosk's touch screen in Chromium (Playwright, Debian's /usr/bin/chromium) against the real chain.
+"""The kiosk's touch screen in Chromium against the real chain: whole visits, PIN, refusals, languages.
 
-Every screen passed is saved to test-artifacts/screens/NN-name.png for a human to look at.
+Cards and screenshots: see conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kofu.config import Settings
 from kofu.demo import DemoCard, with_names
 from kofu.documents.text import extract_text
-from kofu.protocol.codes import MESSAGES
+from kofu.kiosk.messages import kiosk_message
+from tests.browser.conftest import (
+    SLOW,
+    Shots,
+    card_for_document,
+    expect,
+    kiosk_state,
+    screen_is,
+    to_documents,
+    to_pin,
+    type_pin,
+    with_trait_last,
+)
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
-REFUSAL_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change"}
-SLOW = 60_000  # ms: the order goes through centre, gateway and issuer
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        f"{CHROMIUM} is not installed (apt-get install chromium); no browser is downloaded",
-        allow_module_level=True,
-    )
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-expect = sync_api.expect
+DOCUMENT_TYPES = ("juminhyo", "inkan", "koseki", "fuhyo", "kazei")
+REFUSALS = {
+    "moved-out": "city.resident.moved_out",
+    "deceased": "city.resident.deceased",
+    "dv-protected": "city.resident.dv_protected",
+    "pending-change": "city.resident.pending_change",
+}
 
 
-class Shots:
-    """Numbered screenshots of every screen, in the order they were seen."""
-
-    def __init__(self) -> None:
-        SCREENS.mkdir(parents=True, exist_ok=True)
-        self.n = 0
-
-    def __call__(self, page, name: str) -> None:  # type: ignore[no-untyped-def]
-        self.n += 1
-        page.screenshot(path=str(SCREENS / f"{self.n:02d}-{name}.png"), full_page=True)
+def _squash(text: str) -> str:
+    return re.sub(r"\s", "", text)
 
 
-@pytest.fixture(scope="module")
-def shots() -> Shots:
-    return Shots()
+def _yen(text: str) -> int:
+    return int(re.sub(r"[^0-9]", "", text))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, chain, chain_settings: Settings):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="ja-JP")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(chain_settings.kiosk_url + "/")
-    expect(page.locator("#screen")).to_have_attribute("data-screen", "start")
-    expect(page.locator("#card-select option").first).not_to_have_text(re.compile("デモカードがありません"))
-    yield page
-    # Nothing about the visit is kept in the browser.
-    assert context.cookies() == []
-    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
-    context.close()
-
-
-def screen_is(page, name: str, timeout: float | None = None) -> None:  # type: ignore[no-untyped-def]
-    expect(page.locator("#screen")).to_have_attribute("data-screen", name, timeout=timeout)
-
-
-def eligible_card(cards: list[DemoCard], city: str) -> DemoCard:
-    """The LAST adult of the city with no refusal trait (other tests take the first ones)."""
-    return [
-        c for c in cards if c.city == city and "adult" in c.traits and not REFUSAL_TRAITS & set(c.traits)
-    ][-1]
-
-
-def place_card_and_pin(page, shots: Shots | None, card: DemoCard) -> None:  # type: ignore[no-untyped-def]
-    page.locator("#go-admin").click()
-    screen_is(page, "service")
+def choose_options(page: Any, doc: str, shots: Shots | None) -> dict[str, str]:
+    """Go through the options screen generically: every group offered, one choice pressed each."""
+    chosen: dict[str, str] = {}
+    groups = page.locator("#screen fieldset.optgroup")
+    for i in range(groups.count()):
+        group = groups.nth(i)
+        choices = group.locator("button.choice")
+        assert choices.count() >= 1
+        expect(group.locator("legend")).not_to_have_text("")
+        # 住民票: the whole household, to see every member printed; otherwise the last choice.
+        target = (
+            group.locator('[data-value="all"]')
+            if group.locator('[data-value="all"]').count()
+            else choices.last
+        )
+        target.click()
+        expect(target).to_have_attribute("aria-pressed", "true")
+        chosen[str(target.get_attribute("data-option"))] = str(target.get_attribute("data-value"))
+        assert group.locator('[aria-pressed="true"]').count() == 1
     if shots:
-        shots(page, "service")
-    page.locator("#go-cert").click()
-    screen_is(page, "place")
-    if shots:
-        shots(page, "place-card")
-    page.locator("#card-select").select_option(card.card)
-    page.locator("#card-place").click()
-    screen_is(page, "kind")
-    expect(page.locator("#kind-honseki")).to_be_disabled()
-    if shots:
-        shots(page, "choose-city")
-    page.locator("#kind-residence").click()
-    screen_is(page, "pin")
-    for digit in card.pin:
-        page.locator(f'.keypad [data-key="{digit}"]').click()
-    expect(page.locator("#pin-display .filled")).to_have_count(4)
-    assert card.pin not in page.locator("#screen").inner_text()  # masked
-    if shots:
-        shots(page, "pin")
-    page.locator("#pin-ok").click()
-    screen_is(page, "remove", timeout=SLOW)
-    if shots:
-        shots(page, "remove-card")
-    page.locator("#card-take").click()
-
-
-def test_full_juminhyo_order(
-    page, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
-    card = eligible_card(demo_cards, "132292")
-    shots(page, "start")
-    place_card_and_pin(page, shots, card)
-
-    screen_is(page, "document", timeout=SLOW)
-    shots(page, "document")
-    page.locator('[data-doc="juminhyo"]').click()
-    screen_is(page, "options")
-    page.locator('[data-option="household"][data-value="all"]').click()
-    expect(page.locator('[data-option="household"][data-value="all"]')).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    shots(page, "options")
+        shots(page, f"options-{doc}")
     page.locator("#next").click()
+    return chosen
+
+
+@pytest.mark.parametrize("doc", DOCUMENT_TYPES)
+def test_full_order(
+    page: Any,
+    shots: Shots,
+    demo_cards: list[DemoCard],
+    order_card: DemoCard,
+    chain_settings: Settings,
+    doc: str,
+) -> None:
+    """A whole visit for each document the city offers (住民票 must be offered; others once they are)."""
+    card = card_for_document(demo_cards, doc, order_card)
+    first = doc == "juminhyo"
+    if first:
+        shots(page, "start")
+    to_documents(page, card, shots if first else None)
+    screen_is(page, "document", timeout=SLOW)
+    tile = page.locator(f'[data-doc="{doc}"]')
+    if tile.count() == 0:
+        assert doc != "juminhyo", "住民票 must always be offered"
+        page.locator("#cancel").click()
+        screen_is(page, "cancelled")
+        pytest.skip(f"{doc} is not on this resident's menu yet")
+    if first:
+        shots(page, "document")
+    tile.click()
+    expect(page.locator("#screen")).not_to_have_attribute("data-screen", "document")
+    chosen: dict[str, str] = {}
+    if page.locator("#screen").get_attribute("data-screen") == "options":
+        chosen = choose_options(page, doc, shots)
     screen_is(page, "copies")
-    expect(page.locator("#copies")).to_have_text("1通")
-    shots(page, "copies")
+    copies = 2 if first else 1
+    if first:
+        page.locator("#copies-more").click()
+    expect(page.locator("#copies")).to_have_text(f"{copies}通")
+    if first:
+        shots(page, "copies")
     page.locator("#next").click()
     screen_is(page, "confirm")
-    expect(page.locator("#screen")).to_contain_text("世帯全員")
-    expect(page.locator("#fee-total")).to_have_text("¥200")
-    shots(page, "confirm")
+    fee = _yen(page.locator("#fee-total").inner_text())
+    assert fee > 0 and fee % copies == 0
+    if chosen.get("household") == "all":
+        expect(page.locator("#screen")).to_contain_text("世帯全員")
+    shots(page, f"confirm-{doc}")
     page.locator("#confirm-ok").click()
 
     screen_is(page, "payment", timeout=SLOW)
     expect(page.locator("#pay")).to_be_disabled()
-    shots(page, "payment")
+    expect(page.locator("#pay-fee")).to_have_text(f"¥{fee:,}")
+    if first:
+        shots(page, "payment")
     page.locator('#cash-buttons [data-amount="100"]').click()
     expect(page.locator("#pay-inserted")).to_have_text("¥100")
-    page.locator('#cash-buttons [data-amount="500"]').click()
+    page.locator('#cash-buttons [data-amount="1000"]').click()
     expect(page.locator("#pay-need")).to_have_text("¥0")
     expect(page.locator("#pay")).to_be_enabled()
-    shots(page, "payment-paid")
+    if first:
+        shots(page, "payment-paid")
     page.locator("#pay").click()
+    screen_is(page, "printing")
+    if first:
+        shots(page, "printing")
 
     screen_is(page, "done", timeout=SLOW)
-    expect(page.locator("#change")).to_contain_text("400")
+    change = 1100 - fee
+    expect(page.locator("#change")).to_contain_text(f"{change}")
+    expect(page.locator("#cash-returned")).to_have_text(f"¥{change:,}")
     link = page.locator("#tray a.sheet")
     expect(link).to_have_count(1)
-    shots(page, "done")
+    expect(page.locator("#finish")).to_be_disabled()  # not before documents and change are taken
+    shots(page, f"done-{doc}")
 
     # Open the printed sheet from the tray, as the resident would pick it up.
     href = link.get_attribute("href")
@@ -174,37 +149,85 @@ def test_full_juminhyo_order(
     assert response.ok
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "no-store"
-    text = extract_text(response.body())
+    text = _squash(extract_text(response.body()))
     (named,) = with_names(chain_settings, [card])
-    name = str(named["name"])
+    name = _squash(str(named["name"]))
     assert name
-    assert re.sub(r"\s", "", name) in re.sub(r"\s", "", text)
-    assert "世帯全員" in text
+    # A family register prints the surname once (筆頭者) and each given name on its own.
+    assert name in text or (doc == "koseki" and str(named["name"]).split()[-1] in text)
+    if chosen.get("household") == "all":
+        assert "世帯全員" in text
 
     page.locator("#tray-take").click()
     expect(page.locator("#tray a.sheet")).to_have_count(0)
     page.locator("#cash-take").click()
     expect(page.locator("#cash-returned")).to_have_text("¥0")
+    expect(page.locator("#check-docs")).to_have_class("ok")
     page.locator("#finish").click()
     screen_is(page, "start")
+    state = kiosk_state(page, chain_settings.kiosk_url)
+    assert state["phase"] == "idle" and state["menu"] is None and state["tray"] == []
 
 
-def test_moved_out_resident_is_refused(page, shots: Shots, demo_cards: list[DemoCard]) -> None:  # type: ignore[no-untyped-def]
-    card = [c for c in demo_cards if "moved-out" in c.traits][-1]
-    place_card_and_pin(page, None, card)
+def test_wrong_pin_three_times_blocks_the_card(
+    page: Any, shots: Shots, block_card: DemoCard, chain_settings: Settings
+) -> None:
+    wrong = "0000" if block_card.pin != "0000" else "1111"
+    to_pin(page, block_card)
+    for tries_left in (2, 1):
+        type_pin(page, wrong)
+        page.locator("#pin-ok").click()
+        note = page.locator("#pin-note")
+        expect(note).to_contain_text(f"あと{tries_left}回", timeout=SLOW)
+        expect(page.locator("#pin-display .filled")).to_have_count(0)
+        if tries_left == 2:
+            shots(page, "pin-wrong")
+    type_pin(page, wrong)
+    page.locator("#pin-ok").click()
     screen_is(page, "error", timeout=SLOW)
     message = page.locator("#error-message")
-    expect(message).to_have_text(MESSAGES["city.resident.moved_out"].ja)
-    expect(message).to_have_attribute("data-code", "city.resident.moved_out")
-    expect(page.locator("#tray li.empty")).to_have_count(1)
-    expect(page.locator("#tray a.sheet")).to_have_count(0)
-    shots(page, "refused-moved-out")
+    expect(message).to_have_attribute("data-code", "card.pin.blocked")
+    expect(message).to_have_text(kiosk_message("card.pin.blocked").ja)
+    expect(page.locator("#take-card")).to_be_visible()
+    shots(page, "pin-blocked")
+    page.locator("#card-take").click()
     page.locator("#back-to-start").click()
     screen_is(page, "start")
-    assert page.request.get(page.url.rstrip("/") + "/api/tray").json()["sheets"] == []
+    assert kiosk_state(page, chain_settings.kiosk_url)["card"]["in_slot"] is False
+    # Laid on the reader again, the card is refused at once, whatever PIN is known.
+    page.locator("#go-admin").click()
+    page.locator("#go-cert").click()
+    page.locator("#kind-residence").click()
+    page.locator("#card-select").select_option(block_card.card)
+    page.locator("#card-place").click()
+    screen_is(page, "error", timeout=SLOW)
+    expect(page.locator("#error-message")).to_have_attribute("data-code", "card.pin.blocked")
+    page.locator("#back-to-start").click()
 
 
-def test_language_switch_to_english(page, shots: Shots) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("trait", sorted(REFUSALS))
+def test_refusal_shows_its_message(
+    page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings, trait: str
+) -> None:
+    code = REFUSALS[trait]
+    card = with_trait_last([c for c in demo_cards if "adult" in c.traits], trait)
+    to_documents(page, card)
+    screen_is(page, "error", timeout=SLOW)
+    message = page.locator("#error-message")
+    expect(message).to_have_attribute("data-code", code)
+    expect(message).to_have_text(kiosk_message(code).ja)
+    expect(message).to_contain_text("窓口")  # it says where to go
+    expect(page.locator("#tray a.sheet")).to_have_count(0)
+    shots(page, f"refused-{trait}")
+    page.locator("#lang").click()
+    expect(message).to_have_text(kiosk_message(code).en)
+    page.locator("#lang").click()
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+    assert kiosk_state(page, chain_settings.kiosk_url)["tray"] == []
+
+
+def test_language_switch_on_every_screen(page: Any, shots: Shots, order_card: DemoCard) -> None:
     expect(page.locator("#go-admin")).to_contain_text("行政サービス")
     page.locator("#lang").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -214,9 +237,23 @@ def test_language_switch_to_english(page, shots: Shots) -> None:  # type: ignore
     shots(page, "start-english")
     page.locator("#go-admin").click()
     page.locator("#go-cert").click()
+    expect(page.locator("#screen h2")).to_have_text("Which documents do you need?")
+    page.locator("#kind-residence").click()
     screen_is(page, "place")
     expect(page.locator("#screen h2")).to_have_text("Place your My Number Card on the card reader")
-    shots(page, "place-card-english")
+    page.locator("#card-select").select_option(order_card.card)
+    page.locator("#card-place").click()
+    screen_is(page, "pin")
+    expect(page.locator("#screen h2")).to_have_text("Enter your 4-digit PIN")
+    shots(page, "pin-english")
+    # Switching mid-visit keeps the visit and what was typed.
+    type_pin(page, order_card.pin[:2])
+    page.locator("#lang").click()
+    expect(page.locator("#screen h2")).to_have_text("暗証番号（数字4桁）を入力してください")
+    expect(page.locator("#pin-display .filled")).to_have_count(2)
+    assert page.evaluate("window.kofuSpeech.at(-1).voice") == "ja-JP"
+    page.locator("#lang").click()
+    assert page.evaluate("window.kofuSpeech.at(-1).voice") == "en-US"
     page.locator("#cancel").click()
     screen_is(page, "cancelled")
     expect(page.locator("#screen h2")).to_have_text("The service was cancelled")
@@ -224,3 +261,26 @@ def test_language_switch_to_english(page, shots: Shots) -> None:  # type: ignore
     expect(page.locator("#screen h2")).to_have_text("手続きを中止しました")
     page.locator("#back-to-start").click()
     screen_is(page, "start")
+
+
+def test_honseki_without_registration_offers_the_cities_there_are(
+    page: Any, shots: Shots, order_card: DemoCard
+) -> None:
+    """本籍地 chosen, but the centre lists no 本籍地 city for this card: say why, offer what there is."""
+    to_pin(page, order_card, kind="honseki")
+    type_pin(page, order_card.pin)
+    page.locator("#pin-ok").click()
+    screen_is(page, "remove", timeout=SLOW)
+    page.locator("#card-take").click()
+    screen = page.locator("#screen")
+    expect(screen).to_have_attribute("data-screen", re.compile("^(city|document)$"), timeout=SLOW)
+    if screen.get_attribute("data-screen") == "document":
+        pytest.skip("this card has a registered 本籍地 city: the menu came straight from it")
+    expect(page.locator("#city-note")).to_have_text(kiosk_message("kiosk.city.not_registered").ja)
+    expect(page.locator("#city-honseki")).to_have_count(0)
+    shots(page, "city-honseki-not-registered")
+    page.locator("#city-residence").click()
+    screen_is(page, "document", timeout=SLOW)
+    expect(page.locator('[data-doc="juminhyo"]')).to_be_visible()
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")

@@ -46,6 +46,7 @@ PIN = "4321"
 CITY = "132292"
 FAKE_PDF = b"%PDF-1.4\n% kofu unit-test fake document, not a real certificate\n%%EOF\n"
 ERROR_KEYS = {"code", "message_ja", "message_en", "tries_left"}
+ASSETS = ("kiosk.js", "text.js", "speaker.js", "maintenance.js", "kiosk.css")
 
 
 class FakeCentre:
@@ -80,7 +81,7 @@ class FakeCentre:
         city = CityChoice(city_code=CITY, city_name="西東京市", kind="residence")
         return SessionAuthenticated(session_token="fake-token", cities=[city])
 
-    def menu(self, token: str, city_code: str) -> Menu:
+    def menu(self, token: str, city_code: str, menu_key: bytes | None = None) -> Menu:
         if self.refuse_menu:
             raise Refused(self.refuse_menu)
         household = OptionSpec(
@@ -126,6 +127,23 @@ class FakeCentre:
         self.outcomes.append((order_id, outcome.outcome))
 
 
+class FakeSeals:
+    """UNIT-TEST FAKE of `kofu.kiosk.seals.KioskSeals`: no trust list, no seal QR, no paper layers.
+
+    The real seal check runs in tests/kiosk/test_seals* and through the whole chain (tests/e2e,
+    tests/browser); here the placeholder PDF has no seal to check.
+    """
+
+    def trust_list(self, refresh: bool = False) -> None:
+        return None
+
+    def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
+        return "UNIT-TEST-FAKE-SEAL"
+
+    def sheets(self, pdf: bytes, city_name: str, seal_code: str) -> bytes:
+        return pdf
+
+
 def _self_signed(state: CardState) -> bytes:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kofu unit-test card")])
     start = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
@@ -164,7 +182,14 @@ def store(tmp_path: Path, card_template: Path) -> CardStore:
 def _client(store: CardStore, centre: FakeCentre, **kwargs: float) -> TestClient:
     settings = Settings(var_dir=store.directory.parent)
     cards = [{"card": LABEL, "pin": PIN, "city": CITY, "city_name": "西東京市", "name": "", "traits": []}]
-    app = create_app(centre, store, settings, card_list=lambda _s: cards, **kwargs)  # type: ignore[arg-type]
+    app = create_app(
+        centre,  # type: ignore[arg-type]
+        store,
+        settings,
+        card_list=lambda _s: cards,
+        seals=FakeSeals(),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
     return TestClient(app)
 
 
@@ -216,10 +241,11 @@ def test_page_and_assets_are_local_and_not_cached(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
     assert "default-src 'self'" in page.headers["content-security-policy"]
-    for path in ("/static/kiosk.js", "/static/kiosk.css"):
+    assets = [f"/static/{name}" for name in ASSETS]
+    for path in assets:
         asset = client.get(path)
         assert asset.status_code == 200 and asset.headers["cache-control"] == "no-store"
-    text = page.text + client.get("/static/kiosk.js").text + client.get("/static/kiosk.css").text
+    text = page.text + client.get("/maintenance").text + "".join(client.get(path).text for path in assets)
     assert "http://" not in text and "https://" not in text  # no CDN, nothing external
     for storage in ("localStorage", "sessionStorage", "document.cookie", "indexedDB"):
         assert storage not in text
@@ -390,7 +416,9 @@ def test_inactivity_cancels_the_visit(store: CardStore, centre: FakeCentre) -> N
         assert state["phase"] == "idle"
         assert state["ended"]["code"] == "kiosk.timeout" and state["ended"]["message_ja"]
         assert state["document"] is None and state["menu"] is None and state["cities"] == []
-        assert state["cash"]["inserted"] == 0 and state["cash"]["returned"] == 500
+        assert state["cash"]["inserted"] == 0 and state["ended"]["refund"] == 500
+        screen = client.app.state.screen  # type: ignore[attr-defined]
+        assert screen.returned + screen.retained_cash == 500  # in the change tray, or kept if unclaimed
         assert centre.outcomes == [("fake-order-1", "cancelled")]
 
 

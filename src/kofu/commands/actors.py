@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 
 from kofu.config import Settings
 
@@ -43,6 +44,9 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
         cluster.watch()
     except KeyboardInterrupt:
         pass
+    except RuntimeError as exc:  # a port in use, an actor that would not start
+        print(f"kofu up: {exc}", file=sys.stderr)
+        return 1
     finally:
         cluster.stop()
     return 0

@@ -15,6 +15,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pki_sub.add_parser(
         "init", help="create the CAs, TLS identities and seal keys that are missing"
     ).set_defaults(handler=_pki_init)
+    from kofu.commands.seal_keys import add_pki_actions
+
+    add_pki_actions(pki_sub)  # rotate-seal, revoke-seal, seals, export-trust-list
     sub.add_parser("seed", help="create the demo cities, residents and cards (if missing)").set_defaults(
         handler=_seed
     )

@@ -1,7 +1,11 @@
 """The copier's touch screen: a local web page and its JSON API (plain HTTP on loopback).
 
-    GET  /                          the page: touch screen (left) and the SIMULATED device panel (right)
+    GET  /                          the page: touch screen (left) and the SIMULATED device panel (right);
+                                    loading it ends any visit still open (refund, tray → retained bin)
     GET  /api/state                 what the screen shows (does not count as activity)
+    GET  /api/guidance                                what the speaker says at each step (ja/en)
+    POST /api/touch                                   the resident is still there (idle clock restarts)
+    POST /api/leave                                   the page is going away (pagehide beacon): as a load
     GET  /api/device/cards          demo cards for the simulated card slot
     POST /api/card/place            {"card": label}   lay a card on the reader → tries left
     POST /api/card/remove                             the resident takes the card back
@@ -20,8 +24,12 @@
     GET  /api/tray/{sheet_id}                         one sheet as application/pdf
     POST /api/tray/take                               take the documents
     POST /api/cancel                                  やめる: refund, card released, back to start
+    GET  /maintenance                                 the maintenance page (asks for the key)
+    GET  /api/maintenance/status    [key]             paper, toner, cash box, devices, retained count
+    POST /api/maintenance/action    [key] {"action", "value"}   refill, replace, empty, destroy, …
 
 Every error is `{"code", "message_ja", "message_en", "tries_left"}`; every answer is `no-store`.
+[key]: `Authorization: Bearer <var/kiosk/maintenance.key>` (see `kofu.kiosk.maintenance`).
 """
 
 from __future__ import annotations
@@ -48,8 +56,11 @@ from kofu.card.state import CardStore
 from kofu.config import Settings
 from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.flow import FlowError
+from kofu.kiosk.maintenance import MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.screen import IDLE_TIMEOUT, KioskScreen
+from kofu.kiosk.seals import KioskSeals
+from kofu.kiosk.speaker import guidance_json
 from kofu.protocol.errors import KofuError
 
 log = logging.getLogger(__name__)
@@ -95,6 +106,11 @@ class Money(_Body):
     amount: int
 
 
+class Maintain(_Body):
+    action: str = Field(min_length=1, max_length=32)
+    value: float | None = None
+
+
 def error_response(code: str, status: int, tries_left: int | None = None) -> JSONResponse:
     message = kiosk_message(code)
     body = {"code": code, "message_ja": message.ja, "message_en": message.en, "tries_left": tries_left}
@@ -130,9 +146,12 @@ def create_app(
     idle_timeout: float = IDLE_TIMEOUT,
     watchdog_interval: float = 1.0,
     card_list: Callable[[Settings], list[dict[str, Any]]] = demo_card_list,
+    maintenance_key: str | None = None,
+    seals: KioskSeals | None = None,
 ) -> FastAPI:
     """The kiosk's touch screen for one kiosk: one screen, one resident at a time."""
-    screen = KioskScreen(centre, cards, idle_timeout=idle_timeout)
+    screen = KioskScreen(centre, cards, idle_timeout=idle_timeout, seals=seals)
+    gate = MaintenanceGate(maintenance_key or load_or_create_key(settings.var_dir / "kiosk"))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -197,11 +216,58 @@ def create_app(
 
     @app.get("/", response_class=HTMLResponse)
     async def index(request: Request) -> Response:
+        # A new page is a new screen: a visit the last page left open ends now (refund, and any
+        # documents still in the tray go to the retained bin), so a reload never shows them.
+        await run_in_threadpool(screen.run, screen.page_left)
         response = templates.TemplateResponse(
-            request, "index.html", {"kiosk_id": settings.kiosk_id, "idle_timeout": int(idle_timeout)}
+            request, "index.html", {"kiosk_id": settings.kiosk_id, "idle_timeout": int(screen.idle_timeout)}
         )
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
+
+    @app.get("/api/guidance")
+    async def guidance() -> dict[str, Any]:
+        return guidance_json()
+
+    @app.post("/api/touch")
+    async def touch() -> dict[str, Any]:
+        return await step(screen.touch)
+
+    @app.post("/api/leave")
+    async def leave() -> dict[str, Any]:
+        return await step(screen.page_left)
+
+    # -- maintenance ----------------------------------------------------------------------------
+    async def authorized(request: Request) -> bool:
+        if gate.allows(request.headers.get("authorization")):
+            return True
+        log.warning("maintenance: wrong or missing credentials")
+        await asyncio.sleep(0.3)  # slows guessing; the key has 144 random bits anyway
+        return False
+
+    def denied() -> JSONResponse:
+        response = error_response("kiosk.maintenance.denied", 401)
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kofu kiosk maintenance"'
+        return response
+
+    @app.get("/maintenance", response_class=HTMLResponse)
+    async def maintenance_page(request: Request) -> Response:
+        response = templates.TemplateResponse(request, "maintenance.html", {"kiosk_id": settings.kiosk_id})
+        response.headers["Content-Security-Policy"] = PAGE_POLICY
+        return response
+
+    @app.get("/api/maintenance/status", response_model=None)
+    async def maintenance_status(request: Request) -> dict[str, Any] | JSONResponse:
+        if not await authorized(request):
+            return denied()
+        return await run_in_threadpool(screen.run, screen.maintenance_status)
+
+    @app.post("/api/maintenance/action", response_model=None)
+    async def maintenance_action(request: Request, body: Maintain) -> dict[str, Any] | JSONResponse:
+        if not await authorized(request):
+            return denied()
+        log.info("maintenance: %s", body.action)
+        return await run_in_threadpool(screen.run, screen.maintain, body.action, body.value)
 
     @app.get("/api/state")
     async def state() -> dict[str, Any]:

@@ -25,9 +25,19 @@ from kofu.card.jpki import JpkiDriver
 from kofu.card.reader import Reader
 from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.devices import CashUnit, Printer
+from kofu.kiosk.seals import KioskSeals
 from kofu.protocol.envelope import open_sealed, order_binding
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
-from kofu.protocol.messages import CityChoice, DocumentOffer, Menu, OrderOutcome, OrderRequest
+from kofu.protocol.messages import (
+    CityChoice,
+    DocumentOffer,
+    Menu,
+    OrderOutcome,
+    OrderRequest,
+    RegistrationRequest,
+    RegistrationResult,
+)
+from kofu.protocol.sealed import open_members, seal_application, with_member_labels
 
 
 class FlowError(KofuError):
@@ -49,6 +59,8 @@ class IssuedDocument:
     pages: int
     issue_number: str
     pdf: bytes = field(repr=False)
+    city_name: str = ""
+    seal_code: str = field(default="", repr=False)
 
 
 def card_error(exc: CardError) -> KofuError:
@@ -60,7 +72,10 @@ def card_error(exc: CardError) -> KofuError:
 class KioskFlow:
     """The steps of one resident's visit."""
 
-    def __init__(self, centre: CentreLink, cash: CashUnit, printer: Printer) -> None:
+    def __init__(
+        self, centre: CentreLink, cash: CashUnit, printer: Printer, seals: KioskSeals | None = None
+    ) -> None:
+        self.seals = seals or KioskSeals.for_centre(centre)
         self.centre = centre
         self.cash = cash
         self.printer = printer
@@ -136,10 +151,25 @@ class KioskFlow:
     # -- menu, order, payment, printing ---------------------------------------------------------
     def choose_city(self, city_code: str) -> Menu:
         self._expect("authenticated", "menu")
-        assert self.token is not None
-        self.menu = self.centre.menu(self.token, city_code)
+        assert self.token is not None and self.card_serial is not None
+        key = X25519PrivateKey.generate()  # for this menu only: member names come sealed to it
+        raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        menu = self.centre.menu(self.token, city_code, raw)
+        if menu.sealed_members is not None:
+            labels = open_members(menu.sealed_members, key, menu.city_code, self.card_serial)
+            menu = with_member_labels(menu, labels)
+        self.menu = menu
         self.state = "menu"
         return self.menu
+
+    def apply_registration(self, city_code: str, honseki: str, hittosha: str) -> RegistrationResult:
+        """Apply for 利用登録 at the 本籍地 city: 本籍 and 筆頭者 travel sealed for that city."""
+        self._expect("authenticated", "menu")
+        assert self.token is not None and self.card_serial is not None
+        key = self.centre.registration_key(self.token, city_code)
+        application = seal_application(honseki, hittosha, key, city_code, self.card_serial)
+        request = RegistrationRequest(city_code=city_code, application=application)
+        return self.centre.register(self.token, request)
 
     def offer(self, doc: str) -> DocumentOffer:
         self._expect("menu")
@@ -164,6 +194,7 @@ class KioskFlow:
             kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
             idempotency_key=secrets.token_hex(16),
         )
+        self.seals.trust_list()  # no trust list, no order: nothing could be checked
         result = self.centre.order(self.token, request)
         if result.status == "refused" or result.envelope is None:
             code = result.error.code if result.error else "order.invalid"
@@ -179,6 +210,14 @@ class KioskFlow:
                 expected,
             ):
                 raise ProtocolViolation("order.mismatch", "document is not for this order")
+            seal_code = self.seals.check(
+                pdf,
+                city=self.menu.city_code,
+                doc=offer.doc,
+                issue_number=header.issue_number,
+                binding=expected,
+                pages=header.pages,
+            )
         except ProtocolViolation:
             self.centre.outcome(result.order_id, OrderOutcome(outcome="misissuance_prevented"))
             raise
@@ -192,6 +231,8 @@ class KioskFlow:
             pages=header.pages,
             issue_number=header.issue_number,
             pdf=pdf,
+            city_name=self.menu.city_name,
+            seal_code=seal_code,
         )
         self.state = "ordered"
         return self.document
@@ -204,7 +245,8 @@ class KioskFlow:
         if self.cash.inserted() < document.fee_total:
             raise Refused("kiosk.payment.insufficient")
         try:
-            self.printer.print_document(document.pdf, document.copies, document.title)
+            sheets = self.seals.sheets(document.pdf, document.city_name, document.seal_code)
+            self.printer.print_document(sheets, document.copies, document.title)
         except Exception as exc:
             self.cash.refund()
             self.centre.outcome(document.order_id, OrderOutcome(outcome="failed"))

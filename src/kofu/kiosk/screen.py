@@ -7,6 +7,11 @@ options, copies). Every step runs under one lock, in a worker thread (card I/O a
 block). A visit with no call for `idle_timeout` seconds is cancelled: money back, card released,
 everything about the resident forgotten.
 
+Tray rule: documents a resident left in the output tray are never shown to anyone else. When a
+visit ends without them being taken (timeout, cancel, page reloaded or closed) or a new card is
+placed, they go to the retained bin, which holds only a count until maintenance clears it;
+unclaimed change left past the next idle period goes to the retained cash the same way.
+
 Nothing here is logged but codes; nothing personal is kept after a visit ends.
 """
 
@@ -25,7 +30,9 @@ from kofu.card.state import CardStore
 from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow, card_error
+from kofu.kiosk.maintenance import Supplies
 from kofu.kiosk.messages import kiosk_message
+from kofu.kiosk.seals import KioskSeals
 from kofu.protocol.errors import KofuError, Refused
 from kofu.protocol.messages import DocumentOffer, OptionSpec
 
@@ -65,12 +72,13 @@ class KioskScreen:
         *,
         idle_timeout: float = IDLE_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
+        seals: KioskSeals | None = None,
     ) -> None:
         self.centre = centre
         self.cards = cards
         self.cash = SimulatedCashUnit()
         self.printer = SimulatedPrinter()
-        self.flow = KioskFlow(centre, self.cash, self.printer)
+        self.flow = KioskFlow(centre, self.cash, self.printer, seals)
         self.idle_timeout = idle_timeout
         self.clock = clock
         self.lock = threading.Lock()
@@ -80,6 +88,9 @@ class KioskScreen:
         self.visit = 0
         self.ended: dict[str, Any] | None = None  # a visit the kiosk ended by itself, and why
         self.returned = 0  # coins and notes waiting in the change tray
+        self.supplies = Supplies()
+        self.retained: list[dict[str, Any]] = []  # sheets left behind: counts only, never the PDF
+        self.retained_cash = 0
         self.last_call = clock()
         self._snapshot: dict[str, Any] = {}
 
@@ -109,16 +120,46 @@ class KioskScreen:
     def _in_visit(self) -> bool:
         return self.flow.state != "idle" or self.slot is not None or self.cash.inserted() > 0
 
-    def _expire_if_idle(self) -> None:
-        if self._in_visit() and self.clock() - self.last_call > self.idle_timeout:
-            log.info("visit %d: no call for %.0f s, cancelled", self.visit, self.idle_timeout)
-            self._end_visit()
-            self.ended = self._ended("kiosk.timeout")
-            self._snapshot = self._state()
+    def _has_leftovers(self) -> bool:
+        return bool(self.printer.tray) or self.returned > 0
 
-    def _ended(self, code: str) -> dict[str, Any]:
+    def _expire_if_idle(self) -> None:
+        if self.clock() - self.last_call <= self.idle_timeout:
+            return
+        if self._in_visit():
+            log.info("visit %d: no call for %.0f s, cancelled", self.visit, self.idle_timeout)
+            refund = self._end_visit()
+            left = self._retain_sheets()
+            self.ended = self._ended("kiosk.timeout.left_behind" if left else "kiosk.timeout", refund)
+            self.last_call = self.clock()  # the refund now waits one more idle period to be taken
+        elif self._has_leftovers():
+            left = self._retain_sheets()
+            self.retained_cash += self.returned
+            self.returned = 0
+            if left:
+                self.ended = self._ended("kiosk.timeout.left_behind")
+        else:
+            return
+        self._snapshot = self._state()
+
+    def _retain_sheets(self) -> int:
+        """Move sheets nobody took to the retained bin (counts only); returns how many documents."""
+        sheets = self.printer.take_all()
+        for sheet in sheets:
+            self.retained.append({"title": sheet.title, "copies": sheet.copies, "at": time.time()})
+        if sheets:
+            log.info("visit %d: %d document(s) left in the tray were retained", self.visit, len(sheets))
+        return len(sheets)
+
+    def _ended(self, code: str, refund: int = 0) -> dict[str, Any]:
         message = kiosk_message(code)
-        return {"visit": self.visit, "code": code, "message_ja": message.ja, "message_en": message.en}
+        return {
+            "visit": self.visit,
+            "code": code,
+            "message_ja": message.ja,
+            "message_en": message.en,
+            "refund": refund,
+        }
 
     def _end_visit(self) -> int:
         """Cancel whatever is under way, give the money back, release the card, forget the choice."""
@@ -141,6 +182,10 @@ class KioskScreen:
             raise Refused("kiosk.card.in_slot")
         if self.flow.state != "idle":
             raise Refused("kiosk.card.not_now")
+        if self._has_leftovers():  # a new resident never sees what the last one left behind
+            self._retain_sheets()
+            self.retained_cash += self.returned
+            self.returned = 0
         stack = contextlib.ExitStack()
         try:
             card = stack.enter_context(self.cards.open(label, wait=CARD_WAIT))
@@ -251,7 +296,13 @@ class KioskScreen:
     def order(self) -> dict[str, Any]:
         """Fetch and check the document; only then is the resident asked to pay."""
         offer = self._offer()
-        self.flow.order(offer.doc, dict(self.draft.options), self.draft.copies)
+        if not self.supplies.can_print(self.draft.copies):
+            raise Refused("kiosk.printer.paper_out")
+        document = self.flow.order(offer.doc, dict(self.draft.options), self.draft.copies)
+        if not self.supplies.can_print(document.pages * document.copies):
+            self.flow.cancel()  # nothing paid yet; the centre is told the order was cancelled
+            self.draft = Draft()
+            raise Refused("kiosk.printer.paper_out")
         return {"document": self._document_json()}
 
     def insert_money(self, amount: int) -> dict[str, Any]:
@@ -264,6 +315,8 @@ class KioskScreen:
 
     def pay_and_print(self) -> dict[str, Any]:
         inserted = self.cash.inserted()
+        document = self.flow.document
+        pages = document.pages * document.copies if document is not None else 0
         try:
             change = self.flow.pay_and_print()
         except Refused as exc:
@@ -273,13 +326,31 @@ class KioskScreen:
                 self.draft = Draft()
             raise
         self.returned += change
+        self.supplies.use(pages)
         self.flow.wipe()  # the document now exists only as paper in the tray
         self.draft = Draft()
         return {"change": change}
 
     def cancel(self) -> dict[str, Any]:
+        """やめる / back to the start: refund, card released, documents not taken are retained."""
         refund = self._end_visit()
+        self._retain_sheets()
         return {"refund": refund}
+
+    def page_left(self) -> dict[str, Any]:
+        """The page was closed or (re)loaded: whatever visit it showed ends here, with a refund."""
+        in_visit = self._in_visit()
+        refund = self._end_visit()
+        left = self._retain_sheets()
+        if in_visit or left:
+            self.ended = self._ended("kiosk.page.left", refund)
+        elif self.returned == 0:
+            self.ended = None  # nothing waits for anyone: no notice to show on the new page
+        return {"refund": refund}
+
+    def touch(self) -> dict[str, Any]:
+        """The resident touched the screen: the visit is still in use (restarts the idle clock)."""
+        return {}
 
     def take_change(self) -> dict[str, Any]:
         taken, self.returned = self.returned, 0
@@ -327,7 +398,68 @@ class KioskScreen:
             },
             "tray": [{"id": s.sheet_id, "title": s.title, "copies": s.copies} for s in self.printer.tray],
             "idle_timeout": self.idle_timeout,
+            "idle_left": self._idle_left(),
         }
+
+    def _idle_left(self) -> float | None:
+        if not (self._in_visit() or self._has_leftovers()):
+            return None
+        return round(max(0.0, self.idle_timeout - (self.clock() - self.last_call)), 1)
+
+    # -- maintenance (counters and settings only: never a document or anything about a resident) --
+    def maintenance_status(self) -> dict[str, Any]:
+        printer = self.printer
+        supplies = self.supplies.status()
+        printer_state = "jam_armed" if printer.fail_next else str(supplies["paper_state"])
+        return {
+            "visit_in_progress": self._in_visit(),
+            "idle_timeout": self.idle_timeout,
+            "devices": {
+                "card_reader": {"status": "ok", "card_present": self.slot is not None, "simulated": True},
+                "cash_unit": {
+                    "status": "ok",
+                    "box_total": self.cash.box_total,
+                    "inserted_now": self.cash.inserted(),
+                    "change_waiting": self.returned,
+                    "retained_cash": self.retained_cash,
+                    "simulated": True,
+                },
+                "printer": {
+                    "status": printer_state,
+                    **supplies,
+                    "copies_printed": printer.pages_printed,
+                    "fail_next": printer.fail_next,
+                    "tray_documents": len(printer.tray),
+                    "simulated": True,
+                },
+                "speaker": {"status": "ok", "driver": "page (Web Speech API)", "simulated": True},
+            },
+            "retained": {
+                "documents": len(self.retained),
+                "copies": sum(int(r["copies"]) for r in self.retained),
+            },
+        }
+
+    def maintain(self, action: str, value: float | None = None) -> dict[str, Any]:
+        """One maintenance action (see `MAINTENANCE_ACTIONS`)."""
+        if action == "paper.refill":
+            self.supplies.refill_paper()
+        elif action == "toner.replace":
+            self.supplies.replace_toner()
+        elif action == "cashbox.empty":
+            self.cash.box_total = 0
+            self.retained_cash = 0
+        elif action == "retained.destroy":
+            self.retained.clear()
+        elif action == "printer.fail_next":
+            self.printer.fail_next = True
+        elif action == "printer.clear_fault":
+            self.printer.fail_next = False
+        elif action == "idle_timeout" and value is not None and 2 <= value <= 3600:
+            self.idle_timeout = float(value)
+        else:
+            raise Refused("kiosk.invalid")
+        return self.maintenance_status()
 
     def state(self) -> dict[str, Any]:
         """The state for the screen; while a step runs, the last one seen, marked busy."""

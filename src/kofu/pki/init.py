@@ -9,6 +9,7 @@ from kofu.pki.jpki import load_crl
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import ensure_seal
 from kofu.pki.tls import ensure_tls_identity
+from kofu.pki.trust import ensure_trust_signer
 
 
 def init_pki(paths: PkiPaths, *, cities: Sequence[str], kiosks: Sequence[str]) -> None:
@@ -18,6 +19,7 @@ def init_pki(paths: PkiPaths, *, cities: Sequence[str], kiosks: Sequence[str]) -
     load_or_create_network_ca(paths)
     load_crl(paths)
     ensure_tls_identity(paths, "center", "center")
+    ensure_trust_signer(paths)
     for city in cities:
         ensure_seal(paths, city)
         ensure_tls_identity(paths, "gateway", city)

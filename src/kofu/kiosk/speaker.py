@@ -1,0 +1,107 @@
+"""The copier's speaker: what is said at each step, and the driver interface that says it.
+
+Voice guidance follows the resident through the visit and keeps reminding them to take the
+card, the documents and the change until they are taken or the stop button is pressed. The
+words live here, in Japanese and English, so every driver says the same thing; the page fetches
+them from `/api/guidance`.
+
+Drivers implement `Speaker`. This kiosk's speaker is the page itself (`PageSpeaker`): kiosk.js
+has the same two calls, speaks with the browser's Web Speech API in a ja-JP or en-US voice, and
+shows each phrase in the SIMULATED speaker panel (a headless browser has no voice at all, so the
+panel and `window.kofuSpeech` are how tests hear it). A copier with its own audio module would
+implement `say`/`stop` for that module.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from kofu.protocol.codes import Message
+
+VOICES = {"ja": "ja-JP", "en": "en-US"}
+REMIND_SECONDS = 6.0  # how often an unheeded reminder is repeated
+
+
+class Speaker(Protocol):
+    """Says one phrase in a language (`ja-JP`, `en-US`); `stop` silences it and any reminder."""
+
+    def say(self, text: str, voice: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+class PageSpeaker:
+    """SIMULATED speaker driver: the touch-screen page speaks (see kiosk.js `speaker`)."""
+
+    driver = "page (Web Speech API)"
+
+    def say(self, text: str, voice: str) -> None:  # the page speaks what it renders
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+GUIDANCE: dict[str, Message] = {
+    "start": Message("ご利用になるサービスを選んでください。", "Please choose a service on the screen."),
+    "service": Message("証明書交付サービスを選んでください。", "Please choose certificate issuance."),
+    "kind": Message("取得する証明書の種類を選んでください。", "Please choose which documents you need."),
+    "place": Message(
+        "マイナンバーカードをカードリーダーに置いてください。",
+        "Please place your My Number Card on the card reader.",
+    ),
+    "pin": Message(
+        "暗証番号、数字4桁を入力し、確定を押してください。",
+        "Please enter your four-digit PIN and press OK.",
+    ),
+    "pinWrong": Message(
+        "暗証番号が違います。もう一度入力してください。",
+        "The PIN is not correct. Please enter it again.",
+    ),
+    "remove": Message(
+        "カードをカードリーダーからお取りください。", "Please take your card from the card reader."
+    ),
+    "city": Message("市区町村を選んでください。", "Please choose the city."),
+    "document": Message("証明書を選んでください。", "Please choose a document."),
+    "options": Message(
+        "証明書に記載する内容を選び、次へを押してください。",
+        "Please choose what the document shows, then press Next.",
+    ),
+    "copies": Message("部数を選んでください。", "Please choose the number of copies."),
+    "confirm": Message(
+        "内容と料金を確認し、発行するを押してください。",
+        "Please check the order and the fee, then press Issue.",
+    ),
+    "preparing": Message(
+        "証明書を準備しています。しばらくお待ちください。",
+        "Your document is being prepared. Please wait.",
+    ),
+    "payment": Message(
+        "料金を入れて、印刷するを押してください。", "Please insert the fee, then press Print."
+    ),
+    "printing": Message("印刷しています。しばらくお待ちください。", "Printing. Please wait."),
+    "done": Message("証明書とおつりをお取りください。", "Please take your documents and your change."),
+    "takeDocs": Message(
+        "取り出し口から証明書をお取りください。", "Please take your documents from the tray."
+    ),
+    "takeChange": Message("おつりをお取りください。", "Please take your change."),
+    "error": Message(
+        "手続きを続けられません。画面の案内をご確認ください。",
+        "The service cannot continue. Please read the screen.",
+    ),
+    "cancelled": Message("手続きを中止しました。", "The service was cancelled."),
+    "idle": Message(
+        "まもなく最初の画面に戻ります。続ける場合は、続けるを押してください。",
+        "The screen will soon return to the start. Press Continue to go on.",
+    ),
+    "maintenance": Message("保守モードです。", "Maintenance mode."),
+}
+
+
+def guidance_json() -> dict[str, object]:
+    """What the page needs to speak: phrases per step, voices, and the reminder interval."""
+    return {
+        "phrases": {key: {"ja": m.ja, "en": m.en} for key, m in GUIDANCE.items()},
+        "voices": VOICES,
+        "remind_seconds": REMIND_SECONDS,
+        "driver": PageSpeaker.driver,
+    }

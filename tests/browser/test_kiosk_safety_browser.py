@@ -1,0 +1,216 @@
+"""The kiosk's safety rules as a resident meets them in Chromium, against the real chain.
+
+Timeouts, a card taken mid-flow, reloading or closing the page mid-payment, documents left in
+the tray, a failed print, voice reminders, and maintenance mode. Cards: see conftest.py.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from kofu.config import Settings
+from kofu.demo import DemoCard
+from kofu.kiosk.messages import kiosk_message
+from kofu.kiosk.speaker import GUIDANCE, REMIND_SECONDS
+from tests.browser.conftest import (
+    SLOW,
+    Maintenance,
+    Shots,
+    expect,
+    kiosk_state,
+    screen_is,
+    spoken,
+    to_payment,
+    to_pin,
+    type_pin,
+)
+
+pytestmark = pytest.mark.e2e
+REMIND_MS = int(REMIND_SECONDS * 1000)
+
+
+def pay(page: Any, *amounts: int) -> None:
+    for amount in amounts:
+        page.locator(f'#cash-buttons [data-amount="{amount}"]').click()
+    expect(page.locator("#pay-inserted")).to_have_text(f"¥{sum(amounts):,}")
+
+
+def test_inactivity_warns_then_wipes_the_visit(
+    page: Any, shots: Shots, order_card: DemoCard, maintenance: Maintenance, chain_settings: Settings
+) -> None:
+    to_payment(page, order_card)
+    maintenance.act("idle_timeout", 6)  # set now: the steps above take longer than that
+    pay(page, 100)
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_visible(timeout=8_000)
+    expect(page.locator("#idle-continue")).to_be_visible()
+    shots(page, "idle-warning")
+    page.locator("#idle-continue").click()  # the resident is still there
+    expect(warning).to_be_hidden()
+    screen_is(page, "payment")
+    # Now walk away: the kiosk ends the visit by itself.
+    screen_is(page, "cancelled", timeout=12_000)
+    reason = page.locator("#cancel-reason")
+    expect(reason).to_have_attribute("data-code", "kiosk.timeout")
+    expect(page.locator("#refund")).to_contain_text("¥100")
+    shots(page, "timeout")
+    state = kiosk_state(page, chain_settings.kiosk_url)
+    assert state["phase"] == "idle" and state["menu"] is None and state["document"] is None
+    assert state["draft"]["doc"] is None and state["cities"] == [] and not state["card"]["in_slot"]
+    assert state["cash"]["inserted"] == 0
+    # Nothing of the visit is left on the page either.
+    assert "住民票" not in page.locator("#screen").inner_text()
+    page.locator("#cash-take").click()
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+
+
+def test_taking_the_card_mid_flow_cancels(
+    page: Any, shots: Shots, order_card: DemoCard, chain_settings: Settings
+) -> None:
+    to_pin(page, order_card)
+    type_pin(page, order_card.pin[:3])
+    page.locator("#card-take").click()
+    screen_is(page, "error")
+    expect(page.locator("#error-message")).to_have_attribute("data-code", "card.removed")
+    expect(page.locator("#error-message")).to_have_text(kiosk_message("card.removed").ja)
+    shots(page, "card-removed")
+    state = kiosk_state(page, chain_settings.kiosk_url)
+    assert state["phase"] == "idle" and not state["card"]["in_slot"]
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+
+
+@pytest.mark.parametrize("how", ["reload", "close"])
+def test_leaving_the_page_mid_payment_refunds(
+    page: Any,
+    browser: Any,
+    shots: Shots,
+    order_card: DemoCard,
+    chain_settings: Settings,
+    how: str,
+) -> None:
+    url = chain_settings.kiosk_url
+    to_payment(page, order_card)
+    pay(page, 500)
+    if how == "reload":
+        page.reload()
+        screen_is(page, "cancelled")
+        expect(page.locator("#cancel-reason")).to_have_attribute("data-code", "kiosk.page.left")
+        expect(page.locator("#refund")).to_contain_text("¥500")
+        expect(page.locator("#cash-returned")).to_have_text("¥500")
+        shots(page, "reloaded-mid-payment")
+        state = kiosk_state(page, url)
+    else:
+        page.close()  # pagehide sends the beacon; no new page is loaded
+        other = browser.new_context().new_page()
+        deadline = time.monotonic() + 10
+        state = other.request.get(url + "/api/state").json()
+        while state["cash"]["returned"] < 500 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            state = other.request.get(url + "/api/state").json()
+        other.request.post(url + "/api/cash/take")
+        other.context.close()
+    assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
+    assert state["cash"]["inserted"] == 0 and state["cash"]["returned"] == 500
+    assert state["ended"]["code"] == "kiosk.page.left"
+    if how == "reload":
+        page.locator("#cash-take").click()
+        page.locator("#back-to-start").click()
+
+
+def test_documents_left_behind_are_not_shown_to_the_next_resident(
+    page: Any, shots: Shots, order_card: DemoCard, maintenance: Maintenance, chain_settings: Settings
+) -> None:
+    maintenance.act("retained.destroy")
+    to_payment(page, order_card)
+    pay(page, 500)
+    page.locator("#pay").click()
+    screen_is(page, "done", timeout=SLOW)
+    expect(page.locator("#tray a.sheet")).to_have_count(1)
+    href = page.locator("#tray a.sheet").get_attribute("href")
+    # The resident walks away; the next one reloads the screen.
+    page.reload()
+    expect(page.locator("#tray a.sheet")).to_have_count(0)
+    expect(page.locator("#tray li.empty")).to_have_count(1)
+    assert page.request.get(chain_settings.kiosk_url + str(href)).status == 404
+    status = maintenance.status()
+    assert status["retained"]["documents"] == 1
+    assert status["devices"]["printer"]["tray_documents"] == 0
+    maintenance.act("retained.destroy")
+    page.locator("#cash-take").click()
+    page.locator("#back-to-start").click()
+
+
+def test_failed_print_refunds_everything(
+    page: Any, shots: Shots, order_card: DemoCard, maintenance: Maintenance
+) -> None:
+    to_payment(page, order_card)
+    maintenance.act("printer.fail_next")
+    pay(page, 1000)
+    page.locator("#pay").click()
+    screen_is(page, "error", timeout=SLOW)
+    expect(page.locator("#error-message")).to_have_attribute("data-code", "kiosk.print.failed")
+    expect(page.locator("#cash-returned")).to_have_text("¥1,000")
+    expect(page.locator("#tray a.sheet")).to_have_count(0)
+    shots(page, "print-failed-refund")
+    page.locator("#cash-take").click()
+    page.locator("#back-to-start").click()
+
+
+def test_voice_guidance_speaks_each_step_and_reminds_until_stopped(
+    page: Any, shots: Shots, order_card: DemoCard
+) -> None:
+    said = [p["text"] for p in spoken(page)]
+    assert GUIDANCE["start"].ja in said
+    to_pin(page, order_card)
+    said = [p["text"] for p in spoken(page)]
+    for step in ("service", "kind", "place", "pin"):
+        assert GUIDANCE[step].ja in said, step
+    assert all(p["voice"] == "ja-JP" for p in spoken(page))
+    expect(page.locator("#speaker-now")).to_have_text(GUIDANCE["pin"].ja)
+    type_pin(page, order_card.pin)
+    page.locator("#pin-ok").click()
+    screen_is(page, "remove", timeout=SLOW)
+    # The card stays on the reader: the reminder repeats, and the stop button silences it.
+    page.wait_for_timeout(REMIND_MS * 2 + 500)
+    reminders = [p for p in spoken(page) if p["reminder"]]
+    assert len(reminders) >= 2 and all(p["text"] == GUIDANCE["remove"].ja for p in reminders)
+    shots(page, "remove-card-reminding")
+    page.locator("#voice-stop").click()
+    expect(page.locator("#speaker-stop")).to_be_disabled()
+    count = len(spoken(page))
+    page.wait_for_timeout(REMIND_MS + 500)
+    assert len(spoken(page)) == count
+    page.locator("#card-take").click()
+    screen_is(page, "document", timeout=SLOW)
+    page.locator("#lang").click()
+    assert spoken(page)[-1] == {**spoken(page)[-1], "text": GUIDANCE["document"].en, "voice": "en-US"}
+    page.locator("#lang").click()
+    page.locator("#cancel").click()
+
+
+def test_maintenance_page_needs_the_key_and_shows_no_resident_data(
+    page: Any, shots: Shots, maintenance_key: str, chain_settings: Settings
+) -> None:
+    page.goto(chain_settings.kiosk_url + "/maintenance")
+    page.locator("#m-key").fill("not-the-key-at-all-000")
+    page.locator("#m-login-button").click()
+    expect(page.locator("#m-error")).to_contain_text(kiosk_message("kiosk.maintenance.denied").ja)
+    expect(page.locator("#m-panel")).to_be_hidden()
+    page.locator("#m-key").fill(maintenance_key)
+    page.locator("#m-login-button").click()
+    expect(page.locator("#m-panel")).to_be_visible()
+    expect(page.locator("#m-login")).to_be_hidden()  # the key field is gone once logged in
+    expect(page.locator("#m-paper")).to_contain_text("/ 500")
+    shots(page, "maintenance")
+    text = page.locator("body").inner_text()
+    assert maintenance_key not in text and "住民票の写し" not in text
+    page.locator('[data-action="paper.refill"]').click()
+    expect(page.locator("#m-done")).to_contain_text("✓")
+    page.locator("#m-logout").click()
+    expect(page.locator("#m-panel")).to_be_hidden()
+    expect(page.locator("#m-login")).to_be_visible()
