@@ -55,6 +55,28 @@ def issue_card_certificate(
     not_after: dt.datetime | None = None,
 ) -> x509.Certificate:
     """Issue a user-authentication certificate for a card's RSA key (default: 5 years from now)."""
+    return _issue(paths, public_key, not_before, not_after, signing=False)
+
+
+def issue_signing_certificate(
+    paths: PkiPaths,
+    public_key: rsa.RSAPublicKey,
+    *,
+    not_before: dt.datetime | None = None,
+    not_after: dt.datetime | None = None,
+) -> x509.Certificate:
+    """Issue a signing (non-repudiation) certificate for a card's signing key."""
+    return _issue(paths, public_key, not_before, not_after, signing=True)
+
+
+def _issue(
+    paths: PkiPaths,
+    public_key: rsa.RSAPublicKey,
+    not_before: dt.datetime | None,
+    not_after: dt.datetime | None,
+    *,
+    signing: bool,
+) -> x509.Certificate:
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise PkiError("card keys are RSA")
     authority = load_or_create_jpki_ca(paths)
@@ -62,6 +84,7 @@ def issue_card_certificate(
     start = not_before or utcnow() - dt.timedelta(minutes=5)
     end = not_after or start + CARD_VALIDITY
     serial = x509.random_serial_number()
+    # No personal data: the subject is the serial alone, for both kinds of card certificate.
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
@@ -69,24 +92,24 @@ def issue_card_certificate(
             x509.NameAttribute(NameOID.COMMON_NAME, format(serial, "X")),
         ]
     )
-    builder = (
-        authority.leaf_builder(subject, public_key, start, end, serial)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=signing,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
     )
+    builder = authority.leaf_builder(subject, public_key, start, end, serial).add_extension(
+        usage, critical=True
+    )
+    if not signing:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+        )
     return authority.sign(builder)
 
 
