@@ -398,7 +398,8 @@ def test_cancel_with_the_card_on_the_reader_releases_it(client: TestClient, stor
     client.post("/api/card/place", json={"card": LABEL}).raise_for_status()
     assert client.get("/api/state").json()["card"]["in_slot"] is True
     state = client.post("/api/cancel").json()["state"]
-    assert state["card"] == {"in_slot": False, "label": None}
+    assert (state["card"]["in_slot"], state["card"]["label"]) == (False, None)
+    assert state["card"]["reader"]["kind"] == "simulated"
     with store.open(LABEL, wait=0):
         pass
 
@@ -418,7 +419,9 @@ def test_inactivity_cancels_the_visit(store: CardStore, centre: FakeCentre) -> N
         assert state["document"] is None and state["menu"] is None and state["cities"] == []
         assert state["cash"]["inserted"] == 0 and state["ended"]["refund"] == 500
         screen = client.app.state.screen  # type: ignore[attr-defined]
-        assert screen.returned + screen.retained_cash == 500  # in the change tray, or kept if unclaimed
+        assert (
+            screen.outputs.returned + screen.outputs.retained_cash == 500
+        )  # in the change tray, or kept if unclaimed
         assert centre.outcomes == [("fake-order-1", "cancelled")]
 
 

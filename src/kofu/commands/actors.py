@@ -38,7 +38,13 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
         cluster.start()
         print_cards(cards)
         if not args.no_kiosk:
+            from kofu.kiosk.maintenance import KEY_FILE
+
             print(f"\nkiosk: {settings.kiosk_url}/")
+            # The key itself is never printed: staff read it from the file (0600).
+            print(
+                f"kiosk maintenance: {settings.kiosk_url}/maintenance   key: {settings.var_dir / 'kiosk' / KEY_FILE}"
+            )
         print(f"centre: {settings.center_url}   logs: {settings.log_dir}")
         print("Ctrl-C stops everything.", flush=True)
         cluster.watch()

@@ -6,12 +6,15 @@
     GET  /api/guidance                                what the speaker says at each step (ja/en)
     POST /api/touch                                   the resident is still there (idle clock restarts)
     POST /api/leave                                   the page is going away (pagehide beacon): as a load
-    GET  /api/device/cards          demo cards for the simulated card slot
+    GET  /api/device/cards          demo cards for the simulated card slot (none with a PC/SC reader)
     POST /api/card/place            {"card": label}   lay a card on the reader → tries left
-    POST /api/card/remove                             the resident takes the card back
+    POST /api/card/remove                             the resident takes the card back (SIMULATED slot)
+    POST /api/card/read                               PC/SC: the card lying on the real reader starts the visit
     POST /api/pin                   {"pin": "1234"}   VERIFY on the card, sign the challenge → cities
     POST /api/city                  {"kind": "residence"}                                  → menu
     GET  /api/menu
+    GET  /api/registration/cities                     利用登録: the 本籍地 cities one can apply to
+    POST /api/registration          {"city_code", "honseki", "hittosha"}  apply (sealed for the city)
     POST /api/document              {"doc": "juminhyo"}                                     → offer
     POST /api/options               {"options": {name: value}}
     POST /api/copies                {"copies": n}
@@ -54,12 +57,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kofu.card.errors import CardError
 from kofu.card.state import CardStore
 from kofu.config import Settings
+from kofu.kiosk import maintenance, registration
 from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.flow import FlowError
 from kofu.kiosk.maintenance import MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.screen import IDLE_TIMEOUT, KioskScreen
 from kofu.kiosk.seals import KioskSeals
+from kofu.kiosk.slot import PcscSlot
 from kofu.kiosk.speaker import guidance_json
 from kofu.protocol.errors import KofuError
 
@@ -71,6 +76,7 @@ PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 )
+READER_POLL = 0.25  # seconds between PC/SC presence checks
 _SHEET_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -88,6 +94,12 @@ class Pin(_Body):
 
 class CityKind(_Body):
     kind: str = Field(pattern=r"^(residence|honseki)$")
+
+
+class Registration(_Body):
+    city_code: str = Field(pattern=r"^\d{6}$")
+    honseki: str = Field(min_length=1, max_length=120)
+    hittosha: str = Field(min_length=1, max_length=60)
 
 
 class Document(_Body):
@@ -138,6 +150,13 @@ def demo_card_list(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
+def served_cities(settings: Settings) -> dict[str, str]:
+    """The cities of this kiosk's chain (code → name), for a 利用登録's choice of 本籍地."""
+    from kofu.city.registry.cities import CITIES
+
+    return {code: CITIES[code].name if code in CITIES else code for code in settings.cities}
+
+
 def create_app(
     centre: CentreLink,
     cards: CardStore,
@@ -150,7 +169,10 @@ def create_app(
     seals: KioskSeals | None = None,
 ) -> FastAPI:
     """The kiosk's touch screen for one kiosk: one screen, one resident at a time."""
-    screen = KioskScreen(centre, cards, idle_timeout=idle_timeout, seals=seals)
+    pcsc = PcscSlot(settings.reader_name) if settings.reader == "pcsc" else None
+    screen = KioskScreen(
+        centre, cards, idle_timeout=idle_timeout, seals=seals, cities=served_cities(settings), pcsc=pcsc
+    )
     gate = MaintenanceGate(maintenance_key or load_or_create_key(settings.var_dir / "kiosk"))
 
     @contextlib.asynccontextmanager
@@ -160,14 +182,25 @@ def create_app(
                 await asyncio.sleep(watchdog_interval)
                 await run_in_threadpool(screen.expire_if_idle)
 
-        task = asyncio.create_task(watchdog())
+        async def reader_watch() -> None:
+            # PC/SC presence, polled in a worker thread: placing and taking the card off are seen here.
+            while True:
+                await run_in_threadpool(screen.watch_reader)
+                await asyncio.sleep(READER_POLL)
+
+        tasks = [asyncio.create_task(watchdog())]
+        if pcsc is not None:
+            tasks.append(asyncio.create_task(reader_watch()))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await run_in_threadpool(screen.close)
+            if pcsc is not None:
+                await run_in_threadpool(pcsc.close)
             centre.close()
 
     app = FastAPI(title="kofu kiosk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -220,7 +253,13 @@ def create_app(
         # documents still in the tray go to the retained bin), so a reload never shows them.
         await run_in_threadpool(screen.run, screen.page_left)
         response = templates.TemplateResponse(
-            request, "index.html", {"kiosk_id": settings.kiosk_id, "idle_timeout": int(screen.idle_timeout)}
+            request,
+            "index.html",
+            {
+                "kiosk_id": settings.kiosk_id,
+                "idle_timeout": int(screen.idle_timeout),
+                "pcsc": pcsc is not None,
+            },
         )
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
@@ -260,14 +299,14 @@ def create_app(
     async def maintenance_status(request: Request) -> dict[str, Any] | JSONResponse:
         if not await authorized(request):
             return denied()
-        return await run_in_threadpool(screen.run, screen.maintenance_status)
+        return await run_in_threadpool(screen.run, maintenance.maintenance_status, screen)
 
     @app.post("/api/maintenance/action", response_model=None)
     async def maintenance_action(request: Request, body: Maintain) -> dict[str, Any] | JSONResponse:
         if not await authorized(request):
             return denied()
         log.info("maintenance: %s", body.action)
-        return await run_in_threadpool(screen.run, screen.maintain, body.action, body.value)
+        return await run_in_threadpool(screen.run, maintenance.maintain, screen, body.action, body.value)
 
     @app.get("/api/state")
     async def state() -> dict[str, Any]:
@@ -275,11 +314,17 @@ def create_app(
 
     @app.get("/api/device/cards")
     async def device_cards() -> dict[str, Any]:
+        if pcsc is not None:  # a real reader: no demo cards to pick, the card is put on it by hand
+            return {"simulated": False, "reader": pcsc.json(), "cards": []}
         return {"simulated": True, "cards": await run_in_threadpool(card_list, settings)}
 
     @app.post("/api/card/place")
     async def place_card(body: PlaceCard) -> dict[str, Any]:
         return await step(screen.place_card, body.card)
+
+    @app.post("/api/card/read")
+    async def read_card() -> dict[str, Any]:
+        return await step(screen.read_reader_card)
 
     @app.post("/api/card/remove")
     async def remove_card() -> dict[str, Any]:
@@ -296,6 +341,16 @@ def create_app(
     @app.get("/api/menu")
     async def menu() -> dict[str, Any]:
         return await step(screen.menu)
+
+    @app.get("/api/registration/cities")
+    async def registration_cities() -> dict[str, Any]:
+        return await step(registration.registration_cities, screen)
+
+    @app.post("/api/registration")
+    async def apply(body: Registration) -> dict[str, Any]:
+        return await step(
+            registration.apply_registration, screen, body.city_code, body.honseki, body.hittosha
+        )
 
     @app.post("/api/document")
     async def document(body: Document) -> dict[str, Any]:

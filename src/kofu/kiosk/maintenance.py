@@ -16,6 +16,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kofu.protocol.errors import Refused
+
+if TYPE_CHECKING:
+    from kofu.kiosk.screen import KioskScreen
 
 KEY_FILE = "maintenance.key"
 PAPER_CAPACITY = 500  # A4 sheets in the paper drawer
@@ -85,3 +91,62 @@ def _level(left: int, full: int) -> str:
     if left <= 0:
         return "empty"
     return "low" if left < full * LOW else "ok"
+
+
+def maintenance_status(screen: KioskScreen) -> dict[str, Any]:
+    """Devices, supplies, cash and the retained bin: never a document or anything about a resident."""
+    printer = screen.printer
+    supplies = screen.supplies.status()
+    printer_state = "jam_armed" if printer.fail_next else str(supplies["paper_state"])
+    return {
+        "visit_in_progress": screen._in_visit(),
+        "idle_timeout": screen.idle_timeout,
+        "devices": {
+            "card_reader": {
+                "status": screen.pcsc.status if screen.pcsc is not None else "ok",
+                "card_present": screen.pcsc.present if screen.pcsc is not None else screen.slot is not None,
+                "name": screen.pcsc.json()["name"] if screen.pcsc is not None else "",
+                "simulated": screen.pcsc is None,
+            },
+            "cash_unit": {
+                "status": "ok",
+                "box_total": screen.cash.box_total,
+                "inserted_now": screen.cash.inserted(),
+                "change_waiting": screen.outputs.returned,
+                "retained_cash": screen.outputs.retained_cash,
+                "simulated": True,
+            },
+            "printer": {
+                "status": printer_state,
+                **supplies,
+                "copies_printed": printer.pages_printed,
+                "fail_next": printer.fail_next,
+                "tray_documents": len(printer.tray),
+                "simulated": True,
+            },
+            "speaker": {"status": "ok", "driver": "page (Web Speech API)", "simulated": True},
+        },
+        "retained": screen.outputs.retained_json(),
+    }
+
+
+def maintain(screen: KioskScreen, action: str, value: float | None = None) -> dict[str, Any]:
+    """One maintenance action (see `MAINTENANCE_ACTIONS`)."""
+    if action == "paper.refill":
+        screen.supplies.refill_paper()
+    elif action == "toner.replace":
+        screen.supplies.replace_toner()
+    elif action == "cashbox.empty":
+        screen.cash.box_total = 0
+        screen.outputs.retained_cash = 0
+    elif action == "retained.destroy":
+        screen.outputs.retained.clear()
+    elif action == "printer.fail_next":
+        screen.printer.fail_next = True
+    elif action == "printer.clear_fault":
+        screen.printer.fail_next = False
+    elif action == "idle_timeout" and value is not None and 2 <= value <= 3600:
+        screen.idle_timeout = float(value)
+    else:
+        raise Refused("kiosk.invalid")
+    return maintenance_status(screen)

@@ -30,6 +30,10 @@ KIOSK_MESSAGES: dict[str, Message] = {
     "kiosk.city.unavailable": Message(
         "この証明書はご利用いただけません。", "This service is not available for your card."
     ),
+    "kiosk.registration.incomplete": Message(
+        "本籍と筆頭者を入力してください。",
+        "Please enter your registered domicile and the head of the register.",
+    ),
     "kiosk.document.none": Message("証明書の種類を選んでください。", "Please choose a document first."),
     "kiosk.payment.denomination": Message(
         "この硬貨・紙幣は使用できません。", "This coin or note is not accepted."

@@ -7,10 +7,8 @@ options, copies). Every step runs under one lock, in a worker thread (card I/O a
 block). A visit with no call for `idle_timeout` seconds is cancelled: money back, card released,
 everything about the resident forgotten.
 
-Tray rule: documents a resident left in the output tray are never shown to anyone else. When a
-visit ends without them being taken (timeout, cancel, page reloaded or closed) or a new card is
-placed, they go to the retained bin, which holds only a count until maintenance clears it;
-unclaimed change left past the next idle period goes to the retained cash the same way.
+Documents and change nobody took follow the tray rule of `kofu.kiosk.tray`; maintenance
+(counters and settings only) is `kofu.kiosk.maintenance`; the PC/SC slot is `kofu.kiosk.slot`.
 
 Nothing here is logged but codes; nothing personal is kept after a visit ends.
 """
@@ -32,9 +30,12 @@ from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, Simulate
 from kofu.kiosk.flow import KioskFlow, card_error
 from kofu.kiosk.maintenance import Supplies
 from kofu.kiosk.messages import kiosk_message
+from kofu.kiosk.options import menu_json, offer_json, shown, shown_options, spec_of
 from kofu.kiosk.seals import KioskSeals
+from kofu.kiosk.slot import SIMULATED, PcscSlot
+from kofu.kiosk.tray import Outputs
 from kofu.protocol.errors import KofuError, Refused
-from kofu.protocol.messages import DocumentOffer, OptionSpec
+from kofu.protocol.messages import DocumentOffer
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +55,6 @@ class Draft:
     copies: int = 1
 
 
-def offer_json(offer: DocumentOffer) -> dict[str, Any]:
-    return offer.model_dump(mode="json")
-
-
-def _spec(offer: DocumentOffer, name: str) -> OptionSpec | None:
-    return next((spec for spec in offer.options if spec.name == name), None)
-
-
 class KioskScreen:
     """The kiosk's single visit, guarded by one lock; every public step runs in a worker thread."""
 
@@ -73,8 +66,12 @@ class KioskScreen:
         idle_timeout: float = IDLE_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
         seals: KioskSeals | None = None,
+        cities: dict[str, str] | None = None,
+        pcsc: PcscSlot | None = None,
     ) -> None:
+        self.pcsc = pcsc  # the card slot is a real PC/SC reader (else the SIMULATED demo-card slot)
         self.centre = centre
+        self.cities = dict(cities or {})  # city code → name: the cities this kiosk's centre serves
         self.cards = cards
         self.cash = SimulatedCashUnit()
         self.printer = SimulatedPrinter()
@@ -87,10 +84,8 @@ class KioskScreen:
         self.draft = Draft()
         self.visit = 0
         self.ended: dict[str, Any] | None = None  # a visit the kiosk ended by itself, and why
-        self.returned = 0  # coins and notes waiting in the change tray
+        self.outputs = Outputs(self.printer)  # change tray, document tray, retained bin
         self.supplies = Supplies()
-        self.retained: list[dict[str, Any]] = []  # sheets left behind: counts only, never the PDF
-        self.retained_cash = 0
         self.last_call = clock()
         self._snapshot: dict[str, Any] = {}
 
@@ -121,7 +116,7 @@ class KioskScreen:
         return self.flow.state != "idle" or self.slot is not None or self.cash.inserted() > 0
 
     def _has_leftovers(self) -> bool:
-        return bool(self.printer.tray) or self.returned > 0
+        return self.outputs.has_leftovers()
 
     def _expire_if_idle(self) -> None:
         if self.clock() - self.last_call <= self.idle_timeout:
@@ -133,23 +128,14 @@ class KioskScreen:
             self.ended = self._ended("kiosk.timeout.left_behind" if left else "kiosk.timeout", refund)
             self.last_call = self.clock()  # the refund now waits one more idle period to be taken
         elif self._has_leftovers():
-            left = self._retain_sheets()
-            self.retained_cash += self.returned
-            self.returned = 0
-            if left:
+            if self.outputs.retain_all(self.visit):
                 self.ended = self._ended("kiosk.timeout.left_behind")
         else:
             return
         self._snapshot = self._state()
 
     def _retain_sheets(self) -> int:
-        """Move sheets nobody took to the retained bin (counts only); returns how many documents."""
-        sheets = self.printer.take_all()
-        for sheet in sheets:
-            self.retained.append({"title": sheet.title, "copies": sheet.copies, "at": time.time()})
-        if sheets:
-            log.info("visit %d: %d document(s) left in the tray were retained", self.visit, len(sheets))
-        return len(sheets)
+        return self.outputs.retain_sheets(self.visit)
 
     def _ended(self, code: str, refund: int = 0) -> dict[str, Any]:
         message = kiosk_message(code)
@@ -164,7 +150,7 @@ class KioskScreen:
     def _end_visit(self) -> int:
         """Cancel whatever is under way, give the money back, release the card, forget the choice."""
         refund = self.flow.cancel()
-        self.returned += refund
+        self.outputs.returned += refund
         self._release_card()
         self.draft = Draft()
         return refund
@@ -178,14 +164,9 @@ class KioskScreen:
     # -- the card slot --------------------------------------------------------------------------
     def place_card(self, label: str) -> dict[str, Any]:
         """Lay a stored card on the reader; it stays there until the resident takes it back."""
-        if self.slot is not None:
-            raise Refused("kiosk.card.in_slot")
-        if self.flow.state != "idle":
+        if self.pcsc is not None:  # the slot is a real reader: cards are placed on it by hand
             raise Refused("kiosk.card.not_now")
-        if self._has_leftovers():  # a new resident never sees what the last one left behind
-            self._retain_sheets()
-            self.retained_cash += self.returned
-            self.returned = 0
+        self._may_place()
         stack = contextlib.ExitStack()
         try:
             card = stack.enter_context(self.cards.open(label, wait=CARD_WAIT))
@@ -196,6 +177,50 @@ class KioskScreen:
         except CardError as exc:
             stack.close()
             raise card_error(exc) from exc
+        return self._lay(stack, reader, label)
+
+    def read_reader_card(self) -> dict[str, Any]:
+        """PC/SC: the card the resident put on the real reader starts the visit."""
+        if self.pcsc is None:
+            raise Refused("card.reader.unavailable")
+        self._may_place()
+        if not self.pcsc.poll():
+            raise Refused("kiosk.card.none")
+        stack = contextlib.ExitStack()
+        try:
+            reader = stack.enter_context(self.pcsc.open())
+        except CardError as exc:
+            stack.close()
+            raise card_error(exc) from exc
+        return self._lay(stack, reader, reader.name)
+
+    def watch_reader(self) -> None:
+        """PC/SC watcher's tick (worker thread): a card taken off the reader is taken back."""
+        if self.pcsc is None:
+            return
+        present = self.pcsc.poll()
+        if present or self.slot is None:
+            self._snapshot = {**self._snapshot, "card": self._card_json()} if self._snapshot else {}
+            return
+        if not self.lock.acquire(timeout=0.5):
+            return  # a step is running: it meets the removal itself (CardRemoved), next tick ends it
+        try:
+            if self.slot is not None and not self.pcsc.present:
+                log.info("visit %d: card taken off the PC/SC reader", self.visit)
+                self.remove_card(by_reader=True)
+            self._snapshot = self._state()
+        finally:
+            self.lock.release()
+
+    def _may_place(self) -> None:
+        if self.slot is not None:
+            raise Refused("kiosk.card.in_slot")
+        if self.flow.state != "idle":
+            raise Refused("kiosk.card.not_now")
+        if self._has_leftovers():  # a new resident never sees what the last one left behind
+            self.outputs.retain_all(self.visit)
+
+    def _lay(self, stack: contextlib.ExitStack, reader: Any, label: str) -> dict[str, Any]:
         self.slot, self.slot_label = stack, label
         self.visit += 1
         self.ended = None
@@ -204,15 +229,17 @@ class KioskScreen:
         tries = self.flow.place_card(reader)
         return {"visit": self.visit, "tries_left": tries}
 
-    def remove_card(self) -> dict[str, Any]:
+    def remove_card(self, *, by_reader: bool = False) -> dict[str, Any]:
         """The resident takes the card back; before the PIN was accepted, that ends the visit."""
         if self.slot is None:
             raise Refused("kiosk.card.none")
+        if self.pcsc is not None and not by_reader:  # a real reader: only taking the card off counts
+            raise Refused("kiosk.card.not_now")
         before = self.flow.state
         self.flow.remove_card()
         self._release_card()
         if before == "card":
-            self.returned += self.cash.refund()
+            self.outputs.returned += self.cash.refund()
             self.draft = Draft()
             self.ended = self._ended("card.removed")
         return {"ended": before == "card"}
@@ -233,14 +260,15 @@ class KioskScreen:
             raise Refused("kiosk.city.unavailable")
         menu = self.flow.choose_city(city.city_code)
         self.draft = Draft()
-        return {"menu": menu.model_dump(mode="json")}
+        return {"menu": menu_json(menu)}
 
     def menu(self) -> dict[str, Any]:
-        menu = self.flow.menu
-        return {"menu": menu.model_dump(mode="json") if menu is not None else None}
+        return {"menu": menu_json(self.flow.menu)}
 
     def choose_document(self, doc: str) -> dict[str, Any]:
         offer = self.flow.offer(doc)
+        if offer.refusal:  # shown greyed out with its reason; never ordered from here
+            raise Refused(offer.refusal)
         self.draft = Draft(doc=offer.doc, options={s.name: s.choices[0] for s in offer.options})
         return {"offer": offer_json(offer), "draft": self._draft_json()}
 
@@ -252,8 +280,9 @@ class KioskScreen:
     def choose_options(self, options: dict[str, str]) -> dict[str, Any]:
         offer = self._offer()
         for name, value in options.items():
-            spec = _spec(offer, name)
-            if spec is None or value not in spec.choices:
+            spec = spec_of(offer, name)
+            values = value.split(",") if spec is not None and spec.multiple else [value]
+            if spec is None or len(set(values)) != len(values) or any(v not in spec.choices for v in values):
                 raise Refused("order.invalid")
         self.draft.options.update(options)
         return {"draft": self._draft_json()}
@@ -270,16 +299,18 @@ class KioskScreen:
         offer = self._offer()
         chosen = []
         for spec in offer.options:
+            if not shown(spec, self.draft.options):
+                continue
             value = self.draft.options.get(spec.name, spec.choices[0])
-            index = spec.choices.index(value)
+            indexes = [spec.choices.index(v) for v in (value.split(",") if spec.multiple else [value])]
             chosen.append(
                 {
                     "name": spec.name,
                     "label_ja": spec.label_ja,
                     "label_en": spec.label_en,
                     "value": value,
-                    "value_ja": spec.choice_labels_ja[index],
-                    "value_en": spec.choice_labels_en[index],
+                    "value_ja": "、".join(spec.choice_labels_ja[i] for i in indexes),
+                    "value_en": ", ".join(spec.choice_labels_en[i] for i in indexes),
                 }
             )
         return {
@@ -298,7 +329,8 @@ class KioskScreen:
         offer = self._offer()
         if not self.supplies.can_print(self.draft.copies):
             raise Refused("kiosk.printer.paper_out")
-        document = self.flow.order(offer.doc, dict(self.draft.options), self.draft.copies)
+        options = shown_options(offer, self.draft.options)
+        document = self.flow.order(offer.doc, options, self.draft.copies)
         if not self.supplies.can_print(document.pages * document.copies):
             self.flow.cancel()  # nothing paid yet; the centre is told the order was cancelled
             self.draft = Draft()
@@ -321,11 +353,11 @@ class KioskScreen:
             change = self.flow.pay_and_print()
         except Refused as exc:
             if exc.code == "kiosk.print.failed":
-                self.returned += inserted  # the flow gave it all back
+                self.outputs.returned += inserted  # the flow gave it all back
                 self.flow.wipe()
                 self.draft = Draft()
             raise
-        self.returned += change
+        self.outputs.returned += change
         self.supplies.use(pages)
         self.flow.wipe()  # the document now exists only as paper in the tray
         self.draft = Draft()
@@ -344,7 +376,7 @@ class KioskScreen:
         left = self._retain_sheets()
         if in_visit or left:
             self.ended = self._ended("kiosk.page.left", refund)
-        elif self.returned == 0:
+        elif self.outputs.returned == 0:
             self.ended = None  # nothing waits for anyone: no notice to show on the new page
         return {"refund": refund}
 
@@ -353,15 +385,13 @@ class KioskScreen:
         return {}
 
     def take_change(self) -> dict[str, Any]:
-        taken, self.returned = self.returned, 0
-        return {"taken": taken}
+        return {"taken": self.outputs.take_change()}
 
     def take_documents(self) -> dict[str, Any]:
-        taken = self.printer.take_all()
-        return {"taken": len(taken)}
+        return {"taken": self.outputs.take_documents()}
 
     def sheet(self, sheet_id: str) -> Sheet | None:
-        return next((s for s in self.printer.tray if s.sheet_id == sheet_id), None)
+        return self.outputs.sheet(sheet_id)
 
     # -- what the screen shows -------------------------------------------------------------------
     def _draft_json(self) -> dict[str, Any]:
@@ -386,80 +416,29 @@ class KioskScreen:
             "visit": self.visit,
             "phase": flow.state,
             "ended": self.ended,
-            "card": {"in_slot": self.slot is not None, "label": self.slot_label},
+            "card": self._card_json(),
             "cities": [c.model_dump(mode="json") for c in flow.cities],
-            "menu": flow.menu.model_dump(mode="json") if flow.menu is not None else None,
+            "menu": menu_json(flow.menu),
             "draft": self._draft_json(),
             "document": self._document_json(),
             "cash": {
                 "inserted": self.cash.inserted(),
-                "returned": self.returned,
+                "returned": self.outputs.returned,
                 "denominations": list(DENOMINATIONS),
             },
-            "tray": [{"id": s.sheet_id, "title": s.title, "copies": s.copies} for s in self.printer.tray],
+            "tray": self.outputs.tray_json(),
             "idle_timeout": self.idle_timeout,
             "idle_left": self._idle_left(),
         }
+
+    def _card_json(self) -> dict[str, Any]:
+        reader = self.pcsc.json() if self.pcsc is not None else SIMULATED
+        return {"in_slot": self.slot is not None, "label": self.slot_label, "reader": reader}
 
     def _idle_left(self) -> float | None:
         if not (self._in_visit() or self._has_leftovers()):
             return None
         return round(max(0.0, self.idle_timeout - (self.clock() - self.last_call)), 1)
-
-    # -- maintenance (counters and settings only: never a document or anything about a resident) --
-    def maintenance_status(self) -> dict[str, Any]:
-        printer = self.printer
-        supplies = self.supplies.status()
-        printer_state = "jam_armed" if printer.fail_next else str(supplies["paper_state"])
-        return {
-            "visit_in_progress": self._in_visit(),
-            "idle_timeout": self.idle_timeout,
-            "devices": {
-                "card_reader": {"status": "ok", "card_present": self.slot is not None, "simulated": True},
-                "cash_unit": {
-                    "status": "ok",
-                    "box_total": self.cash.box_total,
-                    "inserted_now": self.cash.inserted(),
-                    "change_waiting": self.returned,
-                    "retained_cash": self.retained_cash,
-                    "simulated": True,
-                },
-                "printer": {
-                    "status": printer_state,
-                    **supplies,
-                    "copies_printed": printer.pages_printed,
-                    "fail_next": printer.fail_next,
-                    "tray_documents": len(printer.tray),
-                    "simulated": True,
-                },
-                "speaker": {"status": "ok", "driver": "page (Web Speech API)", "simulated": True},
-            },
-            "retained": {
-                "documents": len(self.retained),
-                "copies": sum(int(r["copies"]) for r in self.retained),
-            },
-        }
-
-    def maintain(self, action: str, value: float | None = None) -> dict[str, Any]:
-        """One maintenance action (see `MAINTENANCE_ACTIONS`)."""
-        if action == "paper.refill":
-            self.supplies.refill_paper()
-        elif action == "toner.replace":
-            self.supplies.replace_toner()
-        elif action == "cashbox.empty":
-            self.cash.box_total = 0
-            self.retained_cash = 0
-        elif action == "retained.destroy":
-            self.retained.clear()
-        elif action == "printer.fail_next":
-            self.printer.fail_next = True
-        elif action == "printer.clear_fault":
-            self.printer.fail_next = False
-        elif action == "idle_timeout" and value is not None and 2 <= value <= 3600:
-            self.idle_timeout = float(value)
-        else:
-            raise Refused("kiosk.invalid")
-        return self.maintenance_status()
 
     def state(self) -> dict[str, Any]:
         """The state for the screen; while a step runs, the last one seen, marked busy."""

@@ -61,6 +61,15 @@ GUIDANCE: dict[str, Message] = {
         "カードをカードリーダーからお取りください。", "Please take your card from the card reader."
     ),
     "city": Message("市区町村を選んでください。", "Please choose the city."),
+    "register": Message(
+        "本籍地の証明書を取得するには、利用登録の申請が必要です。本籍地の市区町村を選び、本籍と筆頭者を入力してください。",
+        "To get documents of your registered domicile, please apply for registration first: choose the "
+        "city of your domicile, then enter your domicile and the head of the register.",
+    ),
+    "registered": Message(
+        "利用登録の申請を受け付けました。本籍地の市区町村が確認します。確認にはおよそ5営業日かかります。",
+        "Your application was received. The city will check it; this takes about five business days.",
+    ),
     "document": Message("証明書を選んでください。", "Please choose a document."),
     "options": Message(
         "証明書に記載する内容を選び、次へを押してください。",

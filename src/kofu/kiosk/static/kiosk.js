@@ -10,10 +10,10 @@
   const ui = {
     lang: "ja", screen: "start", visit: 0, pin: "", pinNote: null, error: null, busy: false, kind: null,
     cities: [], menu: null, offer: null, draft: null, confirm: null, document: null, change: 0, refund: 0,
-    state: null, cards: [], lastTouch: Date.now(), lastPing: 0, cashNote: null, slotNote: null, guidance: null,
+    reg: null, state: null, cards: [], lastTouch: Date.now(), lastPing: 0, cashNote: null, slotNote: null, guidance: null,
   };
   const speaker = new window.KofuSpeaker(() => renderSpeaker());
-  const VISIT_SCREENS = ["pin", "remove", "city", "document", "options", "copies", "confirm", "preparing", "payment", "printing", "done"];
+  const VISIT_SCREENS = ["pin", "remove", "city", "register", "registered", "document", "options", "copies", "confirm", "preparing", "payment", "printing", "done"];
 
   function t(key, params) {
     let text = T[ui.lang][key];
@@ -153,7 +153,7 @@
     },
     place() {
       return [
-        ...title(t("placeTitle"), t("placeNote")),
+        ...title(t("placeTitle"), realReader() ? t("placeNoteReader") : t("placeNote")),
         el("div", { class: "reader-art", "aria-hidden": "true" }, el("div", { class: "card-art" }, "My Number Card")),
         backRow(() => go("kind")),
       ];
@@ -196,29 +196,49 @@
       return [
         ...title(t("docTitle"), menu ? menu.city_name : null),
         docs.length ? null : el("p", { class: "message info" }, t("noDocs")),
-        el("div", { class: "tiles" }, docs.map((offer) =>
-          tile(pick(offer, "title"), t("perCopy", { fee: offer.fee }), () => busy(async () => {
+        el("div", { class: "tiles" }, docs.map((offer) => (offer.refusal
+          // A rule already refuses this one (e.g. outside its hours): shown greyed, with the reason.
+          ? el("div", { class: "tile wide refused", role: "group", "aria-disabled": "true", "data-doc": offer.doc,
+            "data-refusal": offer.refusal, "aria-label": `${pick(offer, "title")}: ${t("refusedTile")}` },
+          el("span", { class: "big" }, pick(offer, "title")),
+          el("span", { class: "small refusal" }, pick(offer, "refusal") || t("refusedTile")),
+          offer.hours ? el("span", { class: "small" }, t("hoursNote", { h: offer.hours })) : null)
+          : tile(pick(offer, "title"), [t("perCopy", { fee: offer.fee }), offer.hours ? ` · ${t("hoursNote", { h: offer.hours })}` : ""].join(""), () => busy(async () => {
             const data = await api("POST", "/api/document", { doc: offer.doc });
             ui.offer = data.offer; ui.draft = data.draft;
             go(ui.offer.options.length ? "options" : "copies");
-          }), { class: "tile primary wide", "data-doc": offer.doc }))),
+          }), { class: "tile primary wide", "data-doc": offer.doc })))),
       ];
     },
     options() {
       const offer = ui.offer;
-      const groups = offer.options.map((spec, n) => {
+      const groups = visibleOptions(offer).map((spec, n) => {
         const current = ui.draft.options[spec.name] ?? spec.choices[0];
+        const picked = spec.multiple ? current.split(",").filter(Boolean) : [current];
         const labels = ui.lang === "en" ? spec.choice_labels_en : spec.choice_labels_ja;
         // A long list (e.g. household members to choose from) is a column of wide buttons.
         const list = /member|person/i.test(spec.name) || spec.choices.length > 4;
-        return el("fieldset", { class: list ? "optgroup members" : "optgroup" },
+        const choose = (value) => () => {
+          if (!spec.multiple) ui.draft.options[spec.name] = value;
+          else {
+            // Several people may be chosen: each touch adds or removes one (kept in the menu's order).
+            const next = picked.includes(value) ? picked.filter((v) => v !== value) : [...picked, value];
+            ui.draft.options[spec.name] = spec.choices.filter((c) => next.includes(c)).join(",");
+          }
+          render();
+          const again = document.querySelector(`[data-option="${spec.name}"][data-value="${value}"]`);
+          if (again) again.focus();
+        };
+        return el("fieldset", { class: list ? "optgroup members" : "optgroup", "data-spec": spec.name, "data-multiple": spec.multiple ? "true" : "false" },
           el("legend", { id: `opt-${n}` }, pick(spec, "label")),
+          spec.multiple ? el("p", { class: "note" }, t("chooseOneOrMore")) : null,
           el("div", { class: list ? "choices column" : "choices" }, spec.choices.map((value, i) =>
-            button(labels[i] ?? value, () => { ui.draft.options[spec.name] = value; render(); }, {
-              class: "choice", "aria-pressed": value === current ? "true" : "false",
+            button(labels[i] ?? value, choose(value), {
+              class: spec.multiple ? "choice multi" : "choice", "aria-pressed": picked.includes(value) ? "true" : "false",
               "data-option": spec.name, "data-value": value,
             }))));
       });
+      const empty = visibleOptions(offer).some((spec) => spec.multiple && !(ui.draft.options[spec.name] ?? "").length);
       return [
         ...title(t("optionsTitle"), pick(offer, "title")),
         el("div", { class: "optlist" }, groups),
@@ -227,7 +247,7 @@
           button(t("next"), () => busy(async () => {
             const data = await api("POST", "/api/options", { options: ui.draft.options });
             ui.draft = data.draft; go("copies");
-          }), { class: "primary", id: "next" })),
+          }), { class: "primary", id: "next", disabled: empty })),
       ];
     },
     copies() {
@@ -340,6 +360,89 @@
     },
   };
 
+  /* Options that apply with the others' current values (OptionSpec.shown_when). */
+  function visibleOptions(offer) {
+    return offer.options.filter((spec) => Object.entries(spec.shown_when || {}).every(
+      ([name, value]) => (ui.draft.options[name] ?? "") === value));
+  }
+
+  function regInput(id, key, label, hint, max) {
+    const input = el("input", { id, type: "text", class: "bigfield", value: ui.reg[key], maxlength: String(max),
+      autocomplete: "off", spellcheck: "false", "aria-describedby": `${id}-hint` });
+    input.addEventListener("input", () => { ui.reg[key] = input.value; const next = $("reg-next"); if (next) next.disabled = !regFilled(); });
+    return el("div", { class: "field" },
+      el("label", { for: id }, label), input,
+      el("p", { class: "hint", id: `${id}-hint` }, hint),
+      button(t("regClear"), () => { ui.reg[key] = ""; render(); $(id).focus(); }, { class: "secondary small", id: `${id}-clear`, "aria-label": `${label}: ${t("regClear")}` }));
+  }
+  const regFilled = () => Boolean(ui.reg && ui.reg.honseki.trim() && ui.reg.hittosha.trim());
+
+  Object.assign(screens, {
+    register() {
+      const r = ui.reg;
+      if (r.step === "city") {
+        return [
+          ...title(t("regCityTitle"), t("regNeeded")),
+          r.cities.length ? null : el("p", { class: "message info" }, t("regNoCities")),
+          el("div", { class: "tiles" }, r.cities.map((c) => tile(c.city_name, null,
+            () => { r.city = c; r.step = "form"; render(); $("reg-honseki").focus(); },
+            { class: "tile primary wide", id: `reg-city-${c.city_code}`, "data-city": c.city_code }))),
+          el("div", { class: "actions" },
+            residenceButton()),
+        ];
+      }
+      if (r.step === "form") {
+        return [
+          ...title(t("regFormTitle"), `${t("regCity")}: ${r.city.city_name}`),
+          el("div", { class: "regform" },
+            regInput("reg-honseki", "honseki", t("regHonseki"), t("regHonsekiHint"), 120),
+            regInput("reg-hittosha", "hittosha", t("regHittosha"), t("regHittoshaHint"), 60)),
+          el("div", { class: "actions" },
+            button(t("back"), () => { r.step = "city"; render(); }, { class: "secondary", id: "back" }),
+            button(t("next"), () => { r.step = "confirm"; render(); }, { class: "primary", id: "reg-next", disabled: !regFilled() })),
+        ];
+      }
+      return [
+        ...title(t("regConfirmTitle")),
+        el("table", { class: "summary" }, el("tbody", {},
+          [[t("regCity"), r.city.city_name], [t("regHonseki"), r.honseki.trim()], [t("regHittosha"), r.hittosha.trim()]]
+            .map(([k, v]) => el("tr", {}, el("th", { scope: "row" }, k), el("td", {}, v))))),
+        el("div", { class: "actions" },
+          button(t("back"), () => { r.step = "form"; render(); }, { class: "secondary", id: "back" }),
+          button(t("regSend"), () => busy(async () => {
+            const data = await api("POST", "/api/registration", { city_code: r.city.city_code, honseki: r.honseki, hittosha: r.hittosha });
+            ui.reg = { result: data.registration };
+            go("registered");
+          }), { class: "primary", id: "reg-send" })),
+      ];
+    },
+    registered() {
+      const done = ui.reg.result;
+      return [
+        ...title(t("regDoneTitle"), t("regDoneNote")),
+        el("dl", { class: "paybox", id: "reg-result", "data-status": done.status },
+          el("dt", {}, t("regCity")), el("dd", {}, done.city_name),
+          el("dt", {}, t("regNumber")), el("dd", { id: "reg-number" }, String(done.registration_id))),
+        el("div", { class: "actions" },
+          residenceButton(),
+          button(t("finish"), () => backToStart(), { class: "primary", id: "finish" })),
+      ];
+    },
+  });
+
+  function residenceButton() {
+    return ui.cities.some((c) => c.kind === "residence")
+      ? button(t("regResidence"), () => chooseCity("residence"), { class: "secondary", id: "reg-residence" }) : null;
+  }
+
+  async function startRegistration() {
+    await busy(async () => {
+      const data = await api("GET", "/api/registration/cities");
+      ui.reg = { step: "city", cities: data.cities, city: null, honseki: "", hittosha: "", result: null };
+      go("register");
+    });
+  }
+
   function backRow(onBack) {
     return el("div", { class: "actions" }, button(t("back"), onBack, { class: "secondary", id: "back" }));
   }
@@ -389,6 +492,7 @@
     if (ui.screen !== "remove" || !ui.state || ui.state.card.in_slot || ui.busy) return;
     const wanted = ui.cities.find((c) => c.kind === (ui.kind || "residence"));
     if (wanted) await chooseCity(wanted.kind);
+    else if (ui.kind === "honseki") await startRegistration();  // no 本籍地 city yet: offer 利用登録
     else go("city");
   }
 
@@ -417,7 +521,7 @@
   }
 
   function resetUi() {
-    Object.assign(ui, { pin: "", pinNote: null, error: null, menu: null, offer: null, draft: null, cities: [],
+    Object.assign(ui, { pin: "", pinNote: null, error: null, menu: null, reg: null, offer: null, draft: null, cities: [],
       confirm: null, document: null, change: 0, refund: 0, kind: null, visit: 0 });
   }
 
@@ -466,8 +570,18 @@
     const inSlot = Boolean(s && s.card.in_slot);
     $("card-place").disabled = inSlot || ui.screen !== "place" || ui.busy || !ui.cards.length;
     $("card-take").disabled = !inSlot;
-    $("slot-status").textContent = ui.slotNote || (inSlot ? t("slotHas", { label: s.card.label }) : `${t("slotEmpty")} ${t("slotHint")}`);
-    $("slot-light").className = inSlot ? "light on" : "light";
+    const reader = realReader();
+    if (reader) {
+      // A real PC/SC reader: its name and what pcscd says, no demo-card picker.
+      const state = reader.status !== "ok" ? t("readerUnavailable") : reader.present ? t("readerPresent") : t("readerEmpty");
+      $("reader-name").textContent = reader.name;
+      $("reader-state").textContent = state;
+      $("slot-status").textContent = ui.slotNote || t("readerStatus", { name: reader.name, state });
+      $("slot-light").className = reader.present ? "light on" : "light";
+    } else {
+      $("slot-status").textContent = ui.slotNote || (inSlot ? t("slotHas", { label: s.card.label }) : `${t("slotEmpty")} ${t("slotHint")}`);
+      $("slot-light").className = inSlot ? "light on" : "light";
+    }
     const canPay = Boolean(s && s.phase === "ordered") && ui.screen === "payment";
     document.querySelectorAll("#cash-buttons button").forEach((b) => { b.disabled = !canPay; });
     $("cash-inserted").textContent = yen(s ? s.cash.inserted : 0);
@@ -481,6 +595,23 @@
         t("sheet", { title: sheet.title, copies: sheet.copies }))))
       : [el("li", { class: "empty" }, t("trayEmpty"))]));
     $("tray-take").disabled = !sheets.length;
+  }
+
+  function realReader() {
+    const s = ui.state;
+    return s && s.card.reader && s.card.reader.kind === "pcsc" ? s.card.reader : null;
+  }
+
+  /* PC/SC: a card put on the reader at the "place your card" step starts the visit by itself. */
+  async function readFromReader() {
+    const reader = realReader();
+    if (ui.screen !== "place" || ui.busy || !reader || !reader.present || ui.state.card.in_slot) return;
+    ui.slotNote = null;
+    await busy(async () => {
+      const data = await api("POST", "/api/card/read");
+      ui.visit = data.visit;
+      go("pin");
+    });
   }
 
   function renderSpeaker() {
@@ -569,6 +700,7 @@
   async function poll() {
     try { applyState(await api("GET", "/api/state")); } catch (_) { /* try again next tick */ }
     if (ui.screen === "remove" && ui.state && !ui.state.card.in_slot && !ui.busy) afterCardTaken();
+    if (ui.screen === "place") readFromReader();
     // Screens before a card is placed have no visit on the kiosk; the page returns to start itself.
     const idleMs = (ui.state ? ui.state.idle_timeout : Number(document.body.dataset.idleTimeout || "120")) * 1000;
     if (!["start", "error", "cancelled", ...VISIT_SCREENS].includes(ui.screen) && Date.now() - ui.lastTouch > idleMs) {
