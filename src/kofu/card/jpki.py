@@ -32,6 +32,16 @@ def der_total_length(header: bytes) -> int:
     return 2 + count + int.from_bytes(header[2 : 2 + count], "big")
 
 
+def tries_from_query(sw: int) -> int:
+    """Tries left from the answer to a VERIFY without data (``69 83``: blocked, 0)."""
+    if sw == SW_AUTH_BLOCKED:
+        return 0
+    tries = tries_left_from_sw(sw)
+    if tries is None:
+        raise CardError("PIN tries query failed", sw=sw)
+    return tries
+
+
 class JpkiDriver:
     """Talks to the JPKI AP of a card in ``reader`` (which must already be connected)."""
 
@@ -90,13 +100,7 @@ class JpkiDriver:
     def auth_pin_tries_left(self) -> int:
         """How many auth-PIN attempts remain (0 when blocked); costs no try."""
         self._select_ef(apdu.AUTH_PIN)
-        response = self._exchange(apdu.verify(None))
-        if response.sw == SW_AUTH_BLOCKED:
-            return 0
-        tries = tries_left_from_sw(response.sw)
-        if tries is None:
-            raise CardError("PIN tries query failed", sw=response.sw)
-        return tries
+        return tries_from_query(self._exchange(apdu.verify(None)).sw)
 
     def verify_auth_pin(self, pin: str) -> None:
         """VERIFY the auth PIN; raise PinFormatError (not sent), PinWrong(tries_left) or PinBlocked."""

@@ -19,7 +19,7 @@ from kofu.card.admin import admin_mac
 from kofu.card.apdu import SW_AUTH_BLOCKED, SW_AUTH_FAILED, SW_OK, tries_left_from_sw
 from kofu.card.attributes import CardAttributes, decode_attributes, total_length
 from kofu.card.errors import AdminRejected, CardError, PinBlocked, PinFormatError, PinWrong
-from kofu.card.jpki import READ_CHUNK, JpkiDriver
+from kofu.card.jpki import READ_CHUNK, JpkiDriver, tries_from_query
 from kofu.card.state import is_auth_pin_format, is_sign_pin_format
 
 PinKind = Literal["auth", "sign", "text"]
@@ -65,13 +65,7 @@ class OfficeDriver(JpkiDriver):
         ref = _PINS[kind]
         self._expect_ok(apdu.select_ap(ref.aid), "SELECT AP")
         self._select_ef(ref.fid)
-        response = self._exchange(apdu.verify(None))
-        if response.sw == SW_AUTH_BLOCKED:
-            return 0
-        tries = tries_left_from_sw(response.sw)
-        if tries is None:
-            raise CardError("PIN tries query failed", sw=response.sw)
-        return tries
+        return tries_from_query(self._exchange(apdu.verify(None)).sw)
 
     def authenticate_admin(self, admin_key: bytes) -> None:
         """GET CHALLENGE + EXTERNAL AUTHENTICATE with the administration key (in the selected AP)."""
