@@ -88,7 +88,12 @@ def stamp_qr(pdf: bytes, code: str) -> bytes:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         buffer = io.BytesIO()
         canvas = Canvas(buffer, pagesize=(width, height), invariant=True)
+        # The QR's modules go into a form XObject: merging then touches a one-line page stream
+        # instead of re-parsing thousands of drawing operations.
+        canvas.beginForm("kofuSealQR")
         draw_qr(canvas, code, QR_LEFT, height - QR_TOP - QR_SIZE, QR_SIZE)
+        canvas.endForm()
+        canvas.doForm("kofuSealQR")
         canvas.showPage()
         canvas.save()
         page.merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
