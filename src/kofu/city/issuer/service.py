@@ -33,7 +33,7 @@ from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
 from kofu.city.registry.queries import city_settings, next_issue_number
 from kofu.documents.errors import DocumentError
 from kofu.documents.render import render
-from kofu.documents.text import extract_text, page_count, page_texts
+from kofu.documents.text import page_count, page_texts
 from kofu.pki.paths import PkiPaths
 from kofu.protocol.envelope import DocumentHeader, order_binding, seal
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
@@ -178,12 +178,13 @@ class IssuerService:
     def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
         """Re-read the rendered document: it names exactly the people it was made for, and every
         page carries its issue number."""
-        text = extract_text(pdf)
+        pages = page_texts(pdf)  # read once: text extraction is the costly part of this check
+        text = "\n\f\n".join(pages)
         if not all(name in text for name in prepared.expected):
             raise KofuError("document.render_failed", "rendered document does not name its subject")
         if any(name in text for name in prepared.absent):
             raise KofuError("document.render_failed", "rendered document names someone not chosen")
-        if not all(issue_number in page for page in page_texts(pdf)):
+        if not all(issue_number in page for page in pages):
             raise KofuError("document.render_failed", "a page does not carry the issue number")
 
     def _setting(self, session: Session) -> CitySetting:
