@@ -57,12 +57,14 @@ def choose_options(page: Any, doc: str, shots: Shots | None) -> dict[str, str]:
         choices = group.locator("button.choice")
         assert choices.count() >= 1
         expect(group.locator("legend")).not_to_have_text("")
-        # 住民票: the whole household, to see every member printed; otherwise the last choice.
-        target = (
-            group.locator('[data-value="all"]')
-            if group.locator('[data-value="all"]').count()
-            else choices.last
-        )
+        # 住民票: the whole household, to see every member printed; 課税: the newest year, the one
+        # the card's `tax-declared` trait speaks of; otherwise the last choice.
+        if group.locator('[data-value="all"]').count():
+            target = group.locator('[data-value="all"]')
+        elif group.locator('[data-option="fiscal_year"]').count():
+            target = choices.first
+        else:
+            target = choices.last
         target.click()
         expect(target).to_have_attribute("aria-pressed", "true")
         chosen[str(target.get_attribute("data-option"))] = str(target.get_attribute("data-value"))

@@ -67,11 +67,15 @@ def test_koseki_member_chooser_only_for_kojin_and_refused_offer_greyed(
     card = card_for_document(demo_cards, "koseki", order_card)
 
     # Mark the last offer of the menu as refused (outside hours), as a city would: the screen
-    # must show it greyed with the resident's words and never let it be ordered.
+    # must show it greyed with the resident's words and never let it be ordered. (The menu may
+    # refuse other offers of its own, e.g. 課税 without a declaration: only this one is checked.)
+    marked: list[str] = []
+
     def refuse_last(route: Any) -> None:
         response = route.fetch()
         body = response.json()
         last = body["menu"]["documents"][-1]
+        marked.append(last["doc"])
         message = kiosk_message("city.document.outside_hours")
         last.update(
             refusal="city.document.outside_hours",
@@ -84,7 +88,7 @@ def test_koseki_member_chooser_only_for_kojin_and_refused_offer_greyed(
     page.route("**/api/city", refuse_last)
     to_documents(page, card)
     screen_is(page, "document", timeout=SLOW)
-    refused = page.locator(".tile.refused")
+    refused = page.locator(f'.tile.refused[data-doc="{marked[-1]}"]')
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text(kiosk_message("city.document.outside_hours").ja)
     expect(refused).to_have_attribute("aria-disabled", "true")

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "documents"))
 
 from documents_samples import household
-from seal_support import SealPki, png_of
+from seal_support import SealPki, issued_today, png_of
 
 from kofu.center.public import create_public_app
 from kofu.documents import render_juminhyo
@@ -22,7 +22,7 @@ from kofu.pki.trust import load_trust_list
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     pki = SealPki.create(tmp_path_factory.mktemp("pki"))
-    data = household()
+    data = issued_today(household())
     sealed = pki.seal(render_juminhyo(data), data)
     return pki, TestClient(create_public_app(pki.publisher)), sealed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from documents_samples import household
-from seal_support import BINDING, CITY, SealPki
+from seal_support import BINDING, CITY, SealPki, issued_today
 
 from kofu.documents import page_count, render_juminhyo
 from kofu.kiosk.seals import KioskSeals
@@ -15,7 +15,7 @@ from kofu.protocol.errors import LinkFailed, ProtocolViolation
 @pytest.fixture(scope="module")
 def sealed(tmp_path_factory):
     pki = SealPki.create(tmp_path_factory.mktemp("pki"))
-    data = household()
+    data = issued_today(household())
     return pki, data, pki.seal(render_juminhyo(data), data)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from seal_support import BINDING, CITY, SealPki, png_of
+from seal_support import BINDING, CITY, SealPki, issued_today, png_of
 
 import kofu.documents as documents
 from kofu.documents.antiforgery import print_sheets
@@ -25,9 +25,9 @@ def _cases() -> dict[str, tuple[str, object]]:
         CASES = {}
     from documents_samples import household
 
-    chosen: dict[str, tuple[str, object]] = {"juminhyo": ("juminhyo", household())}
+    chosen: dict[str, tuple[str, object]] = {"juminhyo": ("juminhyo", issued_today(household()))}
     for _name, (doc, data) in CASES.items():
-        chosen.setdefault(doc, (doc, data))
+        chosen.setdefault(doc, (doc, issued_today(data)))
     return chosen
 
 

@@ -24,10 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from kofu.documents.errors import DocumentError
 from kofu.documents.seal import SealError, SealPayload, parse_seal, text_hash_and_pages
 from kofu.pki.trust import TrustList
+
+# Documents are dated in Japan; a key's validity is compared on the same calendar.
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 class Status(StrEnum):
@@ -100,7 +104,8 @@ def verify_code(code: str, trust: TrustList, pdf: bytes | None = None) -> Verdic
     if payload.city != entry.city:
         detail = f"payload names city {payload.city} but the key is {entry.city}'s"
         return _with(seen, Status.BAD_SIGNATURE, "seal.city.mismatch", detail)
-    if not entry.not_before.date() <= payload.issue_date <= entry.not_after.date():
+    valid_from, valid_to = entry.not_before.astimezone(JAPAN).date(), entry.not_after.astimezone(JAPAN).date()
+    if not valid_from <= payload.issue_date <= valid_to:
         detail = "issued outside the key's validity"
         return _with(seen, Status.UNKNOWN_KEY, "seal.key.not_valid_then", detail)
     if pdf is None:
