@@ -62,12 +62,30 @@ def _step(raw: object) -> TranscriptStep:
     )
 
 
-def load_transcript(path: Path) -> list[TranscriptStep]:
-    """Load an APDU transcript: a JSON list of steps, run in order."""
+@dataclass(frozen=True)
+class Transcript:
+    """Steps to run in order against a fresh copy of the card vector ``card`` (a file name in
+    ``VECTORS``) whose memory takes ``storage_writes`` writes before every further write fails
+    (``None``: no limit)."""
+
+    card: str
+    storage_writes: int | None
+    steps: list[TranscriptStep]
+
+
+def load_transcript(path: Path) -> Transcript:
+    """Load an APDU transcript: ``{"card": ..., "storage_writes": ..., "steps": [...]}``."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, list):
-        raise ValueError("a transcript is a JSON list")
-    return [_step(item) for item in raw]
+    if not isinstance(raw, dict) or set(raw) != {"card", "storage_writes", "steps"}:
+        raise ValueError("a transcript is an object with card, storage_writes and steps")
+    card, writes, steps = raw["card"], raw["storage_writes"], raw["steps"]
+    if not isinstance(card, str) or not card.endswith(".json") or Path(card).name != card:
+        raise ValueError(f"card must name a vector file in {VECTORS}: {card!r}")
+    if writes is not None and (isinstance(writes, bool) or not isinstance(writes, int) or writes < 0):
+        raise ValueError(f"storage_writes must be null or a count: {writes!r}")
+    if not isinstance(steps, list):
+        raise ValueError("steps must be a JSON list")
+    return Transcript(card=card, storage_writes=writes, steps=[_step(item) for item in steps])
 
 
 def load_card(path: Path) -> CardState:

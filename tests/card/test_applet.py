@@ -76,6 +76,23 @@ def test_unsaveable_counter_answers_memory_failure_and_never_verifies(state: Car
     assert not applet.pin_verified
 
 
+def test_a_change_that_could_not_be_saved_is_undone(state: CardState) -> None:
+    """Working memory holds only what storage holds: nothing unsaved takes effect later."""
+    saves: list[int] = []
+
+    def flaky(s: CardState) -> None:
+        if not saves:
+            saves.append(s.auth_tries_left)
+            raise OSError("disk full")
+        saves.append(s.auth_tries_left)
+
+    applet = JpkiApplet(state, on_change=flaky)
+    assert login(applet, "0000")[-1] == 0x6581
+    assert state.auth_tries_left == 3  # the decrement that failed to save is not kept
+    assert run(applet, apdu.verify("0000")) == [0x63C2]  # storage works again: one try spent, saved
+    assert saves == [2, 2] and state.auth_tries_left == 2
+
+
 def test_cert_not_installed_reads_offset_beyond_end(state: CardState) -> None:
     applet = JpkiApplet(dataclasses.replace(state, auth_cert_der=b""))
     assert run(

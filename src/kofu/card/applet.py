@@ -208,7 +208,12 @@ class JpkiApplet:
         return slot
 
     def _save(self, slot: PinSlot, *, tries: int | None = None, pin: str | None = None) -> bool:
-        """Change a PIN and/or its counter and persist at once; False if it could not be saved."""
+        """Change a PIN and/or its counter and persist at once; False if it could not be saved.
+
+        A change that could not be saved is undone, so the card's working memory never holds
+        what its storage does not (a failed PIN reset must not take effect later).
+        """
+        before = (getattr(self.state, slot.tries_field), getattr(self.state, slot.pin_field))
         changed = False
         if tries is not None and getattr(self.state, slot.tries_field) != tries:
             setattr(self.state, slot.tries_field, tries)
@@ -222,6 +227,8 @@ class JpkiApplet:
             self._on_change(self.state)
         except Exception:
             logger.exception("emulated card: could not save a PIN or its counter")
+            setattr(self.state, slot.tries_field, before[0])
+            setattr(self.state, slot.pin_field, before[1])
             return False
         return True
 

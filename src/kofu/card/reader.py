@@ -5,6 +5,7 @@ A reader moves bytes only; :mod:`kofu.card.jpki` knows what they mean.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Protocol
 
@@ -24,6 +25,12 @@ def _atr(historical: bytes) -> bytes:
 
 
 EMULATOR_ATR = _atr(b"KOFU-EMU")
+
+
+@functools.cache
+def _say_emulated(name: str) -> None:
+    """Warn once per process and reader name (a bench opens hundreds of emulated readers)."""
+    logger.warning("%s: software card emulator in use, not a real My Number Card", name)
 
 
 class Reader(Protocol):
@@ -59,7 +66,7 @@ class EmulatedReader:
         self.name = name
         self._applet = applet
         self._connected = False
-        logger.warning("%s: software card emulator in use, not a real My Number Card", name)
+        _say_emulated(name)
 
     def insert_card(self, applet: JpkiApplet) -> None:
         """Put an emulated card in the slot (powered off)."""

@@ -5,10 +5,20 @@ its RSA keys are TEST keys, never used anywhere else) with auth and signing cert
 by a throw-away self-signed test CA, the four text attributes and a fixed administration key —
 and one transcript per part of the card: ``jpki_transcript.json`` (user authentication),
 ``sign_transcript.json`` (signing side), ``text_transcript.json`` (券面事項入力補助 AP) and
-``admin_transcript.json`` (unblocking with the administration key). APDUs are as DOMAIN.md
-spells them, with the status words the spec asks for. Expected data comes from the certificate
-bytes, hand-built TLV and ``cryptography``/``hmac`` directly, never from the emulator under test.
-The card's GET CHALLENGE is fed from :func:`challenge_source` so the MACs can be precomputed.
+``admin_transcript.json`` (unblocking with the administration key). Three more cover the cards
+and conditions a personalised card in good order never shows: ``blank_transcript.json`` runs
+against ``blank_card.json`` (never personalised: no keys, certificates, signing or text PIN,
+administration key → ``69 84``), ``storage_transcript.json`` against the test card whose memory
+takes one write and then fails (``65 81``), ``damaged_transcript.json`` against
+``damaged_card.json`` (its signing key EF holds a torn key → ``6F 00``).
+
+A transcript is ``{"card": <card vector file>, "storage_writes": <writes the card's memory
+takes before every further write fails, or null for no limit>, "steps": [...]}``; the steps run
+in order against a fresh copy of that card. APDUs are as DOMAIN.md spells them, with the status
+words the spec (and :mod:`kofu.card.applet`'s docstring) asks for. Expected data comes from the
+certificate bytes, hand-built TLV and ``cryptography``/``hmac`` directly, never from the emulator
+under test. The card's GET CHALLENGE is fed from :func:`challenge_source` so the MACs can be
+precomputed.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import datetime
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +53,7 @@ BIRTH = "19900401"
 SEX = "2"
 
 
-def challenge_source() -> object:
+def challenge_source() -> Callable[[int], bytes]:
     """The deterministic GET CHALLENGE bytes the transcript test feeds the card: n-th call → these."""
     counter = iter(range(1_000_000))
 
@@ -399,6 +410,99 @@ def admin_transcript() -> list[dict[str, Any]]:
     ]
 
 
+def blank_transcript() -> list[dict[str, Any]]:
+    """A card that was never personalised: whatever it would need answers ``69 84``."""
+    pin = PIN.encode().hex()
+    digest_info = DIGEST_INFO_PREFIX + hashlib.sha256(CHALLENGE).hexdigest().upper()
+    sign_apdu = f"802A0080{len(digest_info) // 2:02X}{digest_info}00"
+    return [
+        step("SELECT the JPKI AP", SELECT_AP, "9000"),
+        step("SELECT EF 000A", "00A4020C02000A", "9000"),
+        step("READ the auth certificate: none installed, the EF is empty", read(0, 4), "6B00"),
+        step("SELECT EF 0017 (auth key)", "00A4020C020017", "9000"),
+        step("SIGN with no auth key on the card: reference data not usable", sign_apdu, "6984"),
+        step("SELECT EF 001A (signing key)", "00A4020C02001A", "9000"),
+        step("SIGN with no signing key: reference data not usable", sign_apdu, "6984"),
+        step("SELECT EF 001B (signing PIN)", "00A4020C02001B", "9000"),
+        step("signing PIN tries left: no signing PIN was set", "00200080", "6984"),
+        step("VERIFY a signing PIN that was never set", "0020008008" + SIGN_PIN.encode().hex(), "6984"),
+        step("CHANGE REFERENCE DATA of a PIN never set", "0024018008" + b"NEWSIGN1".hex(), "6984"),
+        step("RESET RETRY COUNTER (P1 03) of a PIN never set", "002C0380", "6984"),
+        step(
+            "RESET RETRY COUNTER with a new PIN still needs the administration authentication",
+            "002C008008" + b"NEWSIGN1".hex(),
+            "6982",
+        ),
+        step("GET CHALLENGE works on any card", "0084000008", "9000", nth_challenge(0).hex()),
+        step(
+            "EXTERNAL AUTHENTICATE with no administration key: reference data not usable",
+            "0082000010" + mac(nth_challenge(0)),
+            "6984",
+        ),
+        step("SELECT EF 0018 (auth PIN)", "00A4020C020018", "9000"),
+        step("the auth PIN every card has: tries left", "00200080", "63C3"),
+        step("right auth PIN", f"0020008004{pin}", "9000"),
+        step("SELECT EF 0017", "00A4020C020017", "9000"),
+        step("the verified PIN does not make up for the missing key", sign_apdu, "6984"),
+        step("SELECT the text AP", SELECT_TEXT_AP, "9000"),
+        step("SELECT EF 0011 (text PIN)", "00A4020C020011", "9000"),
+        step("text PIN tries left: no text PIN was set", "00200080", "6984"),
+        step("VERIFY a text PIN that was never set", f"0020008004{pin}", "6984"),
+        step("SELECT EF 0002 (attributes)", "00A4020C020002", "9000"),
+        step("READ the attributes: the text PIN is still required", read(0, 7), "6982"),
+    ]
+
+
+def storage_transcript(cert: bytes) -> list[dict[str, Any]]:
+    """The test card whose memory takes one write, then fails: ``65 81``, and nothing verifies."""
+    pin = PIN.encode().hex()
+    digest_info = DIGEST_INFO_PREFIX + hashlib.sha256(CHALLENGE).hexdigest().upper()
+    sign_apdu = f"802A0080{len(digest_info) // 2:02X}{digest_info}00"
+    return [
+        step("SELECT the JPKI AP", SELECT_AP, "9000"),
+        step("SELECT EF 0018 (auth PIN)", "00A4020C020018", "9000"),
+        step("tries left: a query writes nothing", "00200080", "63C3"),
+        step("right PIN: the try is written, resetting the counter fails", f"0020008004{pin}", "6581"),
+        step("SELECT EF 0017", "00A4020C020017", "9000"),
+        step("SIGN: a PIN whose counter reset was not written is not verified", sign_apdu, "6982"),
+        step("SELECT EF 0018", "00A4020C020018", "9000"),
+        step("right PIN again: the try itself cannot be written", f"0020008004{pin}", "6581"),
+        step("wrong PIN: the try cannot be written, nothing is compared", "002000800430303030", "6581"),
+        step("SELECT EF 0017", "00A4020C020017", "9000"),
+        step("SIGN: still not verified", sign_apdu, "6982"),
+        step("GET CHALLENGE", "0084000008", "9000", nth_challenge(0).hex()),
+        step("EXTERNAL AUTHENTICATE writes nothing", "0082000010" + mac(nth_challenge(0)), "9000"),
+        step("SELECT EF 0018", "00A4020C020018", "9000"),
+        step("RESET RETRY COUNTER with a new PIN cannot be written", "002C008004" + b"2468".hex(), "6581"),
+        step("CHANGE REFERENCE DATA cannot be written", "0024018004" + b"1357".hex(), "6581"),
+        step("SELECT EF 000A", "00A4020C02000A", "9000"),
+        step("reading needs no write: the certificate stays readable", read(0, 4), "9000", cert[:4].hex()),
+    ]
+
+
+def damaged_transcript(key: rsa.RSAPrivateKey, sign_cert: bytes) -> list[dict[str, Any]]:
+    """The test card with a torn signing key: ``6F 00`` for it, the rest of the card still works."""
+    digest_info = DIGEST_INFO_PREFIX + hashlib.sha256(CHALLENGE).hexdigest().upper()
+    sign_apdu = f"802A0080{len(digest_info) // 2:02X}{digest_info}00"
+    signature = key.sign(CHALLENGE, padding.PKCS1v15(), hashes.SHA256()).hex()
+    return [
+        step("SELECT the JPKI AP", SELECT_AP, "9000"),
+        step("SELECT EF 001B (signing PIN)", "00A4020C02001B", "9000"),
+        step("right signing PIN", "0020008008" + SIGN_PIN.encode().hex(), "9000"),
+        step("SELECT EF 0001 (signing certificate)", "00A4020C020001", "9000"),
+        step("READ the signing certificate header", read(0, 4), "9000", sign_cert[:4].hex()),
+        step("SELECT EF 001A (signing key)", "00A4020C02001A", "9000"),
+        step("SIGN with the torn signing key: the card answers 6F 00, it never throws", sign_apdu, "6F00"),
+        step("SIGN again: a broken key is never taken for a good one", sign_apdu, "6F00"),
+        step("SELECT EF 001B", "00A4020C02001B", "9000"),
+        step("the failed signatures cost no PIN try", "00200080", "63C5"),
+        step("SELECT EF 0018 (auth PIN)", "00A4020C020018", "9000"),
+        step("right auth PIN", "0020008004" + PIN.encode().hex(), "9000"),
+        step("SELECT EF 0017 (auth key)", "00A4020C020017", "9000"),
+        step("the auth key is intact and signs", sign_apdu, "9000", signature),
+    ]
+
+
 def main() -> None:
     """Write the card vector and every transcript."""
     key, cert, ca, sign_key, sign_cert = make_card()
@@ -429,16 +533,43 @@ def main() -> None:
         "text_attributes": b64(attributes_tlv()),
         "admin_key": b64(ADMIN_KEY),
     }
-    (HERE / "jpki_card.json").write_text(
-        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    for name, steps in (
-        ("jpki_transcript.json", transcript(key, cert, ca)),
-        ("sign_transcript.json", sign_transcript(sign_key, sign_cert, ca)),
-        ("text_transcript.json", text_transcript()),
-        ("admin_transcript.json", admin_transcript()),
+    blank = {
+        "label": "blank-card",
+        "auth_key_pem": "",
+        "auth_cert_der": "",
+        "auth_ca_der": "",
+        "auth_pin": PIN,
+        "auth_tries_left": 3,
+        "token_info": b64(b"JPKIAPICCTOKEN2".ljust(32, b" ")),
+        "sign_key_pem": "",
+        "sign_cert_der": "",
+        "sign_ca_der": "",
+        "sign_pin": "",
+        "sign_tries_left": 5,
+        "text_pin": "",
+        "text_tries_left": 3,
+        "text_attributes": "",
+        "admin_key": "",
+    }
+    sign_pem = pem(sign_key)
+    damaged = {**card, "label": "damaged-card", "sign_key_pem": sign_pem[: len(sign_pem) // 2]}
+    for name, content in (
+        ("jpki_card.json", card),
+        ("blank_card.json", blank),
+        ("damaged_card.json", damaged),
     ):
-        (HERE / name).write_text(json.dumps(steps, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (HERE / name).write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for name, card_file, storage_writes, steps in (
+        ("jpki_transcript.json", "jpki_card.json", None, transcript(key, cert, ca)),
+        ("sign_transcript.json", "jpki_card.json", None, sign_transcript(sign_key, sign_cert, ca)),
+        ("text_transcript.json", "jpki_card.json", None, text_transcript()),
+        ("admin_transcript.json", "jpki_card.json", None, admin_transcript()),
+        ("blank_transcript.json", "blank_card.json", None, blank_transcript()),
+        ("storage_transcript.json", "jpki_card.json", 1, storage_transcript(cert)),
+        ("damaged_transcript.json", "damaged_card.json", None, damaged_transcript(key, sign_cert)),
+    ):
+        document = {"card": card_file, "storage_writes": storage_writes, "steps": steps}
+        (HERE / name).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
