@@ -88,7 +88,7 @@ def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain
     denied = kofu(
         chain_settings, "city", "registrations", "approve", "--city", city, str(wrong.registration_id)
     )
-    assert denied.returncode == 3 and "registration_mismatch" in denied.stderr
+    assert denied.returncode == 3 and "city.registration.mismatch" in denied.stderr
     rejected = kofu(
         chain_settings,
         "city",

@@ -26,7 +26,7 @@ from kofu.center.auth import (
 )
 from kofu.center.models import Order
 from kofu.net.client import link_error, raise_for_problem
-from kofu.protocol.errors import LinkFailed, ProtocolViolation, Refused, from_problem
+from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused, from_problem
 from kofu.protocol.messages import (
     CityChoice,
     CityRequest,
@@ -129,7 +129,7 @@ class CenterService:
             result = response.order
             if result is None or result.order_id != order_id:
                 raise ProtocolViolation("order.mismatch", "city answered for another order")
-        except (Refused, LinkFailed, ProtocolViolation) as exc:
+        except KofuError as exc:  # refused, a link down, or the city failed (document.render_failed)
             await run_in_threadpool(
                 self._finish, order_id, "refused" if isinstance(exc, Refused) else "failed", exc.code
             )

@@ -3,6 +3,10 @@
 Every refusal and failure that can reach a kiosk screen carries one of these codes. The code
 is the contract (tests assert on it, the centre counts it); the message is what the kiosk shows,
 in Japanese and English, and says what to do next (usually: go to the city counter).
+
+Every code an actor raises or answers with is here, or belongs to one of the ``FAMILIES`` whose
+members share their first member's words. Only the touch screen's own codes (``kiosk.*``: steps
+taken at the wrong moment, device states) have their words in ``kofu.kiosk.messages``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,25 @@ MESSAGES: dict[str, Message] = {
         "現在、カードの確認ができません。", "The card cannot be checked right now."
     ),
     "card.signature.invalid": _m("カードの確認に失敗しました。", "The card could not be verified."),
+    "card.in_use": Message(
+        "このカードはほかの端末で使用中です。", "This card is being used at another terminal."
+    ),
+    "card.apdu.format": Message(
+        "カードを読み取れませんでした。カードを置き直してください。",
+        "The card could not be read. Please place it again.",
+    ),
+    "card.certificate.mismatch": Message(
+        "カードの電子証明書を確認できませんでした。お住まいの市区町村の窓口へお問い合わせください。",
+        "The card's certificate could not be checked. Please ask at your city office counter.",
+    ),
+    "card.reader.unavailable": Message(
+        "カードリーダーが使用できません。店員にお知らせください。",
+        "The card reader is not working. Please tell the store staff.",
+    ),
+    "card.admin.rejected": Message(
+        "このカードは現在ご利用いただけません。お住まいの市区町村の窓口へお問い合わせください。",
+        "This card cannot be used now. Please ask at your city office counter.",
+    ),
     "card.unknown": _m(
         "このカードではご利用いただけません。", "This card is not registered for this service."
     ),
@@ -72,6 +95,15 @@ MESSAGES: dict[str, Message] = {
         "手続きの有効期限が切れました。最初からやり直してください。",
         "The session has ended. Please start again.",
         counter=False,
+    ),
+    # Routing a card to its cities at the centre.
+    "city.unknown": Message(
+        "このカードの市区町村はこのサービスに参加していません。お住まいの市区町村の窓口へお問い合わせください。",
+        "The city of this card does not take part in this service. Please ask at your city office counter.",
+    ),
+    "route.unknown": Message(
+        "このカードの市区町村が見つかりません。お住まいの市区町村の窓口へお問い合わせください。",
+        "The city of this card could not be found. Please ask at your city office counter.",
     ),
     # The city's rules.
     "city.resident.not_found": _m(
@@ -169,11 +201,32 @@ MESSAGES: dict[str, Message] = {
         "証明書の確認に失敗したため、印刷を中止しました。料金はかかりません。",
         "The document failed its check, so nothing was printed and nothing is charged.",
     ),
-    "order.timeout": _m(
-        "時間内に証明書を受け取れませんでした。料金はかかりません。",
-        "The document did not arrive in time. Nothing is charged.",
-        counter=False,
+    "order.unknown": Message(
+        "手続きの有効期限が切れました。最初からやり直してください。料金はかかりません。",
+        "The order has expired. Please start again. Nothing is charged.",
     ),
+    "order.duplicate": Message(
+        "同じ申請がすでに受け付けられています。最初からやり直してください。",
+        "The same order was already received. Please start again.",
+    ),
+    "order.closed": Message(
+        "この申請はすでに終了しています。最初からやり直してください。",
+        "This order has already ended. Please start again.",
+    ),
+    # A peer answered something malformed or out of order.
+    "protocol.invalid": Message(
+        "通信に問題が発生しました。最初からやり直してください。料金はかかりません。",
+        "Something went wrong in the connection. Please start again. Nothing is charged.",
+    ),
+    "protocol.wrong_city": Message(
+        "市区町村の確認に失敗しました。最初からやり直してください。料金はかかりません。",
+        "The city could not be confirmed. Please start again. Nothing is charged.",
+    ),
+    "protocol.duplicate_request": Message(
+        "同じ操作が重なりました。最初からやり直してください。",
+        "The same request arrived twice. Please start again.",
+    ),
+    # The kiosk's own devices (its other screen codes have their words in kofu.kiosk.messages).
     "kiosk.payment.insufficient": _m(
         "投入金額が不足しています。", "Not enough money has been inserted.", counter=False
     ),
@@ -182,6 +235,7 @@ MESSAGES: dict[str, Message] = {
         "Printing failed. Your money is returned.",
         counter=False,
     ),
+    # A hop that did not answer, or refused the peer.
     "link.unavailable": _m(
         "現在サービスに接続できません。しばらくしてからお試しください。",
         "The service cannot be reached right now. Please try again later.",
@@ -190,9 +244,27 @@ MESSAGES: dict[str, Message] = {
 }
 
 
+#: Families of codes a resident need not tell apart: a member without words of its own (e.g.
+#: ``link.timeout``, ``link.peer.rejected``, ``protocol.sealed``, ``route.conflict``) is told with
+#: the words of its family's first member.
+FAMILIES: dict[str, str] = {
+    "link.": "link.unavailable",
+    "protocol.": "protocol.invalid",
+    "route.": "route.unknown",
+}
+
+
+def family_of(code: str) -> str | None:
+    """The code whose words a code of a family borrows (None outside the families)."""
+    return next((base for prefix, base in FAMILIES.items() if code.startswith(prefix)), None)
+
+
 def message_for(code: str) -> Message:
-    """The resident-facing message for a code (a generic one for unknown codes)."""
+    """The resident-facing message for a code: its own, its family's, or a generic one."""
     found = MESSAGES.get(code)
     if found is not None:
         return found
+    family = family_of(code)
+    if family is not None:
+        return MESSAGES[family]
     return _m("証明書を発行できませんでした。", "The document could not be issued.")

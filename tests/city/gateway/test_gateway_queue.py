@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
 
 import pytest
+from tests.aio import run as _run
 
 from kofu.city.gateway.queue import CityQueue
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
 from kofu.protocol.messages import CityRequest, CityResponse, Menu
-
-T = TypeVar("T")
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """asyncio.run in a thread of its own: the browser tests keep an event loop in the main thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 def _request(rid: str) -> CityRequest:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +22,7 @@ from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.documents.text import extract_text
 from kofu.protocol.envelope import open_sealed
 from kofu.protocol.errors import Refused
-from kofu.protocol.messages import CityRequest, Menu, OrderRequest
+from kofu.protocol.messages import CityRequest, CityResponse, Menu, OrderRequest
 from kofu.protocol.sealed import open_members, seal_application, with_member_labels
 from kofu.storage import make_engine, session_factory
 
@@ -147,8 +149,37 @@ def test_member_names_travel_sealed_and_tokens_are_opaque(world) -> None:  # typ
     )
     assert _order(db, stranger, "juminhyo", household="members", members=other) == (
         "refused",
-        "order.invalid",
+        "city.member.not_in_household",
     )
+
+
+def test_a_member_who_left_the_household_since_the_menu_is_not_in_it(world) -> None:  # type: ignore[no-untyped-def]
+    db, people = world
+    head = next(
+        p
+        for p in people
+        if "household-head" in p.traits
+        and not REFUSED_KINDS & set(p.traits)
+        and p.age >= 18
+        and sum(q.household_id == p.household_id for q in people) >= 2
+    )
+    chooser = next(
+        s for o in _menu(db, head).documents if o.doc == "juminhyo" for s in o.options if s.name == "members"
+    )
+    other = chooser.choices[1]
+    with db.begin() as session:  # the member moves away between the menu and the order
+        leaving = next(
+            r
+            for r in session.query(Resident).filter_by(household_id=head.household_id, status="active")
+            if r.id != head.resident_id and r.name == chooser.choice_labels_en[1]
+        )
+        leaving.status = "moved_out"
+    assert _order(db, head, "juminhyo", household="members", members=f"{chooser.choices[0]},{other}") == (
+        "refused",
+        "city.member.not_in_household",
+    )
+    status, text = _order(db, head, "juminhyo", household="members", members=chooser.choices[0])
+    assert status == "issued" and head.name in text
 
 
 def test_settings_apply_to_the_next_menu_and_order(world) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +250,17 @@ def test_resolve_options_ignores_options_that_do_not_apply() -> None:
     assert catalog.resolve_options(specs, {"household": "members", "members": "aa,bb"})["members"] == "aa,bb"
     with pytest.raises(Refused) as refused:
         catalog.resolve_options(specs, {"household": "members", "members": "aa,zz"})
+    assert refused.value.code == "city.member.not_in_household"
+    for malformed in ({"household": "members", "members": ""}, {"household": "members", "members": "aa,"}):
+        with pytest.raises(Refused) as refused:
+            catalog.resolve_options(specs, malformed)
+        assert refused.value.code == "order.invalid"
+    koseki = [
+        catalog.SCOPE,
+        catalog.member_option("member", "x", "x", ["kk"], multiple=False, shown_when={"scope": "kojin"}),
+    ]
+    with pytest.raises(Refused) as refused:  # a register member is not a household member
+        catalog.resolve_options(koseki, {"scope": "kojin", "member": "zz"})
     assert refused.value.code == "order.invalid"
 
 
@@ -276,3 +318,58 @@ def test_registration_kinds_record_a_pending_application(world) -> None:  # type
         )
     )
     assert wrong.error is not None and wrong.error.code == "protocol.sealed"
+
+
+def _answer(db: Db, person: SeededPerson, doc: str, **options: str) -> CityResponse:
+    order = OrderRequest(
+        city_code=CITY,
+        doc=doc,  # type: ignore[arg-type]
+        options=options,
+        copies=1,
+        kiosk_public_key=_raw(X25519PrivateKey.generate()),
+        idempotency_key="idem-0002",
+    )
+    request = CityRequest(
+        request_id="o",
+        kind="order",
+        city_code=CITY,
+        card_serial=_serial(person),
+        kiosk_id="K",
+        order_id="order-2",
+        order=order,
+    )
+    return _service(db).handle(request)
+
+
+def test_a_character_no_font_has_is_render_failed_not_a_blank(world) -> None:  # type: ignore[no-untyped-def]
+    db, people = world
+    person = _pick(people, "tax-declared")
+    with db.begin() as session:
+        resident = session.get(Resident, person.resident_id)
+        assert resident is not None
+        resident.given_name += "\ue000"  # a municipal 外字 (private use): no kiosk can print it
+    answer = _answer(db, person, "juminhyo")
+    assert answer.order is None and answer.error is not None
+    assert (answer.error.code, answer.error.kind, answer.error.detail) == (
+        "document.render_failed",
+        "error",
+        "document.invalid",
+    )
+
+
+def test_a_rendered_page_without_its_issue_number_is_render_failed(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kofu.city.issuer.service as service_module
+
+    db, people = world
+    person = _pick(people, "tax-declared")
+    real_render = service_module.render
+
+    def misnumbered(doc: str, data: Any) -> bytes:  # a renderer that prints another issue number
+        return real_render(doc, replace(data, issue_number="1999-999999"))
+
+    monkeypatch.setattr(service_module, "render", misnumbered)
+    answer = _answer(db, person, "juminhyo")
+    assert answer.error is not None and answer.error.code == "document.render_failed"
+    assert answer.error.detail == "a page does not carry the issue number"
+    monkeypatch.setattr(service_module, "render", real_render)
+    assert _order(db, person, "juminhyo")[0] == "issued"

@@ -132,7 +132,7 @@ def test_registration_mismatch_and_rejection(cities: dict[str, SeededCity]) -> N
         )  # fmt: skip
         with pytest.raises(RegistrationMismatch) as mismatch:
             approve_registration(session, wrong.id, on=AS_OF)
-        assert mismatch.value.code == "city.registry.registration_mismatch"
+        assert mismatch.value.code == "city.registration.mismatch"
         stranger = apply_registration(
             session, cert_serial_hex="FEED02", residence_city_code=person.city_code, honseki=person.honseki or "",
             hittosha=person.hittosha or "", on=AS_OF, applicant_name="他人\u3000です", applicant_birth_date=AS_OF,

@@ -53,6 +53,11 @@ def member_option(
     )
 
 
+#: The 住民票's chooser of household members (``household=members``): a token that names nobody
+#: the holder may choose now (another card's, or someone who has left the household since the
+#: menu) is ``city.member.not_in_household``.
+HOUSEHOLD_MEMBERS = "members"
+
 HOUSEHOLD = OptionSpec(
     name="household",
     label_ja="対象者",
@@ -147,7 +152,8 @@ def menu_offer(
 
 
 def resolve_options(specs: Sequence[OptionSpec], chosen: dict[str, str]) -> dict[str, str]:
-    """The chosen options with defaults filled in; unknown names or values are ``order.invalid``.
+    """The chosen options with defaults filled in; unknown names or values are ``order.invalid``,
+    a household member token the holder may not choose is ``city.member.not_in_household``.
 
     An option whose ``shown_when`` does not hold is ignored (whatever value it came with);
     a ``multiple`` option takes comma-separated choices. ``fiscal_year`` is only checked to be a
@@ -167,6 +173,8 @@ def resolve_options(specs: Sequence[OptionSpec], chosen: dict[str, str]) -> dict
             if not value.isdigit() or len(value) != 4:
                 raise Refused("order.invalid", "fiscal_year is a year")
         elif not values or any(v not in spec.choices for v in values):
+            if spec.name == HOUSEHOLD_MEMBERS and spec.sealed_labels and all(values):
+                raise Refused("city.member.not_in_household", "a chosen token names nobody here")
             raise Refused("order.invalid", f"option {spec.name!r} not offered with that value")
         resolved[spec.name] = value
     return resolved

@@ -125,7 +125,7 @@ def _juminhyo(subject: Subject, keys: IssuerKeys, members: bool) -> Options:
     if members:
         options.residents = {keys.token(subject.card_serial, "h", r.id): r for r in people}
         chooser = catalog.member_option(
-            "members",
+            catalog.HOUSEHOLD_MEMBERS,
             "発行する方",
             "Whose record",
             list(options.residents),

@@ -1,6 +1,8 @@
 """Errors raised by the city registry.
 
-Every error carries a stable ``code`` that callers (the issuer, the kiosk) map to a message::
+Every error carries a stable ``code`` that callers (the issuer, the staff console) show; the
+``city.registry.*`` ones are for staff only, and a mismatch on approval has the shared wire code
+(with its words in ``kofu.protocol.codes``)::
 
     RegistryError                      city.registry.*
     ├── UnknownCity                    city.registry.unknown_city
@@ -11,7 +13,7 @@ Every error carries a stable ``code`` that callers (the issuer, the kiosk) map t
     ├── SealRegistrationRefused        city.registry.seal_refused
     ├── UnknownRegistration            city.registry.unknown_registration
     ├── RegistrationNotPending         city.registry.registration_not_pending
-    └── RegistrationMismatch           city.registry.registration_mismatch
+    └── RegistrationMismatch           city.registration.mismatch
 """
 
 from __future__ import annotations
@@ -74,4 +76,4 @@ class RegistrationNotPending(RegistryError):
 class RegistrationMismatch(RegistryError):
     """No register with that 本籍 and 筆頭者 holds the applicant: it cannot be approved."""
 
-    code = "city.registry.registration_mismatch"
+    code = "city.registration.mismatch"
