@@ -3,6 +3,11 @@
 `chain` starts the centre, two gateways, two issuers and the kiosk as separate processes with
 real TLS and SQLite files in a temporary var directory, on free loopback ports, once per test
 session. Tests that change state (block a card, stop a city) use their own cards.
+
+The browser tests (tests/browser) and the PC/SC tests (tests/pcsc) use the same `chain`. A test
+marked ``after_chain`` (the privacy scan, which looks at what every other test left in the
+centre and the gateways) runs after every other test of the session, whatever the file order
+or another plugin's reordering (``--ff``, ``--nf``).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import os
 import random
 import socket
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +25,29 @@ from kofu.demo import DemoCard, setup
 from kofu.up import Cluster
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+AFTER_CHAIN = "after_chain"
+
+
+class _AfterChainLast:
+    """Moves ``after_chain`` tests to the end, once every other reordering is done."""
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> Generator[None, None, None]:
+        result = yield
+        last = [item for item in items if item.get_closest_marker(AFTER_CHAIN)]
+        if last:
+            items[:] = [item for item in items if not item.get_closest_marker(AFTER_CHAIN)] + last
+        return result
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{AFTER_CHAIN}: runs after every other test of the session (it checks what they left)"
+    )
+    # Registered here, after pytest's own plugins, so that its wrapper is the outermost one and
+    # its reordering comes last.
+    if not config.pluginmanager.has_plugin("kofu-after-chain"):
+        config.pluginmanager.register(_AfterChainLast(), "kofu-after-chain")
 
 
 def _free_base(count: int = 4) -> int:

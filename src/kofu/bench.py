@@ -1,10 +1,18 @@
-"""`kofu bench`: N concurrent headless kiosks ordering through the running chain."""
+"""`kofu bench`: N concurrent headless kiosks ordering through the running chain.
+
+Each kiosk is one of the headless kiosk identities made by `kofu pki init` (K9001, K9002, …)
+and drives its own share of the demo cards, always with the card's own PIN (a bench never
+counts a PIN down). Every order is a whole visit: card, PIN, menu, 住民票 for the holder,
+payment, printing (to a printer that keeps nothing). A visit that raises counts as a failure
+under its stable code; only visits that printed count as orders and have a latency.
+"""
 
 from __future__ import annotations
 
 import statistics
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kofu.card.state import CardStore
@@ -12,24 +20,76 @@ from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
 from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.headless import issue_once
+from kofu.pki.errors import PkiError
 from kofu.pki.tls import client_context
-from kofu.protocol.errors import KofuError
 
 REFUSED_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change"}
+PERCENTILES = (50, 95, 99)
+
+
+class BenchError(ValueError):
+    """The bench cannot start (unknown or unsuitable cards, no kiosk identity); nothing was ordered."""
 
 
 class _NullPrinter:
-    """Bench printer: counts sheets, keeps nothing."""
+    """Bench printer: prints nowhere, keeps nothing."""
 
     def print_document(self, pdf: bytes, copies: int, title: str) -> None:
         pass
 
 
 @dataclass
-class _Tally:
+class BenchResult:
+    """What a bench run did: latencies (seconds) of the orders that printed, failures by code."""
+
+    kiosks: int
+    cards: int
+    seconds: float
     latencies: list[float] = field(default_factory=list)
-    errors: dict[str, int] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def orders(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failures.values())
+
+    @property
+    def ok(self) -> bool:
+        """At least one order printed and none failed."""
+        return self.orders > 0 and self.failed == 0
+
+    @property
+    def orders_per_s(self) -> float:
+        return self.orders / self.seconds if self.seconds > 0 else 0.0
+
+    def percentile_ms(self, p: int) -> float | None:
+        """The p-th percentile latency in ms (inclusive method), or None without orders."""
+        lat = sorted(self.latencies)
+        if not lat:
+            return None
+        if len(lat) == 1:
+            return lat[0] * 1000
+        return statistics.quantiles(lat, n=100, method="inclusive")[p - 1] * 1000
+
+    def lines(self) -> list[str]:
+        """The figures as printed: always every line, ``n/a`` where there is nothing to measure."""
+
+        def ms(value: float | None) -> str:
+            return "n/a" if value is None else f"{value:.1f} ms"
+
+        out = [
+            f"kofu bench: {self.kiosks} kiosks, {self.cards} cards, {self.seconds:.1f} s",
+            f"  orders: {self.orders}",
+            f"  failures: {self.failed}",
+        ]
+        out += [f"    {code}: {count}" for code, count in sorted(self.failures.items())]
+        out.append(f"  orders/s: {self.orders_per_s:.2f}")
+        out += [f"  p{p}: {ms(self.percentile_ms(p))}" for p in PERCENTILES]
+        out.append(f"  max: {ms(max(self.latencies) * 1000 if self.latencies else None)}")
+        return out
 
 
 def eligible_cards(cards: list[DemoCard]) -> list[DemoCard]:
@@ -37,57 +97,91 @@ def eligible_cards(cards: list[DemoCard]) -> list[DemoCard]:
     return [c for c in cards if "adult" in c.traits and not REFUSED_TRAITS & set(c.traits)]
 
 
-def run_bench(settings: Settings, kiosks: int, seconds: float, doc: str = "juminhyo") -> dict[str, float]:
-    """Drive `kiosks` kiosks for `seconds`; return throughput and latency figures (ms)."""
-    cards = eligible_cards(load_index(settings))
-    if len(cards) < kiosks:
-        raise SystemExit(f"only {len(cards)} eligible demo cards for {kiosks} kiosks")
+def pick_cards(cards: list[DemoCard], labels: Sequence[str] | None) -> list[DemoCard]:
+    """The demo cards named by ``labels`` (every eligible card when None), each one eligible."""
+    usable = eligible_cards(cards)
+    if labels is None:
+        return usable
+    known = {c.card: c for c in cards}
+    allowed = {c.card for c in usable}
+    unknown = [label for label in labels if label not in known]
+    if unknown:
+        raise BenchError(f"not demo cards: {', '.join(unknown)} (see `kofu cards`)")
+    refused = [label for label in labels if label not in allowed]
+    if refused:
+        raise BenchError(
+            f"cards a 住民票 is refused for (not adult, or refused by rule): {', '.join(refused)}"
+        )
+    if len(set(labels)) != len(labels):
+        raise BenchError("a card is named twice: a card can be in one reader at a time")
+    return [known[label] for label in labels]
+
+
+def run_bench(
+    settings: Settings,
+    kiosks: int,
+    seconds: float,
+    doc: str = "juminhyo",
+    cards: Sequence[str] | None = None,
+) -> BenchResult:
+    """Drive ``kiosks`` kiosks for ``seconds`` with the demo cards ``cards`` (default: every
+    eligible one), each kiosk with its own cards; return what happened."""
+    if kiosks < 1 or seconds <= 0:
+        raise BenchError("--kiosks must be at least 1 and --seconds more than 0")
+    chosen = pick_cards(load_index(settings), cards)
+    if len(chosen) < kiosks:
+        raise BenchError(f"only {len(chosen)} eligible demo cards for {kiosks} kiosks")
     ids = kiosk_ids(settings, kiosks)[1:]
+    links: list[CentreLink] = []
+    try:
+        for kiosk_id in ids:
+            try:
+                context = client_context(settings.pki, "kiosk", kiosk_id)
+            except (PkiError, OSError) as exc:
+                raise BenchError(f"no TLS identity for kiosk {kiosk_id}: {exc}") from exc
+            links.append(CentreLink(settings.center_url, context, kiosk_id))
+        return _drive(settings, links, chosen, seconds, doc)
+    finally:
+        for link in links:
+            link.close()
+
+
+def _drive(
+    settings: Settings, links: list[CentreLink], cards: list[DemoCard], seconds: float, doc: str
+) -> BenchResult:
     store = CardStore(settings.cards_dir)
-    tally = _Tally()
+    result = BenchResult(kiosks=len(links), cards=len(cards), seconds=0.0)
+    lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
+    def fail(code: str) -> None:
+        with lock:
+            result.failures[code] = result.failures.get(code, 0) + 1
+
     def kiosk(index: int) -> None:
-        kiosk_id = ids[index]
-        centre = CentreLink(settings.center_url, client_context(settings.pki, "kiosk", kiosk_id), kiosk_id)
-        mine = cards[index::kiosks]
+        mine = cards[index :: len(links)]
         n = 0
-        try:
-            while time.monotonic() < deadline:
-                card = mine[n % len(mine)]
-                n += 1
-                started = time.perf_counter()
-                try:
-                    issue_once(
-                        centre, store, card.card, card.pin, doc, {"household": "self"}, 1, _NullPrinter()
-                    )
-                except KofuError as exc:
-                    with tally.lock:
-                        tally.errors[exc.code] = tally.errors.get(exc.code, 0) + 1
-                    continue
-                elapsed = time.perf_counter() - started
-                with tally.lock:
-                    tally.latencies.append(elapsed)
-        finally:
-            centre.close()
+        while time.monotonic() < deadline:
+            card = mine[n % len(mine)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                issue_once(
+                    links[index], store, card.card, card.pin, doc, {"household": "self"}, 1, _NullPrinter()
+                )
+            except Exception as exc:  # every failed visit counts, whatever raised
+                code = getattr(exc, "code", None)
+                fail(code if isinstance(code, str) and code else f"unexpected.{type(exc).__name__}")
+                continue
+            elapsed = time.perf_counter() - started
+            with lock:
+                result.latencies.append(elapsed)
 
     began = time.monotonic()
-    threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(kiosks)]
+    threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(len(links))]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.monotonic() - began
-    lat = sorted(tally.latencies)
-    figures = {
-        "orders": float(len(lat)),
-        "seconds": wall,
-        "orders_per_s": len(lat) / wall if wall else 0.0,
-        "errors": float(sum(tally.errors.values())),
-    }
-    if lat:
-        q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [lat[0]] * 99
-        figures.update(p50_ms=q[49] * 1000, p95_ms=q[94] * 1000, p99_ms=q[98] * 1000, max_ms=lat[-1] * 1000)
-    for code, count in sorted(tally.errors.items()):
-        figures[f"error:{code}"] = float(count)
-    return figures
+    result.seconds = time.monotonic() - began
+    return result

@@ -8,12 +8,19 @@ import sys
 import threading
 
 import pytest
+from sqlalchemy import select
 
+from kofu.card.state import CardStore
+from kofu.center.models import Order
 from kofu.config import Settings
 from kofu.demo import DemoCard
 from kofu.documents.text import extract_text
+from kofu.kiosk.devices import SimulatedPrinter
+from kofu.kiosk.headless import issue_once
 from kofu.protocol.errors import KofuError
-from tests.e2e.helpers import eligible, order, registry, with_trait
+from kofu.storage import make_engine, session_factory
+from tests.e2e.helpers import centre_link, eligible, order, registry, with_trait
+from tests.e2e.rules_helpers import raw_order
 
 pytestmark = pytest.mark.e2e
 
@@ -71,9 +78,39 @@ def test_juminhyo_for_self_names_only_the_card_holder(chain, chain_settings, dem
 )
 def test_refused_residents_get_their_code_and_nothing_printed(chain, chain_settings, demo_cards, trait, code):
     card = with_trait([c for c in demo_cards if "adult" in c.traits], trait)
-    with pytest.raises(KofuError) as refused:
-        order(chain_settings, card)
+    before = _history(chain_settings)
+
+    # The headless kiosk (what `kofu issue` runs): refused at the menu, before any order.
+    printer = SimulatedPrinter()
+    centre = centre_link(chain_settings)
+    try:
+        with pytest.raises(KofuError) as refused:
+            issue_once(
+                centre, CardStore(chain_settings.cards_dir), card.card, card.pin, "juminhyo", {}, 1, printer
+            )
+    finally:
+        centre.close()
     assert refused.value.code == code
+    assert printer.tray == [] and printer.pages_printed == 0
+    assert _history(chain_settings).keys() == before.keys()  # no order reached the centre: no fee
+
+    # A kiosk that orders anyway: the city refuses again on its live data, no document comes
+    # back, and the centre's history row is the refusal with no fee.
+    result = raw_order(chain_settings, card, "juminhyo")
+    assert result.status == "refused" and result.error is not None and result.error.code == code
+    assert result.envelope is None and not result.fee_total
+    after = _history(chain_settings)
+    assert {k: v for k, v in after.items() if k not in before} == {result.order_id: ("refused", code, 0)}
+
+
+def _history(settings: Settings) -> dict[str, tuple[str, str | None, int]]:
+    """The centre's history rows: order id → (status, outcome, fee)."""
+    engine = make_engine(settings.center_db_url())
+    try:
+        with session_factory(engine)() as session:
+            return {o.order_id: (o.status, o.outcome, o.fee_total) for o in session.scalars(select(Order))}
+    finally:
+        engine.dispose()
 
 
 def test_wrong_pin_counts_down_then_blocks(chain, chain_settings, demo_cards):

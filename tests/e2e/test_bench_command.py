@@ -1,0 +1,102 @@
+"""`kofu bench` as a command against the running test chain: its printed figures and exit status.
+
+Cards: the first two eligible cards of each city. Other tests only ever order with them, always
+with their PIN (they are among the chain tests' first 21 of each city, see ``rules_helpers``);
+nobody blocks, moves or changes them, and the bench, which uses each card's own PIN, leaves
+every PIN counter at 3. The bench's kiosks are the headless ones, K9001 and K9002.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from kofu.card.state import CardStore
+from kofu.center.models import Order
+from kofu.config import Settings
+from kofu.demo import DemoCard
+from kofu.storage import make_engine, session_factory
+from tests.e2e.helpers import eligible
+from tests.e2e.rules_helpers import blocked, city_setting, kofu
+
+pytestmark = pytest.mark.e2e
+
+KIOSKS = ("K9001", "K9002")  # `kofu bench --kiosks 2`
+FIGURES = {"orders", "failures", "orders/s", "p50", "p95", "p99", "max"}
+FIGURE = re.compile(r"^ {2,4}(?P<key>[^:\s][^:]*): (?P<value>.+)$")
+
+
+def _bench_cards(cards: list[DemoCard]) -> list[DemoCard]:
+    picked = [c for city in ("132292", "132110") for c in eligible(cards, city)[:2]]
+    reserved = blocked(cards) | {c.card for c in eligible(cards, "132110")[-3:]}
+    assert len(picked) == 4 and not reserved & {c.card for c in picked}
+    return picked
+
+
+def _bench(settings: Settings, cards: list[DemoCard]):  # type: ignore[no-untyped-def]
+    done = kofu(
+        settings, "bench", "--kiosks", "2", "--seconds", "3", "--cards", ",".join(c.card for c in cards)
+    )
+    lines = done.stdout.splitlines()
+    assert lines and lines[0].startswith("kofu bench: 2 kiosks, 4 cards"), done.stdout + done.stderr
+    figures = {m["key"]: m["value"] for m in map(FIGURE.match, lines[1:]) if m}
+    assert len(figures) == len(lines) - 1, done.stdout  # every line after the heading is a figure
+    return done, figures
+
+
+def _ms(value: str) -> float:
+    assert value.endswith(" ms"), value
+    return float(value.removesuffix(" ms"))
+
+
+def _printed_by_bench(settings: Settings) -> dict[str, str | None]:
+    engine = make_engine(settings.center_db_url())
+    try:
+        with session_factory(engine)() as session:
+            rows = session.scalars(select(Order).where(Order.kiosk_id.in_(KIOSKS)))
+            return {o.order_id: o.outcome for o in rows}
+    finally:
+        engine.dispose()
+
+
+def test_kofu_bench_orders_through_the_chain_and_prints_its_figures(chain, chain_settings, demo_cards):
+    cards = _bench_cards(demo_cards)
+    before = _printed_by_bench(chain_settings)
+    done, figures = _bench(chain_settings, cards)
+    assert done.returncode == 0, done.stdout + done.stderr
+    orders = int(figures["orders"])
+    assert orders > 0 and figures["failures"] == "0"
+    assert float(figures["orders/s"]) > 0
+    p50, p95, p99, top = (_ms(figures[k]) for k in ("p50", "p95", "p99", "max"))
+    assert 0 < p50 <= p95 <= p99 <= top
+    assert set(figures) == FIGURES
+    # Every order it counts is a printed history row of its kiosks at the centre, and nothing else.
+    new = {k: v for k, v in _printed_by_bench(chain_settings).items() if k not in before}
+    assert len(new) == orders and set(new.values()) == {"printed"}
+    store = CardStore(chain_settings.cards_dir)
+    assert [store.load(c.card).auth_tries_left for c in cards] == [3, 3, 3, 3]  # only the right PIN
+
+
+@pytest.mark.parametrize("off", [("132292",), ("132292", "132110")], ids=["one-city-off", "both-off"])
+def test_kofu_bench_fails_when_orders_fail_and_counts_them_by_code(chain, chain_settings, demo_cards, off):
+    cards = _bench_cards(demo_cards)  # two of 132292, two of 132110: each kiosk gets one of each
+    with contextlib.ExitStack() as settings_changed:
+        for city in off:
+            settings_changed.enter_context(city_setting(chain_settings, city, doc="juminhyo", offered=False))
+        done, figures = _bench(chain_settings, cards)
+    assert done.returncode == 1, done.stdout + done.stderr
+    refused = int(figures["city.document.not_offered"])
+    assert refused > 0 and int(figures["failures"]) == refused
+    assert set(figures) == {*FIGURES, "city.document.not_offered"}
+    assert "orders failed" in done.stderr
+    if len(off) == 1:  # 132110 still issued: one failure is enough to fail the run
+        assert int(figures["orders"]) > 0
+        assert 0 < _ms(figures["p50"]) <= _ms(figures["p95"]) <= _ms(figures["p99"])
+    else:
+        assert figures["orders"] == "0" and "no order succeeded" in done.stderr
+        assert [figures[k] for k in ("p50", "p95", "p99", "max")] == ["n/a"] * 4
+    store = CardStore(chain_settings.cards_dir)
+    assert [store.load(c.card).auth_tries_left for c in cards] == [3, 3, 3, 3]
