@@ -706,7 +706,7 @@
     if (!["start", "error", "cancelled", ...VISIT_SCREENS].includes(ui.screen) && Date.now() - ui.lastTouch > idleMs) {
       resetUi(); go("start");
     }
-    $("clock").textContent = new Date().toLocaleTimeString(ui.lang === "ja" ? "ja-JP" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+    $("clock").textContent = new Date().toLocaleTimeString(ui.lang === "ja" ? "ja-JP" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Tokyo" });
   }
 
   document.addEventListener("DOMContentLoaded", async () => {
