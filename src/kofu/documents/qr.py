@@ -9,6 +9,7 @@ zxing-cpp.
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import subprocess
@@ -36,12 +37,16 @@ def qr_crop(dpi: int = READBACK_DPI) -> tuple[int, int, int, int]:
     return 0, 0, round((QR_LEFT + QR_SIZE + 6 * mm) * px), round((QR_TOP + QR_SIZE + 6 * mm) * px)
 
 
-def qr_modules(code: str) -> list[list[bool]]:
-    """The dark/light modules of the QR for ``code`` (no quiet zone), row by row from the top."""
+@functools.lru_cache(maxsize=64)
+def qr_modules(code: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark/light modules of the QR for ``code`` (no quiet zone), row by row from the top.
+
+    Cached: every page of a document carries the same code, and encoding is the costly part.
+    """
     import segno
 
     qr = segno.make_qr(code, error=ERROR_LEVEL, boost_error=False)
-    return [[bool(v) for v in row] for row in qr.matrix]
+    return tuple(tuple(bool(v) for v in row) for row in qr.matrix)
 
 
 def qr_side(code: str) -> int:

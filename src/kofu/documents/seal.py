@@ -172,8 +172,13 @@ def document_text_hash(pdf: bytes) -> str:
 
 def text_hash_and_pages(pdf: bytes) -> tuple[str, int]:
     """:func:`document_text_hash` and the number of pages bearing text (a printed sheet's back has none)."""
-    texts = [normalise_text(t) for t in page_texts(pdf)]
-    return hashlib.sha256("".join(texts).encode()).hexdigest(), sum(1 for t in texts if t)
+    return texts_hash_and_pages(page_texts(pdf))
+
+
+def texts_hash_and_pages(texts: list[str]) -> tuple[str, int]:
+    """:func:`text_hash_and_pages` of a PDF whose pages' text (:func:`page_texts`) is ``texts``."""
+    normalised = [normalise_text(t) for t in texts]
+    return hashlib.sha256("".join(normalised).encode()).hexdigest(), sum(1 for t in normalised if t)
 
 
 # -- COSE_Sign1 --------------------------------------------------------------------------------

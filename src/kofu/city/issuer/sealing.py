@@ -28,7 +28,14 @@ from kofu.documents.qr import (
     qr_crop,
     render_page,
 )
-from kofu.documents.seal import SealedPerson, SealPayload, kid_of, sign_payload, text_hash_and_pages
+from kofu.documents.seal import (
+    SealedPerson,
+    SealPayload,
+    kid_of,
+    sign_payload,
+    text_hash_and_pages,
+    texts_hash_and_pages,
+)
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import load_seal
@@ -111,23 +118,33 @@ def seal_document(
     issue_number: str,
     binding: str,
     pki: PkiPaths,
+    texts: list[str] | None = None,
 ) -> bytes:
     """Sign ``pdf`` (rendered from ``data``) with the city's seal key and stamp the seal QR.
 
+    ``texts``: the pages' text of ``pdf`` (:func:`kofu.documents.text.page_texts`) when the
+    caller has already read it, so it is not extracted again; the sealed output is read anew.
     Raises :class:`KofuError` ``document.render_failed`` if the seal key is unusable or the
     sealed PDF does not read back: nothing unsealed or unreadable leaves the issuer.
     """
     try:
-        return _seal(pdf, data, city_code, doc, issue_number, binding, pki)
+        return _seal(pdf, data, city_code, doc, issue_number, binding, pki, texts)
     except (DocumentError, PkiError) as exc:
         raise KofuError("document.render_failed", f"sealing failed: {exc}") from exc
 
 
 def _seal(
-    pdf: bytes, data: Any, city_code: str, doc: str, issue_number: str, binding: str, pki: PkiPaths
+    pdf: bytes,
+    data: Any,
+    city_code: str,
+    doc: str,
+    issue_number: str,
+    binding: str,
+    pki: PkiPaths,
+    texts: list[str] | None,
 ) -> bytes:
     key, cert = _load_seal(pki)(city_code)
-    text_hash, pages = text_hash_and_pages(pdf)
+    text_hash, pages = text_hash_and_pages(pdf) if texts is None else texts_hash_and_pages(texts)
     people, address = identifying_fields(data)
     issue_date = getattr(data, "issue_date", None)
     payload = SealPayload(

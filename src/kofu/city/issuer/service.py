@@ -134,7 +134,7 @@ class IssuerService:
             options = catalog.resolve_options(choices.specs, order.options)
             issue_number = next_issue_number(session, self.city_code, today.year)
             prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
-        pdf = self._render(order.doc, prepared, issue_number)
+        pdf, texts = self._render(order.doc, prepared, issue_number)
         binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
         if self.pki is not None:
             pdf = seal_document(
@@ -145,6 +145,7 @@ class IssuerService:
                 issue_number=issue_number,
                 binding=binding,
                 pki=self.pki,
+                texts=texts,
             )
         header = DocumentHeader(
             order_id=order_id,
@@ -164,20 +165,20 @@ class IssuerService:
             pages=header.pages,
         )
 
-    def _render(self, doc: str, prepared: Prepared, issue_number: str) -> bytes:
+    def _render(self, doc: str, prepared: Prepared, issue_number: str) -> tuple[bytes, list[str]]:
+        """The rendered PDF, confirmed, and its pages' text."""
         try:
             pdf = render(doc, prepared.data)
         except DocumentError as exc:
             if exc.code == "document.too_long":
                 raise Refused("document.too_long", "a name or address exceeds the layout") from exc
             raise KofuError("document.render_failed", exc.code) from exc
-        self._confirm(pdf, prepared, issue_number)
-        return pdf
+        return pdf, self._confirm(pdf, prepared, issue_number)
 
     @staticmethod
-    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
+    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> list[str]:
         """Re-read the rendered document: it names exactly the people it was made for, and every
-        page carries its issue number."""
+        page carries its issue number. Returns the pages' text (the seal hashes it)."""
         pages = page_texts(pdf)  # read once: text extraction is the costly part of this check
         text = "\n\f\n".join(pages)
         if not all(name in text for name in prepared.expected):
@@ -186,6 +187,7 @@ class IssuerService:
             raise KofuError("document.render_failed", "rendered document names someone not chosen")
         if not all(issue_number in page for page in pages):
             raise KofuError("document.render_failed", "a page does not carry the issue number")
+        return pages
 
     def _setting(self, session: Session) -> CitySetting:
         setting = city_settings(session, self.city_code)
