@@ -5,6 +5,11 @@ and drives its own share of the demo cards, always with the card's own PIN (a be
 counts a PIN down). Every order is a whole visit: card, PIN, menu, 住民票 for the holder,
 payment, printing (to a printer that keeps nothing). A visit that raises counts as a failure
 under its stable code; only visits that printed count as orders and have a latency.
+
+When the chain runs here (`kofu up`'s pid files in ``var/run``), the bench also reads the CPU
+time the centre, each gateway and each issuer spent, and prints it per visit with what one core
+would carry at that cost. The kiosks' own work (card, HPKE, the seal check) runs in the bench's
+process and is not counted: each store's kiosk is its own machine.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from kofu.kiosk.centre import CentreLink
 from kofu.kiosk.headless import issue_once
 from kofu.pki.errors import PkiError
 from kofu.pki.tls import client_context
+from kofu.procstat import actor_cpu, cpu_spent
 
 REFUSED_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change"}
 PERCENTILES = (50, 95, 99)
@@ -47,6 +53,9 @@ class BenchResult:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
+    #: Visits (printed or failed) by the card's city, and CPU seconds each server actor spent.
+    visits_by_city: dict[str, int] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def orders(self) -> int:
@@ -89,6 +98,22 @@ class BenchResult:
         out.append(f"  orders/s: {self.orders_per_s:.2f}")
         out += [f"  p{p}: {ms(self.percentile_ms(p))}" for p in PERCENTILES]
         out.append(f"  max: {ms(max(self.latencies) * 1000 if self.latencies else None)}")
+        out += self._cpu_lines()
+        return out
+
+    def _cpu_lines(self) -> list[str]:
+        """Per server actor: CPU ms per visit it served, and visits/s one core carries at that."""
+        out = []
+        for actor, seconds in sorted(self.cpu.items()):
+            role, _, city = actor.partition("-")
+            if role not in ("center", "gateway", "issuer"):
+                continue
+            visits = self.visits_by_city.get(city, 0) if city else sum(self.visits_by_city.values())
+            if visits == 0:
+                continue
+            per_visit = seconds / visits
+            carries = f"{1 / per_visit:.0f} visits/s" if per_visit > 0 else "n/a"
+            out.append(f"  cpu {actor}: {per_visit * 1000:.1f} ms/visit (one core carries {carries})")
         return out
 
 
@@ -140,7 +165,10 @@ def run_bench(
             except (PkiError, OSError) as exc:
                 raise BenchError(f"no TLS identity for kiosk {kiosk_id}: {exc}") from exc
             links.append(CentreLink(settings.center_url, context, kiosk_id))
-        return _drive(settings, links, chosen, seconds, doc)
+        before = actor_cpu(settings.run_dir)
+        result = _drive(settings, links, chosen, seconds, doc)
+        result.cpu = cpu_spent(before, actor_cpu(settings.run_dir))
+        return result
     finally:
         for link in links:
             link.close()
@@ -164,6 +192,8 @@ def _drive(
         while time.monotonic() < deadline:
             card = mine[n % len(mine)]
             n += 1
+            with lock:
+                result.visits_by_city[card.city] = result.visits_by_city.get(card.city, 0) + 1
             started = time.perf_counter()
             try:
                 issue_once(

@@ -96,6 +96,11 @@ class Settings:
         return self.var_dir / "log"
 
     @property
+    def run_dir(self) -> Path:
+        """Process ids of the actors `kofu up` started (one ``NAME.pid`` each, gone when stopped)."""
+        return self.var_dir / "run"
+
+    @property
     def center_port(self) -> int:
         return self.port_base
 

@@ -42,6 +42,8 @@ class Cluster:
             preexec_fn=_die_with_parent,
         )
         log.close()
+        self.settings.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.settings.run_dir / f"{name}.pid").write_text(f"{self.procs[name].pid}\n")
 
     def start(self, timeout: float = 60.0) -> None:
         """Start everything and wait until each server accepts connections."""
@@ -88,6 +90,8 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        for name in self.procs:
+            (self.settings.run_dir / f"{name}.pid").unlink(missing_ok=True)
         self.procs.clear()
 
     def __enter__(self) -> Cluster:

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.e2e
 KIOSKS = ("K9001", "K9002")  # `kofu bench --kiosks 2`
 FIGURES = {"orders", "failures", "orders/s", "p50", "p95", "p99", "max"}
 FIGURE = re.compile(r"^ {2,4}(?P<key>[^:\s][^:]*): (?P<value>.+)$")
+CPU = re.compile(r"^(?P<ms>\d+\.\d) ms/visit \(one core carries (?:\d+ visits/s|n/a)\)$")
+ACTORS = {"center", "gateway-132292", "gateway-132110", "issuer-132292", "issuer-132110"}
 
 
 def _bench_cards(cards: list[DemoCard]) -> list[DemoCard]:
@@ -45,6 +47,17 @@ def _bench(settings: Settings, cards: list[DemoCard]):  # type: ignore[no-untype
     figures = {m["key"]: m["value"] for m in map(FIGURE.match, lines[1:]) if m}
     assert len(figures) == len(lines) - 1, done.stdout  # every line after the heading is a figure
     return done, figures
+
+
+def _cpu(figures: dict[str, str]) -> dict[str, float]:
+    """The server actors' CPU figures (``cpu ACTOR: N ms/visit (one core carries M visits/s)``),
+    taken out of ``figures``: ms per visit by actor."""
+    found = {}
+    for key in [k for k in figures if k.startswith("cpu ")]:
+        match = CPU.match(figures.pop(key))
+        assert match, key
+        found[key.removeprefix("cpu ")] = float(match["ms"])
+    return found
 
 
 def _ms(value: str) -> float:
@@ -72,6 +85,10 @@ def test_kofu_bench_orders_through_the_chain_and_prints_its_figures(chain, chain
     assert float(figures["orders/s"]) > 0
     p50, p95, p99, top = (_ms(figures[k]) for k in ("p50", "p95", "p99", "max"))
     assert 0 < p50 <= p95 <= p99 <= top
+    # The chain runs here: the CPU each server actor spent, per visit it served.
+    cpu = _cpu(figures)
+    assert set(cpu) == ACTORS and cpu["center"] > 0 and cpu["issuer-132292"] > 0, cpu  # a gateway
+    # relays little: in a 3-second run it may spend less than one clock tick
     assert set(figures) == FIGURES
     # Every order it counts is a printed history row of its kiosks at the centre, and nothing else.
     new = {k: v for k, v in _printed_by_bench(chain_settings).items() if k not in before}
@@ -88,6 +105,7 @@ def test_kofu_bench_fails_when_orders_fail_and_counts_them_by_code(chain, chain_
             settings_changed.enter_context(city_setting(chain_settings, city, doc="juminhyo", offered=False))
         done, figures = _bench(chain_settings, cards)
     assert done.returncode == 1, done.stdout + done.stderr
+    _cpu(figures)
     refused = int(figures["city.document.not_offered"])
     assert refused > 0 and int(figures["failures"]) == refused
     assert set(figures) == {*FIGURES, "city.document.not_offered"}

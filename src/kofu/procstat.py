@@ -1,0 +1,41 @@
+"""CPU time of the actors `kofu up` runs, read from Linux's /proc (for `kofu bench`).
+
+Each actor is one process (an issuer's workers are threads), so its user + system time, with
+that of the helper programs it ran and waited for, is what that actor spent. Where there is no /proc or no pid file, nothing is measured.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # Fields after the command name, which is in parentheses and may hold spaces.
+    fields = stat.rsplit(")", 1)[1].split()
+    # utime, stime, and the same of the children it waited for (pdftoppm renders, for one).
+    ticks = sum(int(f) for f in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def actor_cpu(run_dir: Path) -> dict[str, float]:
+    """CPU seconds so far of each running actor with a pid file in ``run_dir``, by actor name."""
+    found: dict[str, float] = {}
+    for pid_file in sorted(run_dir.glob("*.pid")):
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        seconds = _cpu_seconds(pid)
+        if seconds is not None:
+            found[pid_file.stem] = seconds
+    return found
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """CPU seconds each actor spent between two readings (actors present in both)."""
+    return {name: after[name] - before[name] for name in after if name in before}

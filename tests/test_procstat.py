@@ -1,0 +1,25 @@
+"""CPU time of actors by pid file, as `kofu bench` reads it."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from kofu.procstat import actor_cpu, cpu_spent
+
+
+def test_reads_a_running_process_and_skips_stale_or_broken_pid_files(tmp_path):
+    (tmp_path / "center.pid").write_text(f"{os.getpid()}\n")
+    (tmp_path / "issuer-132292.pid").write_text("999999999\n")  # no such process
+    (tmp_path / "gateway-132292.pid").write_text("not a pid\n")
+    before = actor_cpu(tmp_path)
+    assert set(before) == {"center"}
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:  # spend CPU, which the reading must see
+        pass
+    spent = cpu_spent(before, actor_cpu(tmp_path))
+    assert set(spent) == {"center"} and spent["center"] >= 0.1
+
+
+def test_spent_only_for_actors_read_both_times():
+    assert cpu_spent({"center": 1.0, "gone": 2.0}, {"center": 1.5, "new": 3.0}) == {"center": 0.5}
