@@ -75,6 +75,10 @@ def _gateway(settings: Settings, args: argparse.Namespace) -> int:
 def _issuer(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.run import run_issuer
 
+    # The pull loop stops on Ctrl-C or SIGTERM, even when started from a shell that ignores
+    # SIGINT for background jobs (a child inherits that, and Python then leaves it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     run_issuer(settings, args.city)
     return 0
 

@@ -55,6 +55,9 @@ def make_server(app: Any, host: str, port: int, context: ssl.SSLContext | None) 
         log_level="warning",
         access_log=False,
         timeout_keep_alive=30,
+        # A long poll or a waiting order must not hold a stop for its whole wait: what is still
+        # open after this is cancelled, and its kiosk is told the link failed (nothing charged).
+        timeout_graceful_shutdown=3,
         lifespan="on",
         ssl_context_factory=(lambda _config, _default: context) if context is not None else None,
     )

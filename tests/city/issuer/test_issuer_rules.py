@@ -81,14 +81,25 @@ def _menu(db: Db, person: SeededPerson) -> Menu:
     return menu
 
 
-def _order(db: Db, person: SeededPerson, doc: str, copies: int = 1, **options: str) -> tuple[str, str]:
-    key = X25519PrivateKey.generate()
+ORDER_ID = "order-1"
+
+
+def _answer(
+    db: Db,
+    person: SeededPerson,
+    doc: str,
+    *,
+    copies: int = 1,
+    key: X25519PrivateKey | None = None,
+    **options: str,
+) -> CityResponse:
+    """The issuer's answer to one order of ``person``'s card, sealed for ``key`` (a fresh one)."""
     order = OrderRequest(
         city_code=CITY,
         doc=doc,  # type: ignore[arg-type]
         options=options,
         copies=copies,
-        kiosk_public_key=_raw(key),
+        kiosk_public_key=_raw(key or X25519PrivateKey.generate()),
         idempotency_key="idem-0001",
     )
     request = CityRequest(
@@ -97,15 +108,20 @@ def _order(db: Db, person: SeededPerson, doc: str, copies: int = 1, **options: s
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K",
-        order_id="order-1",
+        order_id=ORDER_ID,
         order=order,
     )
-    answer = _service(db).handle(request)
+    return _service(db).handle(request)
+
+
+def _order(db: Db, person: SeededPerson, doc: str, copies: int = 1, **options: str) -> tuple[str, str]:
+    key = X25519PrivateKey.generate()
+    answer = _answer(db, person, doc, copies=copies, key=key, **options)
     assert answer.order is not None, answer.error
     if answer.order.status == "refused":
         assert answer.order.error is not None
         return "refused", answer.order.error.code
-    _header, pdf = open_sealed(answer.order.envelope, key, "order-1")  # type: ignore[arg-type]
+    _header, pdf = open_sealed(answer.order.envelope, key, ORDER_ID)  # type: ignore[arg-type]
     return "issued", extract_text(pdf)
 
 
@@ -318,27 +334,6 @@ def test_registration_kinds_record_a_pending_application(world) -> None:  # type
         )
     )
     assert wrong.error is not None and wrong.error.code == "protocol.sealed"
-
-
-def _answer(db: Db, person: SeededPerson, doc: str, **options: str) -> CityResponse:
-    order = OrderRequest(
-        city_code=CITY,
-        doc=doc,  # type: ignore[arg-type]
-        options=options,
-        copies=1,
-        kiosk_public_key=_raw(X25519PrivateKey.generate()),
-        idempotency_key="idem-0002",
-    )
-    request = CityRequest(
-        request_id="o",
-        kind="order",
-        city_code=CITY,
-        card_serial=_serial(person),
-        kiosk_id="K",
-        order_id="order-2",
-        order=order,
-    )
-    return _service(db).handle(request)
 
 
 def test_a_character_no_font_has_is_render_failed_not_a_blank(world) -> None:  # type: ignore[no-untyped-def]
