@@ -6,6 +6,8 @@ answer. Requests for another city are refused. Persists nothing, logs no request
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI, Query, Request, Response
 
 from kofu.city.gateway.queue import CityQueue
@@ -38,8 +40,7 @@ def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> F
         limit: int = Query(8, ge=1, le=64),
     ) -> CityPull:
         require_peer(request, "issuer", city_code)
-        items = await queue.pull(max_items=limit, wait=wait)
-        return CityPull(requests=items)
+        return CityPull(requests=await _pull_while_connected(queue, request, limit, wait))
 
     @app.post("/v1/results", status_code=204)
     async def result(body: CityResponse, request: Request) -> Response:
@@ -53,3 +54,30 @@ def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> F
         return {"city": city_code, "waiting": queue.waiting}
 
     return app
+
+
+async def _pull_while_connected(
+    queue: CityQueue, request: Request, limit: int, wait: float
+) -> list[CityRequest]:
+    """The queue's pull, given up the moment the issuer hangs up (a process that died or was
+    restarted leaves its long polls open here): a request is never handed to a poll nobody
+    reads, and one taken just as the poll went away is put back for the next."""
+    taken = asyncio.create_task(queue.pull(max_items=limit, wait=wait))
+    gone = asyncio.create_task(_disconnected(request))
+    try:
+        await asyncio.wait({taken, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (taken, gone):
+            task.cancel()  # nothing for a finished one; a waiting pull has taken nothing
+        items, hung_up = await asyncio.gather(taken, gone, return_exceptions=True)
+    if not isinstance(items, list):
+        return []
+    if hung_up is None:  # `gone` finished: the issuer hung up
+        queue.give_back(items)
+        return []
+    return items
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass

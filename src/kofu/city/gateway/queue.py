@@ -57,6 +57,12 @@ class CityQueue:
                 taken.append(candidate)
         return taken
 
+    def give_back(self, requests: list[CityRequest]) -> None:
+        """Return requests that were taken but never reached an issuer, for the next pull."""
+        for request in requests:
+            if self._is_live(request):
+                self._pending.put_nowait(request)
+
     def complete(self, response: CityResponse) -> bool:
         """Hand an answer to its waiter; False if nobody waits for that request any more."""
         future = self._waiters.get(response.request_id)
