@@ -24,6 +24,7 @@ class Cluster:
     with_kiosk: bool = True
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def _spawn(self, name: str, *args: str) -> None:
         log_dir = self.settings.log_dir
@@ -41,15 +42,30 @@ class Cluster:
             start_new_session=True,
             preexec_fn=_die_with_parent,
         )
+        self.commands[name] = args
         log.close()
         self.settings.run_dir.mkdir(parents=True, exist_ok=True)
         (self.settings.run_dir / f"{name}.pid").write_text(f"{self.procs[name].pid}\n")
 
+    def ports(self, name: str) -> list[int]:
+        """The ports actor `name` serves on (an issuer opens none: it pulls from its gateway)."""
+        s = self.settings
+        kind, _, city = name.partition("-")
+        if name == "center":
+            return [s.center_port, s.public_port]
+        if name == "kiosk":
+            return [s.kiosk_port]
+        if kind == "gateway" and city in s.cities:
+            return [s.gateway_port(city)]
+        if kind == "issuer" and city in s.cities:
+            return []
+        raise KeyError(f"no actor {name!r}")
+
     def start(self, timeout: float = 60.0) -> None:
         """Start everything and wait until each server accepts connections."""
         s = self.settings
-        ports = [s.center_port, s.public_port] + [s.gateway_port(c) for c in s.cities]
-        ports += [s.kiosk_port] if self.with_kiosk else []
+        names = ["center", *(f"gateway-{c}" for c in s.cities)] + (["kiosk"] if self.with_kiosk else [])
+        ports = [port for name in names for port in self.ports(name)]
         busy = [port for port in ports if _listening(s.host, port)]
         if busy:
             raise RuntimeError(
@@ -63,16 +79,41 @@ class Cluster:
             self._spawn(f"issuer-{city}", "issuer", "--city", city)
         if self.with_kiosk:
             self._spawn("kiosk", "kiosk")
-        deadline = time.monotonic() + timeout
+        self._wait_open(ports, time.monotonic() + timeout)
+
+    def restart(self, name: str, timeout: float = 60.0) -> None:
+        """Stop one actor's process group and start it again with the same arguments.
+
+        Returns once its ports accept connections again (an issuer opens none: the gateway
+        drops the long polls its old process left and keeps requests for the new one). An actor
+        that has died is started again the same way.
+        """
+        if name not in self.commands:
+            raise KeyError(f"no actor {name!r} in this cluster ({', '.join(self.commands)})")
+        ports = self.ports(name)
+        _terminate([self.procs[name]], grace=10.0)
+        host, deadline = self.settings.host, time.monotonic() + 10
+        for port in ports:  # released, so that "open" below means the new process
+            while _listening(host, port):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"port {port} of {name} is still in use after it stopped")
+                time.sleep(0.1)
+        self._spawn(name, *self.commands[name])
+        self._wait_open(ports, time.monotonic() + timeout, [name])
+        self._check_alive([name])
+
+    def _wait_open(self, ports: list[int], deadline: float, names: list[str] | None = None) -> None:
+        s = self.settings
         for port in ports:
             while not _listening(s.host, port):
-                self._check_alive()
+                self._check_alive(names)
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"port {port} did not open; see {s.log_dir}")
                 time.sleep(0.1)
 
-    def _check_alive(self) -> None:
-        for name, proc in self.procs.items():
+    def _check_alive(self, names: list[str] | None = None) -> None:
+        for name in self.procs if names is None else names:
+            proc = self.procs[name]
             if proc.poll() is not None:
                 raise RuntimeError(
                     f"{name} exited with {proc.returncode}; see {self.settings.log_dir / name}.log"
@@ -80,19 +121,11 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop every process (SIGINT, then SIGKILL after a grace period)."""
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGINT)
-        deadline = time.monotonic() + 10
-        for proc in self.procs.values():
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        _terminate(list(self.procs.values()), grace=10.0)
         for name in self.procs:
             (self.settings.run_dir / f"{name}.pid").unlink(missing_ok=True)
         self.procs.clear()
+        self.commands.clear()
 
     def __enter__(self) -> Cluster:
         try:
@@ -110,6 +143,22 @@ class Cluster:
         while True:
             self._check_alive()
             time.sleep(0.5)
+
+
+def _terminate(procs: list[subprocess.Popen[bytes]], grace: float) -> None:
+    """SIGINT to each process group, then SIGKILL to those still running after `grace` seconds."""
+    for proc in procs:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def _die_with_parent() -> None:
