@@ -13,6 +13,16 @@ block):
 - refusals          the LAST card with each refusal trait.
 - other documents   the last eligible card with the trait a document needs (`inkan-registered`,
                     `tax-declared`, `honseki-here`), when the seed has such traits.
+- 利用登録           `registration_card` for the application that is sent and approved (see
+                    test_kiosk_options_browser.py); `unregistered_card`, one for which no test
+                    applies, for walking the 利用登録 screens without sending.
+- refused documents `untouched_card`: the LAST card with the trait (`inkan-abolished`, `no-inkan`,
+                    `no-tax-declaration`, and `under-15` for a child; the e2e tests take the first
+                    child) whose holder no other rule refuses and that no test changes — never a card
+                    a test blocks, whose seal or name a test changes, for which a 利用登録 may be
+                    applied (an unregistered `honseki-elsewhere` card), nor `order_card`; among
+                    those, one outside what tests/e2e/rules_helpers.py calls `taken` when there is
+                    one. These visits are read-only and always type the right PIN.
 """
 
 from __future__ import annotations
@@ -27,6 +37,8 @@ import pytest
 
 from kofu.config import Settings
 from kofu.demo import DemoCard
+from tests.e2e import helpers as e2e
+from tests.e2e.rules_helpers import spare, taken
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -192,6 +204,71 @@ def card_for_document(cards: list[DemoCard], doc: str, fallback: DemoCard) -> De
 
 def with_trait_last(cards: list[DemoCard], trait: str) -> DemoCard:
     return [c for c in cards if trait in c.traits][-1]
+
+
+def changed_by_tests(cards: list[DemoCard]) -> set[str]:
+    """Cards a test changes: blocks (wrong PINs), whose holder's seal or name it changes, for which
+    it may apply a 利用登録, and the browser's own card for whole orders."""
+    changed = {c.card for c in eligible(cards, "132110")[-3:]}  # order_card, block_card
+    changed |= {c.card for c in e2e.eligible(cards, "132110")[-2:]}  # blocked by the e2e tests
+    changed |= {spare(cards, "inkan-registered", nth=1).card}  # its seal is abolished
+    # nth=2 has its name lengthened by tests/e2e; 0 and 1 may be the browser's multi-select card.
+    changed |= {spare(cards, "household-member", nth=n).card for n in range(3)}
+    changed |= {
+        c.card for c in cards if "honseki-elsewhere" in c.traits and "honseki-registered" not in c.traits
+    }
+    return changed
+
+
+def untouched_card(cards: list[DemoCard], trait: str) -> DemoCard:
+    """The last card with `trait` and no other refusal trait that no test changes (see above)."""
+    holders = "minor" if trait == "under-15" else "adult"
+    others = REFUSAL_TRAITS - {trait}
+    changed = changed_by_tests(cards)
+    found = [
+        c
+        for c in cards
+        if trait in c.traits and holders in c.traits and not others & set(c.traits) and c.card not in changed
+    ]
+    assert found, f"no card with {trait} that no other test changes"
+    busy = taken(cards)
+    unused = [c for c in found if c.card not in busy]
+    return (unused or found)[-1]
+
+
+def registration_card(cards: list[DemoCard]) -> DemoCard:
+    """An adult `honseki-elsewhere` card without a registration that no other test touches: the
+    one test_kiosk_options_browser.py applies a 利用登録 for (and has approved)."""
+    trait = "honseki-elsewhere"
+    others = {spare(cards, trait, without=("honseki-registered",), nth=n).card for n in range(2)}
+    others |= {c.card for c in e2e_concurrent_cards(cards)}
+    others |= {c.card for c in eligible(cards, "132110")[-3:]}  # order and block cards
+    with_trait = [c for c in cards if trait in c.traits]
+    others |= {with_trait[0].card, with_trait[-1].card}  # e2e rules take the first, browser the last
+    found = [
+        c
+        for c in eligible(cards)
+        if trait in c.traits and "honseki-registered" not in c.traits and c.card not in others
+    ]
+    assert found, "no spare honseki-elsewhere card for the browser"
+    return found[-1]
+
+
+def unregistered_card(cards: list[DemoCard]) -> DemoCard:
+    """An adult `honseki-elsewhere` card without a registration for which no test applies one
+    (for walking the 利用登録 screens without sending), and that no test blocks."""
+    trait = "honseki-elsewhere"
+    applied = {spare(cards, trait, without=("honseki-registered",), nth=n).card for n in range(2)}
+    applied |= {registration_card(cards).card}
+    applied |= {c.card for c in eligible(cards, "132110")[-3:]}  # order_card, block_card
+    applied |= {c.card for c in e2e.eligible(cards, "132110")[-2:]}  # blocked by the e2e tests
+    found = [
+        c
+        for c in eligible(cards)
+        if trait in c.traits and "honseki-registered" not in c.traits and c.card not in applied
+    ]
+    assert found, "no honseki-elsewhere card that no test applies a registration for"
+    return found[-1]
 
 
 # -- driving the screen ---------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Accessibility basics of the kiosk's screens, measured in Chromium.
+"""Accessibility basics of the kiosk's screens, measured in Chromium (helpers: a11y.py).
+
+Every screen of a visit, the refusal (error) and cancelled screens, the document screen with an
+offer the menu refuses, and the 利用登録 screens up to the confirmation (the screen after an
+application is sent is checked by the one test that sends one, in test_kiosk_options_browser.py).
 
 - every control has an accessible name (Chromium's own accessibility tree, through CDP);
 - focus order follows the flow: Tab from the screen visits its controls in reading order
@@ -15,143 +19,22 @@ import pytest
 
 from kofu.config import Settings
 from kofu.demo import DemoCard
-from tests.browser.conftest import SLOW, Shots, expect, screen_is, type_pin
+from kofu.kiosk.messages import kiosk_message
+from tests.browser.a11y import check, low_contrast, unnamed_controls
+from tests.browser.conftest import (
+    SLOW,
+    Shots,
+    expect,
+    screen_is,
+    to_documents,
+    to_payment,
+    to_pin,
+    type_pin,
+    unregistered_card,
+    untouched_card,
+)
 
 pytestmark = pytest.mark.e2e
-
-CONTROL_ROLES = {
-    "button",
-    "link",
-    "textbox",
-    "combobox",
-    "listbox",
-    "checkbox",
-    "radio",
-    "spinbutton",
-    "slider",
-    "switch",
-    "menuitem",
-    "tab",
-    "searchbox",
-    "alertdialog",
-}
-
-CONTRAST_JS = """
-() => {
-  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
-    const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
-  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const blend = (top, under) => { const a = top[3]; return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1); };
-  const backgrounds = (node) => {
-    // The colours behind a node: the first opaque background up the tree, and for a gradient every stop.
-    for (let n = node; n; n = n.parentElement) {
-      const style = getComputedStyle(n);
-      const image = style.backgroundImage;
-      if (image && image.includes("gradient")) return (image.match(/rgba?\\([^)]+\\)/g) || []).map(parse);
-      const bg = parse(style.backgroundColor);
-      if (bg && bg[3] > 0) return [bg[3] < 1 ? blend(bg, [255, 255, 255, 1]) : bg];
-    }
-    return [[255, 255, 255, 1]];
-  };
-  const out = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const seen = new Set();
-  while (walker.nextNode()) {
-    const textNode = walker.currentNode;
-    if (!textNode.textContent.trim()) continue;
-    const node = textNode.parentElement;
-    if (!node || seen.has(node)) continue;
-    seen.add(node);
-    const rect = node.getBoundingClientRect();
-    const style = getComputedStyle(node);
-    if (rect.width === 0 || rect.height === 0 || style.visibility === "hidden" || node.closest("[hidden]")) continue;
-    if (node.closest("button:disabled, select:disabled, input:disabled")) continue;  // WCAG 1.4.3 exempts inactive controls
-    if (node.closest(".visually-hidden")) continue;
-    const fg = parse(style.color);
-    const size = parseFloat(style.fontSize);
-    const bold = Number(style.fontWeight) >= 700;
-    const large = size >= 24 || (bold && size >= 18.66);
-    for (const bg of backgrounds(node)) {
-      const color = fg[3] < 1 ? blend(fg, bg) : fg;
-      const [a, b] = [lum(color), lum(bg)].sort((x, y) => y - x);
-      const ratio = (a + 0.05) / (b + 0.05);
-      out.push({ text: textNode.textContent.trim().slice(0, 40), ratio: Math.round(ratio * 100) / 100,
-        need: large ? 3 : 4.5, id: node.id || node.className || node.tagName });
-    }
-  }
-  return out;
-}
-"""
-
-FOCUS_JS = """
-() => {
-  const a = document.activeElement;
-  if (!a || a === document.body) return null;
-  const r = a.getBoundingClientRect();
-  return { id: a.id || a.dataset.key || a.dataset.doc || a.dataset.value || a.textContent.trim().slice(0, 20),
-    top: r.top + window.scrollY, left: r.left + window.scrollX, inScreen: Boolean(a.closest("#screen")) };
-}
-"""
-
-
-def unnamed_controls(page: Any) -> list[str]:
-    """Controls in Chromium's accessibility tree that have no accessible name."""
-    session = page.context.new_cdp_session(page)
-    try:
-        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
-    finally:
-        session.detach()
-    missing = []
-    for node in nodes:
-        if node.get("ignored"):
-            continue
-        role = node.get("role", {}).get("value")
-        name = str(node.get("name", {}).get("value", "")).strip()
-        if role in CONTROL_ROLES and not name:
-            missing.append(f"{role} (backend node {node.get('backendDOMNodeId')})")
-    return missing
-
-
-def low_contrast(page: Any) -> list[dict[str, Any]]:
-    return [r for r in page.evaluate(CONTRAST_JS) if r["ratio"] < r["need"]]
-
-
-def tab_through_screen(page: Any) -> list[dict[str, Any]]:
-    """Focus the screen, then Tab until focus leaves it; the controls visited, in order."""
-    page.locator("#screen").focus()
-    visited: list[dict[str, Any]] = []
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        focus = page.evaluate(FOCUS_JS)
-        if focus is None or not focus["inScreen"]:
-            break
-        visited.append(focus)
-    return visited
-
-
-def assert_reading_order(visited: list[dict[str, Any]], screen: str) -> None:
-    assert visited, f"{screen}: no control reachable with Tab"
-    rows: list[list[dict[str, Any]]] = []
-    for focus in visited:  # controls whose tops are within 8 px are one row
-        if rows and abs(rows[-1][0]["top"] - focus["top"]) <= 8:
-            rows[-1].append(focus)
-        else:
-            rows.append([focus])
-    tops = [row[0]["top"] for row in rows]
-    assert tops == sorted(tops), f"{screen}: focus goes back up: {[f['id'] for f in visited]}"
-    for row in rows:
-        lefts = [f["left"] for f in row]
-        assert lefts == sorted(lefts), f"{screen}: focus goes right to left: {[f['id'] for f in row]}"
-
-
-def check(page: Any, screen: str, report: dict[str, Any], *, order: bool = True) -> None:
-    report.setdefault("unnamed", {})[screen] = unnamed_controls(page)
-    report.setdefault("contrast", {})[screen] = low_contrast(page)
-    if order:
-        visited = tab_through_screen(page)
-        assert_reading_order(visited, screen)
-        report.setdefault("order", {})[screen] = [f["id"] for f in visited]
 
 
 def test_screens_have_names_focus_order_and_contrast(
@@ -206,11 +89,109 @@ def test_screens_have_names_focus_order_and_contrast(
     page.locator("#lang").click()
     check(page, "start-english", report)
     page.locator("#lang").click()
+    assert_clean(report)
 
+
+def assert_clean(report: dict[str, Any]) -> None:
     unnamed = {k: v for k, v in report["unnamed"].items() if v}
     assert unnamed == {}, f"controls without an accessible name: {unnamed}"
     contrast = {k: v for k, v in report["contrast"].items() if v}
     assert contrast == {}, f"text below WCAG AA contrast: {contrast}"
+
+
+def test_refusal_and_cancelled_screens_have_names_focus_order_and_contrast(
+    page: Any, demo_cards: list[DemoCard], order_card: DemoCard
+) -> None:
+    report: dict[str, Any] = {}
+    # A refusal of the whole visit (a child's card): the error screen, in both languages.
+    to_documents(page, untouched_card(demo_cards, "under-15"))
+    screen_is(page, "error", timeout=SLOW)
+    expect(page.locator("#error-message")).to_have_attribute("data-code", "city.resident.under_15")
+    check(page, "error", report)
+    assert report["order"]["error"] == ["back-to-start"]
+    page.locator("#lang").click()
+    expect(page.locator("#error-message")).to_have_text(kiosk_message("city.resident.under_15").en)
+    check(page, "error-english", report)
+    page.locator("#lang").click()
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+
+    # An offer the menu refuses: greyed on the document screen, and never reached with Tab.
+    to_documents(page, untouched_card(demo_cards, "inkan-abolished"))
+    screen_is(page, "document", timeout=SLOW)
+    expect(page.locator('.tile.refused[data-doc="inkan"]')).to_have_count(1)
+    check(page, "document-refused", report)
+    assert "inkan" not in report["order"]["document-refused"]
+    assert "juminhyo" in report["order"]["document-refused"]
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")
+    check(page, "cancelled", report)
+    assert report["order"]["cancelled"] == ["back-to-start"]
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+
+    # Cancelled with money in the cash unit: the refund, and the button that stops the reminders.
+    to_payment(page, order_card)
+    page.locator('#cash-buttons [data-amount="500"]').click()
+    expect(page.locator("#pay-inserted")).to_have_text("¥500")
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")
+    expect(page.locator("#refund")).to_contain_text("¥500")
+    check(page, "cancelled-refund", report)
+    assert report["order"]["cancelled-refund"] == ["voice-stop", "back-to-start"]
+    page.locator("#cash-take").click()
+    expect(page.locator("#cash-returned")).to_have_text("¥0")
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+    assert_clean(report)
+
+
+def test_registration_screens_have_names_focus_order_and_contrast(
+    page: Any, demo_cards: list[DemoCard]
+) -> None:
+    """利用登録 up to its confirmation; nothing is sent (the visit is cancelled there)."""
+    card = unregistered_card(demo_cards)
+    report: dict[str, Any] = {}
+    to_pin(page, card, kind="honseki")
+    type_pin(page, card.pin)
+    page.locator("#pin-ok").click()
+    screen_is(page, "remove", timeout=SLOW)
+    page.locator("#card-take").click()
+    screen_is(page, "register", timeout=SLOW)
+    cities = page.locator('#screen [id^="reg-city-"]')
+    expect(cities.first).to_be_visible()
+    check(page, "register-city", report)
+    city_ids = [str(cities.nth(i).get_attribute("id")) for i in range(cities.count())]
+    assert report["order"]["register-city"] == [*city_ids, "reg-residence"]
+
+    cities.first.click()
+    expect(page.locator("#reg-honseki")).to_be_focused()
+    check(page, "register-form-empty", report)  # 次へ is off until both fields are filled
+    assert report["order"]["register-form-empty"] == [
+        "reg-honseki",
+        "reg-honseki-clear",
+        "reg-hittosha",
+        "reg-hittosha-clear",
+        "back",
+    ]
+    page.locator("#reg-honseki").fill("東京都小平市小川町一丁目100番地")
+    page.locator("#reg-hittosha").fill("小平 太郎")
+    expect(page.locator("#reg-next")).to_be_enabled()
+    check(page, "register-form", report)
+    assert report["order"]["register-form"][-2:] == ["back", "reg-next"]
+    page.locator("#lang").click()
+    check(page, "register-form-english", report)
+    page.locator("#lang").click()
+
+    page.locator("#reg-next").click()
+    expect(page.locator("#reg-send")).to_be_visible()
+    check(page, "register-confirm", report)
+    assert report["order"]["register-confirm"] == ["back", "reg-send"]
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+    assert_clean(report)
 
 
 def test_maintenance_page_has_names_and_contrast(page: Any, chain_settings: Settings) -> None:

@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 
+from kofu.city.issuer import staff
+from kofu.city.registry.queries import tax_record
 from kofu.config import Settings
 from kofu.demo import DemoCard, with_names
 from kofu.documents.text import extract_text
 from kofu.kiosk.messages import kiosk_message
+from kofu.storage import make_engine, session_factory
 from tests.browser.conftest import (
     SLOW,
     Shots,
@@ -24,6 +27,7 @@ from tests.browser.conftest import (
     to_documents,
     to_pin,
     type_pin,
+    untouched_card,
     with_trait_last,
 )
 
@@ -36,6 +40,12 @@ REFUSALS = {
     "dv-protected": "city.resident.dv_protected",
     "pending-change": "city.resident.pending_change",
 }
+#: Offers the menu itself refuses for a trait of the holder: (document, code).
+DOCUMENT_REFUSALS = {
+    "inkan-abolished": ("inkan", "city.inkan.abolished"),
+    "no-inkan": ("inkan", "city.inkan.not_registered"),
+}
+REFUSED = re.compile(r"(^|\s)refused(\s|$)")
 
 
 def _squash(text: str) -> str:
@@ -229,6 +239,118 @@ def test_refusal_shows_its_message(
     page.locator("#back-to-start").click()
     screen_is(page, "start")
     assert kiosk_state(page, chain_settings.kiosk_url)["tray"] == []
+
+
+def test_under_15_is_refused_with_its_message(
+    page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
+) -> None:
+    code = "city.resident.under_15"
+    card = untouched_card(demo_cards, "under-15")
+    to_documents(page, card)
+    screen_is(page, "error", timeout=SLOW)
+    message = page.locator("#error-message")
+    expect(message).to_have_attribute("data-code", code)
+    expect(message).to_have_text(kiosk_message(code).ja)
+    expect(page.locator("#screen .code")).to_have_text(f"({code})")
+    shots(page, "refused-under-15")
+    page.locator("#lang").click()
+    expect(message).to_have_text(kiosk_message(code).en)
+    page.locator("#lang").click()
+    state = kiosk_state(page, chain_settings.kiosk_url)
+    assert state["menu"] is None and state["tray"] == []  # no menu came: nothing to choose from
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
+
+
+def _assert_refused_tile(page: Any, doc: str, code: str) -> Any:
+    """The offer is on the document screen greyed out, with the words for ``code``; not a button."""
+    tile = page.locator(f'#screen [data-doc="{doc}"]')
+    expect(tile).to_have_count(1)
+    expect(tile).to_have_class(REFUSED)
+    expect(tile).to_have_attribute("aria-disabled", "true")
+    expect(tile).to_have_attribute("data-refusal", code)
+    expect(tile.locator(".refusal")).to_have_text(kiosk_message(code).ja)
+    assert tile.evaluate("(node) => node.tagName") != "BUTTON"
+    return tile
+
+
+@pytest.mark.parametrize("trait", sorted(DOCUMENT_REFUSALS))
+def test_refused_document_is_greyed_with_its_message(
+    page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings, trait: str
+) -> None:
+    doc, code = DOCUMENT_REFUSALS[trait]
+    card = untouched_card(demo_cards, trait)
+    to_documents(page, card)
+    screen_is(page, "document", timeout=SLOW)
+    tile = _assert_refused_tile(page, doc, code)
+    juminhyo = page.locator('#screen [data-doc="juminhyo"]')
+    expect(juminhyo).not_to_have_class(REFUSED)  # only that offer is refused
+    expect(juminhyo).to_be_enabled()
+    shots(page, f"document-{trait}")
+    tile.click(force=True)  # a touch on it orders nothing
+    screen_is(page, "document")
+    assert kiosk_state(page, chain_settings.kiosk_url)["draft"]["doc"] is None
+    page.locator("#lang").click()
+    expect(tile.locator(".refusal")).to_have_text(kiosk_message(code).en)
+    page.locator("#lang").click()
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")
+    page.locator("#back-to-start").click()
+
+
+def _declared(settings: Settings, card: DemoCard, years: list[int]) -> dict[int, bool | None]:
+    """Per offered 年度: was income declared (None: no record of that year)."""
+    engine = make_engine(settings.city_db_url(card.city))
+    try:
+        with session_factory(engine)() as session:
+            records = {year: tax_record(session, card.resident_id, year) for year in years}
+            return {year: None if r is None else r.declared for year, r in records.items()}
+    finally:
+        engine.dispose()
+
+
+def test_kazei_without_a_declaration_is_refused_with_its_message(
+    page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
+) -> None:
+    """The menu refuses 課税 when no offered 年度 can be issued; when an older one can, the city
+    refuses the order for the undeclared newest 年度 (before any money is asked for)."""
+    code = "city.kazei.not_declared"
+    card = untouched_card(demo_cards, "no-tax-declaration")
+    years = staff.show_settings(chain_settings, card.city)["kazei_years"]
+    declared = _declared(chain_settings, card, years)
+    newest = max(years)
+    assert declared[newest] is False, declared  # the trait: nothing filed for the newest 年度
+    to_documents(page, card)
+    screen_is(page, "document", timeout=SLOW)
+    if not any(declared.values()):
+        _assert_refused_tile(page, "kazei", code)
+        shots(page, "document-no-tax-declaration")
+        page.locator("#cancel").click()
+        screen_is(page, "cancelled")
+        page.locator("#back-to-start").click()
+        return
+    tile = page.locator('#screen [data-doc="kazei"]')
+    expect(tile).not_to_have_class(REFUSED)
+    tile.click()
+    screen_is(page, "options")
+    year = page.locator(f'[data-option="fiscal_year"][data-value="{newest}"]')
+    year.click()
+    expect(year).to_have_attribute("aria-pressed", "true")
+    page.locator("#next").click()
+    screen_is(page, "copies")
+    page.locator("#next").click()
+    screen_is(page, "confirm")
+    page.locator("#confirm-ok").click()
+    screen_is(page, "error", timeout=SLOW)
+    message = page.locator("#error-message")
+    expect(message).to_have_attribute("data-code", code)
+    expect(message).to_have_text(kiosk_message(code).ja)
+    shots(page, "refused-no-tax-declaration")
+    state = kiosk_state(page, chain_settings.kiosk_url)
+    assert state["document"] is None and state["tray"] == []
+    assert state["cash"]["inserted"] == 0 and state["cash"]["returned"] == 0
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
 
 
 def test_language_switch_on_every_screen(page: Any, shots: Shots, order_card: DemoCard) -> None:

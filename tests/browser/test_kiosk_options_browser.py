@@ -2,9 +2,9 @@
 
 Cards (besides the shared ones of conftest): the 住民票 multi-select uses a spare
 `household-member` card that no other test's ``spare`` pick uses (tests/e2e takes nth=2);
-the 利用登録 test uses the last adult `honseki-elsewhere` card without a registration that is
-neither one of the two spares tests/e2e/test_registration_chain.py takes, nor the first/last
-card with the trait, nor a card of the e2e concurrent orders.
+the 利用登録 test uses conftest's `registration_card`: the last adult `honseki-elsewhere` card
+without a registration that is neither one of the two spares tests/e2e/test_registration_chain.py
+takes, nor the first/last card with the trait, nor a card of the e2e concurrent orders.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from kofu.config import Settings
 from kofu.demo import DemoCard
 from kofu.documents.text import extract_text
 from kofu.kiosk.messages import kiosk_message
+from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import (
     SLOW,
     Shots,
     card_for_document,
-    e2e_concurrent_cards,
-    eligible,
     expect,
+    registration_card,
     screen_is,
     to_documents,
     to_pin,
@@ -179,27 +179,10 @@ def test_juminhyo_chosen_members_multi_select(
             assert name not in text, name
 
 
-def _registration_card(cards: list[DemoCard]) -> DemoCard:
-    """An adult `honseki-elsewhere` card without a registration that no other test touches."""
-    trait = "honseki-elsewhere"
-    others = {spare(cards, trait, without=("honseki-registered",), nth=n).card for n in range(2)}
-    others |= {c.card for c in e2e_concurrent_cards(cards)}
-    others |= {c.card for c in eligible(cards, "132110")[-3:]}  # order and block cards
-    with_trait = [c for c in cards if trait in c.traits]
-    others |= {with_trait[0].card, with_trait[-1].card}  # e2e rules take the first, browser the last
-    found = [
-        c
-        for c in eligible(cards)
-        if trait in c.traits and "honseki-registered" not in c.traits and c.card not in others
-    ]
-    assert found, "no spare honseki-elsewhere card for the browser"
-    return found[-1]
-
-
 def test_registration_apply_approve_then_koseki_from_the_honseki_city(
     page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
 ) -> None:
-    card = _registration_card(demo_cards)
+    card = registration_card(demo_cards)
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None and city != card.city and holder.honseki and holder.hittosha
@@ -225,6 +208,8 @@ def test_registration_apply_approve_then_koseki_from_the_honseki_city(
     expect(page.locator("#screen")).to_contain_text("5営業日")
     said = page.evaluate("window.kofuSpeech.map((p) => p.text)")
     assert any("利用登録の申請を受け付けました" in s for s in said)
+    # Only this test sends an application: the a11y checks of the screen it ends on are here.
+    assert assert_accessible(page, "registered") == ["reg-residence", "finish"]
     page.locator("#lang").click()
     expect(page.locator("#screen")).to_contain_text("about 5 business days")
     shots(page, "registered-en")

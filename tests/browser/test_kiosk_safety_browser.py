@@ -1,7 +1,8 @@
 """The kiosk's safety rules as a resident meets them in Chromium, against the real chain.
 
 Timeouts, a card taken mid-flow, reloading or closing the page mid-payment, documents left in
-the tray, a failed print, voice reminders, and maintenance mode. Cards: see conftest.py.
+the tray, a failed print, voice reminders (to take the card, the documents, the change and a
+refund; the later ones run on Playwright's clock), and maintenance mode. Cards: see conftest.py.
 """
 
 from __future__ import annotations
@@ -191,6 +192,111 @@ def test_voice_guidance_speaks_each_step_and_reminds_until_stopped(
     assert spoken(page)[-1] == {**spoken(page)[-1], "text": GUIDANCE["document"].en, "voice": "en-US"}
     page.locator("#lang").click()
     page.locator("#cancel").click()
+
+
+def _reminders_since(page: Any, start: int) -> list[dict[str, Any]]:
+    return [p for p in spoken(page)[start:] if p["reminder"]]
+
+
+def _step_spoken(page: Any, key: str) -> int:
+    """Where in the speech log the step ``key`` was last spoken (not as a reminder)."""
+    said = spoken(page)
+    found = [i for i, p in enumerate(said) if p["text"] == GUIDANCE[key].ja and not p["reminder"]]
+    assert found, f"{key} was not spoken"
+    return found[-1]
+
+
+def _to_done_with_change(page: Any, card: DemoCard) -> int:
+    """A 住民票 paid with ¥1,000: documents in the tray, change in the change tray; where the done
+    step is in the speech log."""
+    to_payment(page, card)
+    pay(page, 1000)
+    page.locator("#pay").click()
+    screen_is(page, "done", timeout=SLOW)
+    expect(page.locator("#tray a.sheet")).to_have_count(1)
+    expect(page.locator("#cash-returned")).not_to_have_text("¥0")
+    return _step_spoken(page, "done")
+
+
+def test_voice_reminds_to_take_documents_then_change_until_taken(
+    page: Any, shots: Shots, order_card: DemoCard
+) -> None:
+    # The page's timers from here on run on the test's clock: each run_for is that much time.
+    page.clock.install()
+    done = _to_done_with_change(page, order_card)
+    page.clock.run_for(REMIND_MS * 2)
+    reminders = _reminders_since(page, done)
+    assert len(reminders) >= 2
+    assert {(p["text"], p["voice"]) for p in reminders} == {(GUIDANCE["takeDocs"].ja, "ja-JP")}
+    expect(page.locator("#speaker-stop")).to_be_enabled()
+    expect(page.locator("#voice-stop")).to_have_text("音声案内を止める")
+    shots(page, "done-reminding")
+    # Documents taken: what is left to remind of is the change.
+    page.locator("#tray-take").click()
+    expect(page.locator("#check-docs")).to_have_class("ok")
+    start = len(spoken(page))
+    page.clock.run_for(REMIND_MS * 2)
+    reminders = _reminders_since(page, start)
+    assert len(reminders) >= 2
+    assert {p["text"] for p in reminders} == {GUIDANCE["takeChange"].ja}
+    # Change taken too: the next reminder finds nothing left and the reminders end by themselves.
+    page.locator("#cash-take").click()
+    expect(page.locator("#check-change")).to_have_class("ok")
+    page.clock.run_for(REMIND_MS)
+    expect(page.locator("#speaker-stop")).to_be_disabled()
+    expect(page.locator("#voice-stop")).to_have_count(0)
+    start = len(spoken(page))
+    page.clock.run_for(REMIND_MS * 3)
+    assert spoken(page)[start:] == []
+    page.locator("#finish").click()
+    screen_is(page, "start")
+
+
+def test_voice_stop_silences_the_take_documents_reminder(page: Any, order_card: DemoCard) -> None:
+    page.clock.install()
+    done = _to_done_with_change(page, order_card)
+    page.clock.run_for(REMIND_MS)
+    assert [p["text"] for p in _reminders_since(page, done)][:1] == [GUIDANCE["takeDocs"].ja]
+    stop = page.locator("#voice-stop")
+    expect(stop).to_have_text("音声案内を止める")
+    stop.click()
+    expect(stop).to_have_count(0)
+    expect(page.locator("#speaker-stop")).to_be_disabled()
+    start = len(spoken(page))
+    page.clock.run_for(REMIND_MS * 3)
+    assert spoken(page)[start:] == []
+    # The documents are still in the tray, and taking them does not start the reminders again.
+    expect(page.locator("#tray a.sheet")).to_have_count(1)
+    page.locator("#tray-take").click()
+    expect(page.locator("#check-docs")).to_have_class("ok")
+    page.clock.run_for(REMIND_MS * 2)
+    assert spoken(page)[start:] == []
+    page.locator("#cash-take").click()
+    page.locator("#finish").click()
+    screen_is(page, "start")
+
+
+def test_voice_reminds_to_take_a_refund_until_taken(page: Any, order_card: DemoCard) -> None:
+    page.clock.install()
+    to_payment(page, order_card)
+    pay(page, 500)
+    page.locator("#cancel").click()
+    screen_is(page, "cancelled")
+    expect(page.locator("#refund")).to_contain_text("¥500")
+    cancelled = _step_spoken(page, "cancelled")
+    page.clock.run_for(REMIND_MS * 2)
+    reminders = _reminders_since(page, cancelled)
+    assert len(reminders) >= 2
+    assert {p["text"] for p in reminders} == {GUIDANCE["takeChange"].ja}
+    page.locator("#cash-take").click()
+    expect(page.locator("#cash-returned")).to_have_text("¥0")
+    page.clock.run_for(REMIND_MS)
+    expect(page.locator("#speaker-stop")).to_be_disabled()
+    start = len(spoken(page))
+    page.clock.run_for(REMIND_MS * 3)
+    assert spoken(page)[start:] == []
+    page.locator("#back-to-start").click()
+    screen_is(page, "start")
 
 
 def test_maintenance_page_needs_the_key_and_shows_no_resident_data(

@@ -199,7 +199,7 @@
         el("div", { class: "tiles" }, docs.map((offer) => (offer.refusal
           // A rule already refuses this one (e.g. outside its hours): shown greyed, with the reason.
           ? el("div", { class: "tile wide refused", role: "group", "aria-disabled": "true", "data-doc": offer.doc,
-            "data-refusal": offer.refusal, "aria-label": `${pick(offer, "title")}: ${t("refusedTile")}` },
+            "data-refusal": offer.refusal, "aria-label": `${pick(offer, "title")}: ${t("refusedTile")} ${pick(offer, "refusal") || ""}`.trim() },
           el("span", { class: "big" }, pick(offer, "title")),
           el("span", { class: "small refusal" }, pick(offer, "refusal") || t("refusedTile")),
           offer.hours ? el("span", { class: "small" }, t("hoursNote", { h: offer.hours })) : null)
