@@ -64,7 +64,17 @@ def make_server(app: Any, host: str, port: int, context: ssl.SSLContext | None) 
     return uvicorn.Server(config)
 
 
+class _NoCancelledOnStop(logging.Filter):
+    """Drops uvicorn's traceback for a request cancelled because the server is stopping (an
+    issuer's long poll still open at a gateway): that is how a stop ends it, not an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 def serve(app: Any, host: str, port: int, context: ssl.SSLContext | None) -> None:
     """Run until interrupted."""
-    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    logger = logging.getLogger("uvicorn.error")
+    logger.setLevel(logging.WARNING)
+    logger.addFilter(_NoCancelledOnStop())
     make_server(app, host, port, context).run()
