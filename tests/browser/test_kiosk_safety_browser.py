@@ -165,6 +165,7 @@ def test_failed_print_refunds_everything(
 def test_voice_guidance_speaks_each_step_and_reminds_until_stopped(
     page: Any, shots: Shots, order_card: DemoCard
 ) -> None:
+    page.clock.install()  # the page's timers on the test's clock: reminders without waiting
     said = [p["text"] for p in spoken(page)]
     assert GUIDANCE["start"].ja in said
     to_pin(page, order_card)
@@ -177,14 +178,14 @@ def test_voice_guidance_speaks_each_step_and_reminds_until_stopped(
     page.locator("#pin-ok").click()
     screen_is(page, "remove", timeout=SLOW)
     # The card stays on the reader: the reminder repeats, and the stop button silences it.
-    page.wait_for_timeout(REMIND_MS * 2 + 500)
+    page.clock.run_for(REMIND_MS * 2 + 500)
     reminders = [p for p in spoken(page) if p["reminder"]]
     assert len(reminders) >= 2 and all(p["text"] == GUIDANCE["remove"].ja for p in reminders)
     shots(page, "remove-card-reminding")
     page.locator("#voice-stop").click()
     expect(page.locator("#speaker-stop")).to_be_disabled()
     count = len(spoken(page))
-    page.wait_for_timeout(REMIND_MS + 500)
+    page.clock.run_for(REMIND_MS * 3)
     assert len(spoken(page)) == count
     page.locator("#card-take").click()
     screen_is(page, "document", timeout=SLOW)
