@@ -13,6 +13,7 @@ from kofu.card.state import CardStore
 from kofu.city.issuer import staff
 from kofu.documents.text import extract_text
 from kofu.kiosk.headless import register_once
+from kofu.protocol.codes import message_for
 from kofu.protocol.errors import KofuError
 from tests.e2e.helpers import centre_link, registry
 from tests.e2e.rules_helpers import issue, kofu, spare
@@ -89,6 +90,7 @@ def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain
         chain_settings, "city", "registrations", "approve", "--city", city, str(wrong.registration_id)
     )
     assert denied.returncode == 3 and "city.registration.mismatch" in denied.stderr
+    assert message_for("city.registration.mismatch").ja in denied.stderr  # the words, for staff too
     rejected = kofu(
         chain_settings,
         "city",

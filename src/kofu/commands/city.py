@@ -88,7 +88,13 @@ def _today() -> dt.date:
 
 
 def _refused(exc: Exception) -> int:
-    print(f"refused: {getattr(exc, 'code', 'error')}: {exc}", file=sys.stderr)
+    from kofu.protocol.codes import MESSAGES
+
+    code = getattr(exc, "code", "error")
+    print(f"refused: {code}: {exc}", file=sys.stderr)
+    words = MESSAGES.get(code)
+    if words is not None:  # a shared code: the same words the resident is shown
+        print(f"  {words.ja}\n  {words.en}", file=sys.stderr)
     return EXIT_REFUSED
 
 
