@@ -128,39 +128,31 @@ def seal_document(
     sealed PDF does not read back: nothing unsealed or unreadable leaves the issuer.
     """
     try:
-        return _seal(pdf, data, city_code, doc, issue_number, binding, pki, texts)
+        key, cert = _load_seal(pki)(city_code)
+        text_hash, pages = text_hash_and_pages(pdf) if texts is None else texts_hash_and_pages(texts)
+        people, address = identifying_fields(data)
+        issue_date = getattr(data, "issue_date", None)
+        payload = SealPayload(
+            city=city_code,
+            doc=doc,
+            issue_number=issue_number,
+            issue_date=issue_date if isinstance(issue_date, dt.date) else dt.date.today(),
+            pages=pages,
+            people=people,
+            address=address,
+            text_sha256=text_hash,
+            binding=binding,
+        )
+        code = sign_payload(payload, key, kid_of(cert))
+        return _stamped_and_read_back(pdf, code, (text_hash, pages))
     except (DocumentError, PkiError) as exc:
         raise KofuError("document.render_failed", f"sealing failed: {exc}") from exc
 
 
-def _seal(
-    pdf: bytes,
-    data: Any,
-    city_code: str,
-    doc: str,
-    issue_number: str,
-    binding: str,
-    pki: PkiPaths,
-    texts: list[str] | None,
-) -> bytes:
-    key, cert = _load_seal(pki)(city_code)
-    text_hash, pages = text_hash_and_pages(pdf) if texts is None else texts_hash_and_pages(texts)
-    people, address = identifying_fields(data)
-    issue_date = getattr(data, "issue_date", None)
-    payload = SealPayload(
-        city=city_code,
-        doc=doc,
-        issue_number=issue_number,
-        issue_date=issue_date if isinstance(issue_date, dt.date) else dt.date.today(),
-        pages=pages,
-        people=people,
-        address=address,
-        text_sha256=text_hash,
-        binding=binding,
-    )
-    code = sign_payload(payload, key, kid_of(cert))
+def _stamped_and_read_back(pdf: bytes, code: str, text: tuple[str, int]) -> bytes:
+    """``pdf`` with the QR of ``code``, once its text (hash, pages) is unchanged and the QR reads."""
     sealed = stamp_qr(pdf, code)
-    if text_hash_and_pages(sealed) != (text_hash, pages):
+    if text_hash_and_pages(sealed) != text:
         raise DocumentError("stamping the seal changed the document's text", code="document.render_failed")
     if code not in decode_image(render_page(sealed, 1, READBACK_DPI, qr_crop())):
         raise DocumentError("the seal QR does not read back", code="document.render_failed")
