@@ -305,9 +305,10 @@ def type_pin(page: Any, pin: str) -> None:
     expect(page.locator("#pin-display .filled")).to_have_count(len(pin))
 
 
-def to_documents(page: Any, card: DemoCard, shots: Shots | None = None) -> None:
-    """From the start screen to the document choice (the card is back with its holder)."""
-    to_pin(page, card, shots)
+def to_documents(page: Any, card: DemoCard, shots: Shots | None = None, kind: str = "residence") -> None:
+    """From the start screen to past the card's removal (the card is back with its holder): the
+    document choice, or for ``kind="honseki"`` the 利用登録 when the card has no 本籍地 city yet."""
+    to_pin(page, card, shots, kind=kind)
     type_pin(page, card.pin)
     assert card.pin not in page.locator("#screen").inner_text()  # masked
     if shots:

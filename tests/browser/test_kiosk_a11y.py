@@ -28,7 +28,6 @@ from tests.browser.conftest import (
     screen_is,
     to_documents,
     to_payment,
-    to_pin,
     type_pin,
     unregistered_card,
     untouched_card,
@@ -152,11 +151,7 @@ def test_registration_screens_have_names_focus_order_and_contrast(
     """利用登録 up to its confirmation; nothing is sent (the visit is cancelled there)."""
     card = unregistered_card(demo_cards)
     report: dict[str, Any] = {}
-    to_pin(page, card, kind="honseki")
-    type_pin(page, card.pin)
-    page.locator("#pin-ok").click()
-    screen_is(page, "remove", timeout=SLOW)
-    page.locator("#card-take").click()
+    to_documents(page, card, kind="honseki")
     screen_is(page, "register", timeout=SLOW)
     cities = page.locator('#screen [id^="reg-city-"]')
     expect(cities.first).to_be_visible()

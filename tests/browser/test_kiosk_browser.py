@@ -393,11 +393,7 @@ def test_honseki_without_registration_offers_the_application(
     page: Any, shots: Shots, order_card: DemoCard
 ) -> None:
     """本籍地 chosen, but no 本籍地 city for this card yet: the 利用登録 screen, or the residence."""
-    to_pin(page, order_card, kind="honseki")
-    type_pin(page, order_card.pin)
-    page.locator("#pin-ok").click()
-    screen_is(page, "remove", timeout=SLOW)
-    page.locator("#card-take").click()
+    to_documents(page, order_card, kind="honseki")
     screen = page.locator("#screen")
     expect(screen).to_have_attribute("data-screen", re.compile("^(register|document)$"), timeout=SLOW)
     if screen.get_attribute("data-screen") == "document":

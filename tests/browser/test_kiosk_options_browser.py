@@ -28,8 +28,6 @@ from tests.browser.conftest import (
     registration_card,
     screen_is,
     to_documents,
-    to_pin,
-    type_pin,
 )
 from tests.e2e.helpers import registry
 from tests.e2e.rules_helpers import kofu, spare
@@ -187,11 +185,7 @@ def test_registration_apply_approve_then_koseki_from_the_honseki_city(
     city = holder.honseki_city_code
     assert city is not None and city != card.city and holder.honseki and holder.hittosha
 
-    to_pin(page, card, kind="honseki")
-    type_pin(page, card.pin)
-    page.locator("#pin-ok").click()
-    screen_is(page, "remove", timeout=SLOW)
-    page.locator("#card-take").click()
+    to_documents(page, card, kind="honseki")
     screen_is(page, "register", timeout=SLOW)
     expect(page.locator(f"#reg-city-{card.city}")).to_have_count(0)  # not the residence city
     shots(page, "register-city")
@@ -223,11 +217,7 @@ def test_registration_apply_approve_then_koseki_from_the_honseki_city(
     assert approved.returncode == 0, approved.stderr
 
     # Now 本籍地 documents come from that city, straight after the card is taken.
-    to_pin(page, card, kind="honseki")
-    type_pin(page, card.pin)
-    page.locator("#pin-ok").click()
-    screen_is(page, "remove", timeout=SLOW)
-    page.locator("#card-take").click()
+    to_documents(page, card, kind="honseki")
     screen_is(page, "document", timeout=SLOW)
     page.locator('[data-doc="koseki"]').click()
     screen_is(page, "options")
