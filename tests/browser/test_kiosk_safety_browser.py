@@ -199,6 +199,23 @@ def _reminders_since(page: Any, start: int) -> list[dict[str, Any]]:
     return [p for p in spoken(page)[start:] if p["reminder"]]
 
 
+def _reminds(page: Any, since: int, key: str) -> list[dict[str, Any]]:
+    """Two reminder intervals on: the reminders spoken since ``since``, two or more, all ``key``."""
+    page.clock.run_for(REMIND_MS * 2)
+    reminders = _reminders_since(page, since)
+    assert len(reminders) >= 2
+    assert {p["text"] for p in reminders} == {GUIDANCE[key].ja}
+    return reminders
+
+
+def _stays_silent(page: Any) -> int:
+    """Nothing is spoken over three reminder intervals; where the speech log stood before them."""
+    start = len(spoken(page))
+    page.clock.run_for(REMIND_MS * 3)
+    assert spoken(page)[start:] == []
+    return start
+
+
 def _step_spoken(page: Any, key: str) -> int:
     """Where in the speech log the step ``key`` was last spoken (not as a reminder)."""
     said = spoken(page)
@@ -225,30 +242,22 @@ def test_voice_reminds_to_take_documents_then_change_until_taken(
     # The page's timers from here on run on the test's clock: each run_for is that much time.
     page.clock.install()
     done = _to_done_with_change(page, order_card)
-    page.clock.run_for(REMIND_MS * 2)
-    reminders = _reminders_since(page, done)
-    assert len(reminders) >= 2
-    assert {(p["text"], p["voice"]) for p in reminders} == {(GUIDANCE["takeDocs"].ja, "ja-JP")}
+    reminders = _reminds(page, done, "takeDocs")
+    assert {p["voice"] for p in reminders} == {"ja-JP"}
     expect(page.locator("#speaker-stop")).to_be_enabled()
     expect(page.locator("#voice-stop")).to_have_text("音声案内を止める")
     shots(page, "done-reminding")
     # Documents taken: what is left to remind of is the change.
     page.locator("#tray-take").click()
     expect(page.locator("#check-docs")).to_have_class("ok")
-    start = len(spoken(page))
-    page.clock.run_for(REMIND_MS * 2)
-    reminders = _reminders_since(page, start)
-    assert len(reminders) >= 2
-    assert {p["text"] for p in reminders} == {GUIDANCE["takeChange"].ja}
+    _reminds(page, len(spoken(page)), "takeChange")
     # Change taken too: the next reminder finds nothing left and the reminders end by themselves.
     page.locator("#cash-take").click()
     expect(page.locator("#check-change")).to_have_class("ok")
     page.clock.run_for(REMIND_MS)
     expect(page.locator("#speaker-stop")).to_be_disabled()
     expect(page.locator("#voice-stop")).to_have_count(0)
-    start = len(spoken(page))
-    page.clock.run_for(REMIND_MS * 3)
-    assert spoken(page)[start:] == []
+    _stays_silent(page)
     page.locator("#finish").click()
     screen_is(page, "start")
 
@@ -263,9 +272,7 @@ def test_voice_stop_silences_the_take_documents_reminder(page: Any, order_card: 
     stop.click()
     expect(stop).to_have_count(0)
     expect(page.locator("#speaker-stop")).to_be_disabled()
-    start = len(spoken(page))
-    page.clock.run_for(REMIND_MS * 3)
-    assert spoken(page)[start:] == []
+    start = _stays_silent(page)
     # The documents are still in the tray, and taking them does not start the reminders again.
     expect(page.locator("#tray a.sheet")).to_have_count(1)
     page.locator("#tray-take").click()
@@ -284,18 +291,12 @@ def test_voice_reminds_to_take_a_refund_until_taken(page: Any, order_card: DemoC
     page.locator("#cancel").click()
     screen_is(page, "cancelled")
     expect(page.locator("#refund")).to_contain_text("¥500")
-    cancelled = _step_spoken(page, "cancelled")
-    page.clock.run_for(REMIND_MS * 2)
-    reminders = _reminders_since(page, cancelled)
-    assert len(reminders) >= 2
-    assert {p["text"] for p in reminders} == {GUIDANCE["takeChange"].ja}
+    _reminds(page, _step_spoken(page, "cancelled"), "takeChange")
     page.locator("#cash-take").click()
     expect(page.locator("#cash-returned")).to_have_text("¥0")
     page.clock.run_for(REMIND_MS)
     expect(page.locator("#speaker-stop")).to_be_disabled()
-    start = len(spoken(page))
-    page.clock.run_for(REMIND_MS * 3)
-    assert spoken(page)[start:] == []
+    _stays_silent(page)
     page.locator("#back-to-start").click()
     screen_is(page, "start")
 
