@@ -32,6 +32,11 @@ def today() -> date:
     return now().date()
 
 
+def in_japan(moment: datetime) -> datetime:
+    """``moment`` on Japan's wall clock; a naive moment is taken as already in Japan time."""
+    return moment.replace(tzinfo=JST) if moment.tzinfo is None else moment.astimezone(JST)
+
+
 def japan_date(moment: datetime) -> date:
-    """The Japanese calendar day of an aware moment."""
-    return moment.astimezone(JST).date()
+    """The Japanese calendar day of ``moment`` (23:30 UTC is already the next day in Japan)."""
+    return in_japan(moment).date()

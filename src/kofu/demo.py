@@ -12,10 +12,11 @@ import json
 import random
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from kofu import clock
 from kofu.card.state import CardState, CardStore
 from kofu.center import routing
 from kofu.center.models import Base as CenterBase
@@ -95,7 +96,7 @@ def _preapprove(settings: Settings, cards: list[DemoCard], candidates, center_db
     the other honseki-elsewhere cards stay unregistered."""
     approved: set[str] = set()
     per_city: dict[str, int] = {}
-    today = date.today()
+    today = clock.today()
     for serial, label, person in candidates:
         target = person.honseki_city_code
         if target not in settings.cities or per_city.get(person.city_code, 0) >= PREAPPROVED_PER_CITY:
@@ -127,10 +128,9 @@ def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[De
     db = session_factory(engine)
     rng = random.Random(f"kofu.demo.pins:{code}:{settings.seed}")
     store = CardStore(settings.cards_dir)
+    today = clock.today()  # Japan's day, whatever the host's zone: ages and dates are drawn against it
     with db.begin() as session:
-        people = seed_city(
-            session, code, seed=settings.seed, households=settings.households, as_of=date.today()
-        )
+        people = seed_city(session, code, seed=settings.seed, households=settings.households, as_of=today)
         _open_around_the_clock(session, code)
     adults = _card_holders(people)
     labels = [f"{CARD_PREFIX.get(code, code)}-{i:04d}" for i in range(1, len(adults) + 1)]
@@ -145,14 +145,14 @@ def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[De
             serial = format(certificate.serial_number, "X")
             store.save(state)
             store.install_certificate(state.label, certificate.public_bytes(Encoding.DER), ca_der)
-            card = register_card(session, person.resident_id, serial, state.label)
+            card = register_card(session, person.resident_id, serial, state.label, issued_on=today)
             session.add(  # the administration key: only this city can unblock the card
                 CardRecord(
                     card_id=card.id,
                     cert_serial_hex=serial,
                     admin_key_hex=state.admin_key.hex(),
                     auth_not_after=certificate.not_valid_after_utc,
-                    recorded_on=date.today(),
+                    recorded_on=today,
                 )
             )
             routing.register_route(center_db, serial, code)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
+from kofu import clock
 from kofu.city.issuer.sealing import seal_document
 from kofu.pki.ca import load_or_create_lgpki_ca
 from kofu.pki.paths import PkiPaths
@@ -27,7 +26,7 @@ def issued_today(data: T) -> T:
     The samples carry a fixed date for their golden text; a seal key made by this test run is
     valid only from today, and a document dated before its key is rightly refused.
     """
-    return replace(data, issue_date=dt.datetime.now(ZoneInfo("Asia/Tokyo")).date())  # type: ignore[type-var]
+    return replace(data, issue_date=clock.today())  # type: ignore[type-var]
 
 
 @dataclass

@@ -14,13 +14,14 @@ import pytest
 from cryptography import x509
 from sqlalchemy import select
 
+from kofu import clock
 from kofu.card import apdu
 from kofu.card.jpki import JpkiDriver
 from kofu.card.state import CardState, CardStore
 from kofu.center import routing
 from kofu.center.auth import card_ref
 from kofu.center.models import Route, RouteChange
-from kofu.city.counter.service import CounterService, move, today_in_japan
+from kofu.city.counter.service import CounterService, move
 from kofu.config import Settings
 from kofu.documents.text import extract_text
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
@@ -179,7 +180,7 @@ def test_blocked_stays_blocked_until_the_city_unblocks_it(chain, chain_settings)
 
 def test_a_move_is_routed_to_the_old_city_today_and_the_new_one_from_tomorrow(chain, chain_settings):
     issued, card = issue_fresh_card(chain_settings, "132292")
-    today = today_in_japan()
+    today = clock.today()
     with CounterService(chain_settings, "132292") as old, CounterService(chain_settings, "132110") as new:
         move(old, new, issued.resident_id, today, town="花小金井", banchi="三丁目2番1号")
     # today: still the old city, which now refuses (moved out)
@@ -215,7 +216,7 @@ def test_a_move_is_routed_to_the_old_city_today_and_the_new_one_from_tomorrow(ch
 
 def test_a_card_moved_yesterday_orders_from_the_new_city(chain, chain_settings):
     issued, card = issue_fresh_card(chain_settings, "132110")
-    yesterday = today_in_japan() - dt.timedelta(days=1)
+    yesterday = clock.today() - dt.timedelta(days=1)
     with CounterService(chain_settings, "132110") as old, CounterService(chain_settings, "132292") as new:
         move(old, new, issued.resident_id, yesterday, town="南町", banchi="五丁目6番7号")
     assert residence_city(chain_settings, card) == "132292"

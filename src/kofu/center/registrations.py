@@ -16,13 +16,13 @@ offered the city as 「本籍地」.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from kofu import clock
 from kofu.center import routing
 from kofu.center.auth import CardSession, card_ref
 from kofu.center.models import City, Route
@@ -119,7 +119,7 @@ def set_honseki_route(db: sessionmaker[Session], body: HonsekiRoute) -> HonsekiR
         if route is None:
             raise Refused("route.unknown", "no route for this card")
         route.honseki_city = body.honseki_city
-        route.updated_at = datetime.now(UTC)
+        route.updated_at = clock.now_utc()
     return HonsekiRouted(honseki_city=body.honseki_city)
 
 

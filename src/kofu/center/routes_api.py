@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from kofu import clock
 from kofu.center import routing
 from kofu.center.auth import card_ref
 from kofu.center.models import City, Route
@@ -48,7 +49,7 @@ class RouteRegistered(BaseModel):
 
 def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegistered:
     """Record a new card's route, or schedule a move; see the module docstring."""
-    today = routing.today_in_japan()
+    today = clock.today()
     with db() as session:
         if session.get(City, body.residence_city) is None:
             raise Refused("city.unknown", "the centre does not know this city")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kofu import clock
 from kofu.center.auth import card_ref
 from kofu.center.models import City, Route, RouteChange
 from kofu.protocol.errors import AuthFailed, Refused
@@ -20,7 +20,7 @@ def register_route(
     ref = card_ref(card_serial)
     with db.begin() as session:
         route = session.get(Route, ref)
-        now = datetime.now(UTC)
+        now = clock.now_utc()
         if route is None:
             session.add(
                 Route(card_ref=ref, residence_city=residence_city, honseki_city=honseki_city, updated_at=now)
@@ -29,14 +29,6 @@ def register_route(
             route.residence_city = residence_city
             route.honseki_city = honseki_city
             route.updated_at = now
-
-
-JAPAN = ZoneInfo("Asia/Tokyo")
-
-
-def today_in_japan(now: datetime | None = None) -> date:
-    """The calendar day in Japan (route changes take effect at midnight JST)."""
-    return (now or datetime.now(UTC)).astimezone(JAPAN).date()
 
 
 def schedule_route(
@@ -52,7 +44,7 @@ def schedule_route(
                 card_ref=ref,
                 residence_city=residence_city,
                 effective_from=effective_from,
-                recorded_at=datetime.now(UTC),
+                recorded_at=clock.now_utc(),
             )
         )
 
@@ -71,8 +63,9 @@ def residence_on(session: Session, route: Route, day: date) -> str:
 def cities_for(
     db: sessionmaker[Session], card_serial: str, today: date | None = None
 ) -> list[tuple[City, str]]:
-    """The cities this card may order from on ``today`` (default: today in Japan), with their kind."""
-    day = today or today_in_japan()
+    """The cities this card may order from on ``today`` (default: today in Japan, so a route change
+    takes effect at midnight JST), with their kind."""
+    day = today or clock.today()
     with db() as session:
         route = session.get(Route, card_ref(card_serial))
         if route is None:

@@ -8,13 +8,13 @@ card serial lives only in the kiosk-held session token and in the request to the
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from kofu import clock
 from kofu.center import routing
 from kofu.center.auth import (
     CardSession,
@@ -62,14 +62,14 @@ class CenterService:
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:
         """A one-time challenge for this kiosk."""
-        row = issue_challenge(self.db, kiosk_id, datetime.now(UTC))
+        row = issue_challenge(self.db, kiosk_id, clock.now_utc())
         return SessionChallenge(
             session_id=row.session_id, challenge=bytes.fromhex(row.challenge), expires_at=row.expires_at
         )
 
     def authenticate(self, kiosk_id: str, session_id: str, body: SessionAuth) -> SessionAuthenticated:
         """Check the card's answer to the challenge; return the cities it may order from."""
-        now = datetime.now(UTC)
+        now = clock.now_utc()
         challenge = consume_challenge(self.db, session_id, kiosk_id, now)
         serial = self.verifier.verify(body.certificate, challenge, body.signature, now)
         cities = routing.cities_for(self.db, serial)
@@ -89,7 +89,7 @@ class CenterService:
         """The card session a kiosk presents."""
         if not token:
             raise ProtocolViolation("session.invalid", "no session token")
-        return self.sealer.open(token, kiosk_id, datetime.now(UTC))
+        return self.sealer.open(token, kiosk_id, clock.now_utc())
 
     # -- menu and orders -----------------------------------------------------------------
     async def menu(self, session: CardSession, body: MenuRequest) -> Menu:
@@ -151,7 +151,7 @@ class CenterService:
                 raise ProtocolViolation("order.closed", "order already closed")
             order.outcome = body.outcome
             order.status = "closed"
-            order.finished_at = datetime.now(UTC)
+            order.finished_at = clock.now_utc()
             if body.outcome != "printed":
                 order.fee_total = 0  # only printed documents are charged
             city = order.city_code
@@ -187,7 +187,7 @@ class CenterService:
                     Order(
                         order_id=order_id,
                         idempotency_key=body.idempotency_key,
-                        created_at=datetime.now(UTC),
+                        created_at=clock.now_utc(),
                         kiosk_id=kiosk_id,
                         store_id=DEFAULT_STORE,
                         city_code=body.city_code,
@@ -207,7 +207,7 @@ class CenterService:
                 order.status = status
                 order.outcome = outcome
                 order.fee_total = 0
-                order.finished_at = datetime.now(UTC)
+                order.finished_at = clock.now_utc()
 
     def _set_fee(self, order_id: str, fee_total: int) -> None:
         with self.db.begin() as session:

@@ -82,9 +82,9 @@ def _city(parser: argparse.ArgumentParser) -> None:
 
 
 def _today() -> dt.date:
-    from kofu.center.routing import today_in_japan
+    from kofu import clock
 
-    return today_in_japan()
+    return clock.today()
 
 
 def _refused(exc: Exception) -> int:

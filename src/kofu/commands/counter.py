@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _city(move)
     move.add_argument("--resident", type=int, required=True)
     move.add_argument("--to", required=True, help="the new city's code")
-    move.add_argument("--date", type=dt.date.fromisoformat, help="day of the move (default: today)")
+    move.add_argument("--date", type=dt.date.fromisoformat, help="day of the move (default: today in Japan)")
     move.add_argument("--town", help="town in the new city (default: its first)")
     move.add_argument("--banchi", default="一丁目1番1号")
     move.set_defaults(handler=_move)
@@ -192,9 +192,10 @@ def _read(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _move(settings: Settings, args: argparse.Namespace) -> int:
-    from kofu.city.counter.service import move, today_in_japan
+    from kofu import clock
+    from kofu.city.counter.service import move
 
-    day = args.date or today_in_japan()
+    day = args.date or clock.today()
     try:
         with _service(settings, args.city) as old, _service(settings, args.to) as new:
             new_id = move(old, new, args.resident, day, town=args.town, banchi=args.banchi)

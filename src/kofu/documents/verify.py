@@ -24,14 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kofu import clock
 from kofu.documents.errors import DocumentError
 from kofu.documents.seal import SealError, SealPayload, parse_seal, text_hash_and_pages
 from kofu.pki.trust import TrustList
-
-# Documents are dated in Japan; a key's validity is compared on the same calendar.
-JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 class Status(StrEnum):
@@ -104,7 +101,8 @@ def verify_code(code: str, trust: TrustList, pdf: bytes | None = None) -> Verdic
     if payload.city != entry.city:
         detail = f"payload names city {payload.city} but the key is {entry.city}'s"
         return _with(seen, Status.BAD_SIGNATURE, "seal.city.mismatch", detail)
-    valid_from, valid_to = entry.not_before.astimezone(JAPAN).date(), entry.not_after.astimezone(JAPAN).date()
+    # Documents are dated in Japan; a key's validity is compared on the same calendar.
+    valid_from, valid_to = clock.japan_date(entry.not_before), clock.japan_date(entry.not_after)
     if not valid_from <= payload.issue_date <= valid_to:
         detail = "issued outside the key's validity"
         return _with(seen, Status.UNKNOWN_KEY, "seal.key.not_valid_then", detail)

@@ -9,9 +9,9 @@ unclaimed change left past the next idle period goes to the retained cash the sa
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
+from kofu import clock
 from kofu.kiosk.devices import Sheet, SimulatedPrinter
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,9 @@ class Outputs:
         """Move sheets nobody took to the retained bin (counts only); returns how many documents."""
         sheets = self.printer.take_all()
         for sheet in sheets:
-            self.retained.append({"title": sheet.title, "copies": sheet.copies, "at": time.time()})
+            self.retained.append(
+                {"title": sheet.title, "copies": sheet.copies, "at": clock.now_utc().timestamp()}
+            )
         if sheets:
             log.info("visit %d: %d document(s) left in the tray were retained", visit, len(sheets))
         return len(sheets)

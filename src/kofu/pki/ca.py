@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from kofu import clock
 from kofu.pki._files import (
     PrivateKey,
     file_lock,
@@ -48,8 +49,8 @@ NETWORK_CA_SUBJECT = x509.Name(
 
 
 def utcnow() -> dt.datetime:
-    """Current time, timezone-aware UTC, whole seconds."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Current time (:func:`kofu.clock.now_utc`), timezone-aware UTC, whole seconds."""
+    return clock.now_utc().replace(microsecond=0)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from kofu import clock
 from kofu.center import routes_api, routing
 from kofu.center.auth import card_ref
 from kofu.center.models import Base, Route, RouteChange
@@ -109,4 +110,4 @@ def test_unknown_routes_and_cities_are_refused(centre: tuple[TestClient, FastAPI
 
 def test_today_is_the_japanese_day() -> None:
     late_utc = dt.datetime(2026, 3, 31, 16, 30, tzinfo=dt.UTC)  # 01:30 on 1 April in Japan
-    assert routing.today_in_japan(late_utc) == dt.date(2026, 4, 1)
+    assert clock.japan_date(late_utc) == dt.date(2026, 4, 1)

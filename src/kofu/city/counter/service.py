@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kofu import clock
 from kofu.card.attributes import CardAttributes, encode_attributes, sex_code
 from kofu.card.errors import CardError
 from kofu.card.office import OfficeDriver, PinKind, check_pin_format
@@ -55,7 +56,7 @@ def register_card(
         label=label,
         resident_id=resident_id,
         status=CARD_ACTIVE,
-        issued_on=issued_on or today_in_japan(),
+        issued_on=issued_on or clock.today(),
     )
     session.add(card)
     session.flush()
@@ -70,11 +71,6 @@ def new_auth_pin() -> str:
 def new_sign_pin() -> str:
     """A random 8-character signing PIN of upper-case letters and digits."""
     return "".join(secrets.choice(_SIGN_ALPHABET) for _ in range(8))
-
-
-def today_in_japan() -> dt.date:
-    """The counter's calendar day (Japan)."""
-    return dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).date()
 
 
 @dataclass(frozen=True)
@@ -214,7 +210,7 @@ class CounterService:
             try:
                 self.store.install_certificate(label, auth_cert.public_bytes(Encoding.DER), ca)
                 self.store.install_certificate(label, sign_cert.public_bytes(Encoding.DER), ca, signing=True)
-                card = register_card(session, resident_id, serial, label, issued_on=today_in_japan())
+                card = register_card(session, resident_id, serial, label, issued_on=clock.today())
                 session.add(
                     CardRecord(
                         card_id=card.id,
@@ -222,7 +218,7 @@ class CounterService:
                         sign_cert_serial_hex=format(sign_cert.serial_number, "X"),
                         admin_key_hex=state.admin_key.hex(),
                         auth_not_after=auth_cert.not_valid_after_utc,
-                        recorded_on=today_in_japan(),
+                        recorded_on=clock.today(),
                     )
                 )
                 session.flush()
@@ -290,7 +286,7 @@ class CounterService:
 
     def expire(self, now: dt.datetime | None = None) -> list[str]:
         """Mark every active card whose certificate has passed its notAfter as expired; their labels."""
-        moment = now or dt.datetime.now(dt.UTC)
+        moment = now or clock.now_utc()
         expired: list[str] = []
         with self.db.begin() as session:
             rows = session.execute(

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from kofu import clock
 from kofu.city.registry.models import (
     SEAL_MIN_AGE,
     CitySetting,
@@ -51,7 +52,7 @@ def check_resident(resident: Resident | None) -> Resident:
 
 def check_age(resident: Resident, now: datetime) -> None:
     """Kiosks here serve people aged 15 and over (as many cities do)."""
-    if resident.age_on(now.date()) < KIOSK_MIN_AGE:
+    if resident.age_on(clock.japan_date(now)) < KIOSK_MIN_AGE:
         raise Refused("city.resident.under_15")
 
 
@@ -67,7 +68,7 @@ def check_household(holder: Resident, members: Sequence[Resident]) -> None:
 
 
 def check_document(setting: CitySetting, doc: str, now: datetime) -> DocumentSetting:
-    """The document's live setting, if it is offered and open at ``now`` (local time)."""
+    """The document's live setting, if it is offered and open at ``now`` (read in Japan time)."""
     document = setting.document(doc)
     if document is None or not document.offered:
         raise Refused("city.document.not_offered", f"{doc} not offered")

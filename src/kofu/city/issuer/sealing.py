@@ -17,6 +17,7 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
+from kofu import clock
 from kofu.documents.errors import DocumentError
 from kofu.documents.qr import (
     QR_LEFT,
@@ -136,7 +137,7 @@ def seal_document(
             city=city_code,
             doc=doc,
             issue_number=issue_number,
-            issue_date=issue_date if isinstance(issue_date, dt.date) else dt.date.today(),
+            issue_date=issue_date if isinstance(issue_date, dt.date) else clock.today(),
             pages=pages,
             people=people,
             address=address,

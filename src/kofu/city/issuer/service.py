@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from kofu import clock
 from kofu.city.issuer import catalog, registrations
 from kofu.city.issuer.documents import Prepared, prepare
 from kofu.city.issuer.eligibility import (
@@ -40,12 +40,6 @@ from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
 from kofu.protocol.messages import CityRequest, CityResponse, DocumentOffer, Menu, OrderResult
 from kofu.protocol.sealed import seal_members
 
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def _now() -> datetime:
-    return datetime.now(JST)
-
 
 class IssuerService:
     """The issuance server of one city."""
@@ -56,13 +50,14 @@ class IssuerService:
         db: sessionmaker[Session],
         today: Callable[[], date] | None = None,
         pki: PkiPaths | None = None,  # the city's seal key; None only in unit tests (no seal QR)
-        now: Callable[[], datetime] = _now,
+        now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.pki = pki
         self.city_code = city_code
         self.db = db
         self.now = now
-        self.today = today or (lambda: self.now().date())
+        self._today = today
+        self.today = today or (lambda: clock.japan_date(self.now()))
         self.keys = IssuerKeys.load(city_code, pki)
 
     def handle(self, request: CityRequest) -> CityResponse:
@@ -119,7 +114,7 @@ class IssuerService:
             raise ProtocolViolation("protocol.invalid", "order request without an order")
         catalog.offer_for(order.doc)
         now = self.now()
-        today = self.today()
+        today = self._day(now)
         with self.db.begin() as session:  # every rule and every row of this order: one transaction
             setting = self._setting(session)
             fee = check_document(setting, order.doc, now).fee
@@ -164,6 +159,11 @@ class IssuerService:
             fee_total=fee * order.copies,
             pages=header.pages,
         )
+
+    def _day(self, now: datetime) -> date:
+        """The issue date of an order checked at ``now``: from the same reading of the clock, so the
+        hours checked and the date printed never fall on two sides of midnight."""
+        return self._today() if self._today is not None else clock.japan_date(now)
 
     def _render(self, doc: str, prepared: Prepared, issue_number: str) -> tuple[bytes, list[str]]:
         """The rendered PDF, confirmed, and its pages' text."""

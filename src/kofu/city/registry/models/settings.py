@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kofu import clock
 from kofu.city.registry.models.base import Base, one_of
 from kofu.city.registry.models.koseki import KosekiMember
 
@@ -64,10 +65,11 @@ class DocumentSetting(Base):
     year_end_closed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     def open_at(self, moment: datetime) -> bool:
-        """Offered and within hours at ``moment`` (local time): not 29 Dec–3 Jan (unless the city
-        turned the year-end closure off), not a weekend
-        when ``weekdays_only``, and ``opens_at <= time < closes_at``. Public holidays are not
+        """Offered and within hours at ``moment``, read on Japan's wall clock whatever its zone:
+        not 29 Dec–3 Jan (unless the city turned the year-end closure off), not a weekend when
+        ``weekdays_only``, and ``opens_at <= time < closes_at``. Public holidays are not
         modelled."""
+        moment = clock.in_japan(moment)
         if not self.offered or (self.year_end_closed is not False and year_end_closed(moment.date())):
             return False
         if self.weekdays_only and moment.weekday() >= 5:

@@ -23,6 +23,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from kofu import clock
 from kofu.city.registry.cities import CITIES, CityInfo
 from kofu.city.registry.errors import UnknownCity, UnknownResident
 from kofu.city.registry.models import (
@@ -97,7 +98,7 @@ def ensure_city_setting(session: Session, city_code: str, *, as_of: date | None 
             mayor_name=info.mayor_name,
             prefecture=info.prefecture,
             copy_limit=10,
-            kazei_fiscal_years=_offered(as_of or date.today()),
+            kazei_fiscal_years=_offered(as_of or clock.today()),
         )
         session.add(setting)
         session.flush()
@@ -121,7 +122,7 @@ def register_card(
         label=label,
         resident_id=resident_id,
         status=CARD_ACTIVE,
-        issued_on=issued_on or date.today(),
+        issued_on=issued_on or clock.today(),
     )
     session.add(card)
     session.flush()
@@ -141,13 +142,13 @@ def seed_city(
     registers whose 本籍 is in the city (also of people living in the other demo city, which is
     planned with ``other_households``, default the same number), seals and tax records.
 
-    ``as_of`` (default: today) is the day ages and dates are drawn against. Rows are flushed, not
+    ``as_of`` (default: today in Japan) is the day ages and dates are drawn against. Rows are flushed, not
     committed. Returns one SeededPerson per resident, in insertion order.
     """
     if households < _MIN_HOUSEHOLDS:
         raise ValueError(f"need at least {_MIN_HOUSEHOLDS} households to hold every special kind")
     city = city_info(city_code)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     other = next(code for code in CITIES if code != city.code)
     world = build_world(seed, as_of, {city.code: households, other: other_households or households})
     plans = world.households[city.code]
