@@ -11,6 +11,7 @@ import pkgutil
 import sys
 
 import kofu.commands
+from kofu import faketime
 from kofu.config import Settings
 
 
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    faketime.tolerate_faketime()
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
     try:

@@ -11,17 +11,25 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from kofu import faketime
 from kofu.config import Settings
 
 
 @dataclass
 class Cluster:
-    """The centre, each city's gateway and issuer, and the kiosk, as child processes."""
+    """The centre, each city's gateway and issuer, and the kiosk, as child processes.
+
+    ``clock_offset`` runs every actor under libfaketime with that one offset from the real clock,
+    so they all agree to the second on a moved "now" (see :mod:`kofu.faketime`;
+    ``faketime.offset_to(target)`` turns an instant into it, once).
+    """
 
     settings: Settings
     with_kiosk: bool = True
+    clock_offset: timedelta | None = None
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     commands: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -34,6 +42,10 @@ class Cluster:
         tmp.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env, "KOFU_VAR": str(self.settings.var_dir), "TMPDIR": str(tmp)}
         env.update(_settings_env(self.settings))
+        if self.clock_offset is not None:
+            env = faketime.process_env(self.clock_offset, env)
+        else:  # started under `faketime …` itself: its actors' timed waits need a real monotonic clock
+            env = faketime.keep_monotonic_real(env)
         self.procs[name] = subprocess.Popen(
             [sys.executable, "-m", "kofu.cli", *args],
             stdout=log,
