@@ -167,7 +167,8 @@ def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[De
 def _open_around_the_clock(session, code: str) -> None:  # type: ignore[no-untyped-def]
     """Demo cities issue at any hour (real ones: 6:30–23:00), so the demo and the tests work
     whenever they run; `kofu city settings set --doc D --hours 06:30-23:00` brings the real hours
-    back. Likewise the year-end closure (29 Dec–3 Jan) is off for the demo cities."""
+    back. Likewise the year-end closure (29 Dec–3 Jan) is off for the demo cities
+    (`--year-end-closed on` brings it back)."""
     for document in session.query(DocumentSetting).filter_by(city_code=code):
         document.opens_at, document.closes_at = time.min, time.max
         document.year_end_closed = False

@@ -5,7 +5,8 @@
     kofu city registrations reject  --city C ID --reason TEXT
     kofu city settings show --city C [--json]
     kofu city settings set  --city C [--doc D] [--offered on|off] [--fee YEN] [--hours HH:MM-HH:MM]
-                            [--weekdays-only on|off] [--copy-limit N] [--kazei-years 2025,2026]
+                            [--weekdays-only on|off] [--year-end-closed on|off] [--copy-limit N]
+                            [--kazei-years 2025,2026]
 
 Settings apply to the very next menu and order (the issuer reads them live).
 """
@@ -65,11 +66,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show.set_defaults(handler=_show)
     change = conf_sub.add_parser("set", help="change settings (applies to the next order)")
     _city(change)
-    change.add_argument("--doc", choices=DOCS, help="the document the next four options change")
+    change.add_argument("--doc", choices=DOCS, help="the document the next five options change")
     change.add_argument("--offered", type=_onoff, metavar="on|off")
     change.add_argument("--fee", type=int, metavar="YEN")
     change.add_argument("--hours", metavar="HH:MM-HH:MM", help="e.g. 09:00-17:00 (24:00 = midnight)")
     change.add_argument("--weekdays-only", type=_onoff, metavar="on|off")
+    change.add_argument(
+        "--year-end-closed", type=_onoff, metavar="on|off", help="closed 29 Dec–3 Jan (the demo turns it off)"
+    )
     change.add_argument("--copy-limit", type=int, metavar="N")
     change.add_argument(
         "--kazei-years", type=_years, metavar="Y,Y", help="fiscal years offered, e.g. 2025,2026"
@@ -153,7 +157,8 @@ def _print_settings(values: dict[str, Any], as_json: bool = False) -> None:
     for doc, d in values["documents"].items():
         days = "weekdays" if d["weekdays_only"] else "every day"
         state = "offered" if d["offered"] else "NOT offered"
-        print(f"  {doc:<9} {state:<11} ¥{d['fee']:<5} {d['hours']} {days}")
+        year_end = ", closed 29 Dec–3 Jan" if d.get("year_end_closed") else ""
+        print(f"  {doc:<9} {state:<11} ¥{d['fee']:<5} {d['hours']} {days}{year_end}")
 
 
 def _show(settings: Settings, args: argparse.Namespace) -> int:
@@ -178,6 +183,7 @@ def _set(settings: Settings, args: argparse.Namespace) -> int:
             fee=args.fee,
             hours=args.hours,
             weekdays_only=args.weekdays_only,
+            year_end_closed=args.year_end_closed,
             copy_limit=args.copy_limit,
             kazei_years=args.kazei_years,
         )

@@ -129,6 +129,7 @@ def show_settings(settings: Settings, city: str) -> dict[str, Any]:
                     "fee": d.fee,
                     "hours": f"{d.opens_at:%H:%M}-{_hhmm(d.closes_at)}",
                     "weekdays_only": d.weekdays_only,
+                    "year_end_closed": d.year_end_closed is not False,
                 }
                 for d in setting.documents
             },
@@ -161,6 +162,7 @@ def set_settings(
     fee: int | None = None,
     hours: str | None = None,
     weekdays_only: bool | None = None,
+    year_end_closed: bool | None = None,
     copy_limit: int | None = None,
     kazei_years: list[int] | None = None,
 ) -> dict[str, Any]:
@@ -175,7 +177,7 @@ def set_settings(
             setting.copy_limit = copy_limit
         if kazei_years is not None:
             setting.kazei_fiscal_years = sorted(set(kazei_years))
-        fields = (offered, fee, hours, weekdays_only)
+        fields = (offered, fee, hours, weekdays_only, year_end_closed)
         if any(f is not None for f in fields):
             if doc not in DOCUMENTS:
                 raise ValueError(f"--doc is one of {', '.join(DOCUMENTS)}")
@@ -192,4 +194,6 @@ def set_settings(
                 document.opens_at, document.closes_at = parse_hours(hours)
             if weekdays_only is not None:
                 document.weekdays_only = weekdays_only
+            if year_end_closed is not None:
+                document.year_end_closed = year_end_closed
     return show_settings(settings, city)
