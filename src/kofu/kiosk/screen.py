@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from kofu.card.errors import CardError
 from kofu.card.state import CardStore
 from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.clockface import clock_face
 from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow, card_error
 from kofu.kiosk.maintenance import Supplies
@@ -441,15 +442,16 @@ class KioskScreen:
         return round(max(0.0, self.idle_timeout - (self.clock() - self.last_call)), 1)
 
     def state(self) -> dict[str, Any]:
-        """The state for the screen; while a step runs, the last one seen, marked busy."""
+        """The state for the screen; while a step runs, the last one seen, marked busy. The clock
+        is read anew either way."""
         if self.lock.acquire(timeout=0.2):
             try:
                 self._expire_if_idle()
                 self._snapshot = self._state()
-                return self._snapshot
+                return {**self._snapshot, "clock": clock_face()}
             finally:
                 self.lock.release()
-        return {**self._snapshot, "busy": True}
+        return {**self._snapshot, "busy": True, "clock": clock_face()}
 
     @property
     def last_state(self) -> dict[str, Any]:

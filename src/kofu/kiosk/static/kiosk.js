@@ -698,7 +698,11 @@
   }
 
   async function poll() {
-    try { applyState(await api("GET", "/api/state")); } catch (_) { /* try again next tick */ }
+    try {
+      const state = await api("GET", "/api/state");
+      if (state.clock) ui.clock = state.clock;  // read anew on every poll, also while a step runs
+      applyState(state);
+    } catch (_) { /* try again next tick */ }
     if (ui.screen === "remove" && ui.state && !ui.state.card.in_slot && !ui.busy) afterCardTaken();
     if (ui.screen === "place") readFromReader();
     // Screens before a card is placed have no visit on the kiosk; the page returns to start itself.
@@ -706,7 +710,8 @@
     if (!["start", "error", "cancelled", ...VISIT_SCREENS].includes(ui.screen) && Date.now() - ui.lastTouch > idleMs) {
       resetUi(); go("start");
     }
-    $("clock").textContent = new Date().toLocaleTimeString(ui.lang === "ja" ? "ja-JP" : "en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Tokyo" });
+    // The kiosk's own clock, in Japan time: the page never reads the browser's clock or zone for it.
+    if (ui.clock) $("clock").textContent = ui.clock[ui.lang] || ui.clock.ja;
   }
 
   document.addEventListener("DOMContentLoaded", async () => {
