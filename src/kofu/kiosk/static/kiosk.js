@@ -691,10 +691,16 @@
     lang.textContent = t("langOther");
     lang.lang = ui.lang === "ja" ? "en" : "ja";
     lang.setAttribute("aria-label", ui.lang === "ja" ? "Switch to English" : "日本語に切り替える");
+    showClock();
     labelMoney();
     fillCards();
     render();
     renderSpeaker();
+  }
+
+  // The kiosk's own clock, in Japan time: the page never reads the browser's clock or zone for it.
+  function showClock() {
+    if (ui.clock) $("clock").textContent = ui.clock[ui.lang] || ui.clock.ja;
   }
 
   async function poll() {
@@ -710,8 +716,7 @@
     if (!["start", "error", "cancelled", ...VISIT_SCREENS].includes(ui.screen) && Date.now() - ui.lastTouch > idleMs) {
       resetUi(); go("start");
     }
-    // The kiosk's own clock, in Japan time: the page never reads the browser's clock or zone for it.
-    if (ui.clock) $("clock").textContent = ui.clock[ui.lang] || ui.clock.ja;
+    showClock();
   }
 
   document.addEventListener("DOMContentLoaded", async () => {

@@ -1,0 +1,43 @@
+"""Documents issued at each instant: the date printed (和暦), the issue number's year, the 課税
+years offered and named, and the seal made with a key made that same instant."""
+
+from __future__ import annotations
+
+from kofu.documents.text import extract_text
+from kofu.documents.verify import verify_file
+from kofu.protocol.envelope import open_sealed
+from tests.dates.conftest import World
+from tests.dates.instants import Instant
+from tests.dates.test_dates_rules import menu_offer, order
+
+
+def _issue(world: World, serial: str, doc: str, **options: str) -> tuple[object, bytes]:
+    result, key = order(world, serial, doc, **options)
+    assert result.status == "issued" and result.envelope is not None, result.error
+    return open_sealed(result.envelope, key, result.order_id)
+
+
+def test_a_juminhyo_issued_now_is_dated_today_in_japan_and_its_seal_verifies(
+    world: World, at: Instant
+) -> None:
+    header, pdf = _issue(world, world.serial(world.holder("reader")), "juminhyo", household="self")
+    text = extract_text(pdf)
+    assert at.printed in text  # 平成31年4月30日, 令和元年5月1日, 8 Dec at 23:30 UTC …
+    assert header.issue_number.startswith(f"{at.day.year}-")  # type: ignore[attr-defined]
+    verdict = verify_file(pdf, world.trust())  # the seal key was made this same instant
+    assert verdict.ok, verdict
+    assert verdict.payload is not None and verdict.payload.issue_date == at.day
+
+
+def test_the_kazei_years_offered_turn_in_june_and_print_their_era(world: World, at: Instant) -> None:
+    holder = world.holder("taxpayer")
+    offer = menu_offer(world, world.serial(holder), "kazei")
+    assert offer.refusal is None
+    (years,) = [spec for spec in offer.options if spec.name == "fiscal_year"]
+    assert sorted(map(int, years.choices)) == [at.newest_kazei - 1, at.newest_kazei]
+    _header, pdf = _issue(world, world.serial(holder), "kazei", fiscal_year=str(at.newest_kazei))
+    text = extract_text(pdf)
+    assert f"{at.newest_kazei_printed}\u3000" in text  # 令和8年度　…課税証明書
+    levy_day = at.newest_kazei_printed.removesuffix("年度") + "年1月1日"  # 賦課期日 of that 年度
+    assert f"{levy_day}現在の住所" in text
+    assert at.printed in text

@@ -1,0 +1,106 @@
+"""The kiosk's clock at each instant: Japan's day and time, from the kiosk's own clock.
+
+In-process through the kiosk's API, and on the page itself: the kiosk app is served from this
+test process (so time-machine moves its clock) to Debian's chromium, whose own clock is left
+alone — the page must show the kiosk's day, not the browser's.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from kofu.card.state import CardStore
+from kofu.clock import JST
+from kofu.config import Settings
+from kofu.kiosk.app import create_app
+from kofu.kiosk.clockface import clock_face
+from tests.dates.instants import Instant
+from tests.kiosk.test_kiosk_app import FakeCentre, FakeSeals
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+WEEKDAYS_JA = "月火水木金土日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _expected(at: Instant) -> dict[str, str]:
+    day, hhmm = at.day, f"{at.moment.astimezone(JST):%H:%M}"
+    month_en = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[
+        day.month - 1
+    ]
+    return {
+        "date": day.isoformat(),
+        "ja": f"{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]}) {hhmm}",
+        "en": f"{WEEKDAYS_EN[day.weekday()]} {day.day} {month_en} {hhmm}",
+    }
+
+
+def _kiosk_app(var: Path) -> Any:
+    return create_app(
+        FakeCentre(),  # type: ignore[arg-type]
+        CardStore(var / "cards"),
+        Settings(var_dir=var),
+        card_list=lambda _settings: [],
+        seals=FakeSeals(),  # type: ignore[arg-type]
+    )
+
+
+def test_the_clock_face_is_japans_day_and_time(at: Instant) -> None:
+    assert clock_face() == _expected(at)
+
+
+def test_the_kiosk_state_carries_its_clock(at: Instant, tmp_path: Path) -> None:
+    with TestClient(_kiosk_app(tmp_path)) as client:
+        assert client.get("/api/state").json()["clock"] == _expected(at)
+
+
+@pytest.fixture(scope="package")
+def kiosk_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The kiosk page in chromium, served by this process (whose clock the tests move)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            _kiosk_app(tmp_path_factory.mktemp("kiosk")), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            while not server.started:
+                page.wait_for_timeout(50)
+            page.goto(f"http://127.0.0.1:{port}/")
+            yield page
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_the_page_shows_the_kiosks_day_not_the_browsers(at: Instant, kiosk_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    expected = _expected(at)
+    kiosk_page.reload()  # the page reads the kiosk's state (and clock) as it loads, then every second
+    expect(kiosk_page.locator("#clock")).to_have_text(expected["ja"], timeout=5000)
+    kiosk_page.locator("#lang").click()
+    try:
+        expect(kiosk_page.locator("#clock")).to_have_text(expected["en"], timeout=5000)
+    finally:
+        kiosk_page.locator("#lang").click()
