@@ -25,6 +25,10 @@ from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
 CA_VALIDITY = dt.timedelta(days=3653)
+#: Certificates are valid from this long before they are made, so that a peer whose clock is a
+#: little behind (another machine, or a process started under `faketime` a moment earlier)
+#: accepts them at once. JPKI card certificates do the same.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 JPKI_CA_SUBJECT = x509.Name(
     [
@@ -51,6 +55,11 @@ NETWORK_CA_SUBJECT = x509.Name(
 def utcnow() -> dt.datetime:
     """Current time (:func:`kofu.clock.now_utc`), timezone-aware UTC, whole seconds."""
     return clock.now_utc().replace(microsecond=0)
+
+
+def valid_from() -> dt.datetime:
+    """The notBefore of a certificate made now: :data:`CLOCK_SKEW` before the current time."""
+    return utcnow() - CLOCK_SKEW
 
 
 @dataclass(frozen=True)
@@ -101,7 +110,7 @@ class Authority:
 
 def create_ca(subject: x509.Name, key: PrivateKey, now: dt.datetime | None = None) -> Authority:
     """Create a self-signed CA certificate for ``key`` (10 years, keyCertSign+cRLSign)."""
-    start = now or utcnow()
+    start = now or valid_from()
     public_key = key.public_key()
     builder = (
         x509.CertificateBuilder()

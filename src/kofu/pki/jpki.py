@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kofu.pki._files import atomic_write, file_lock
-from kofu.pki.ca import Authority, load_or_create_jpki_ca, utcnow
+from kofu.pki.ca import Authority, load_or_create_jpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -81,7 +81,7 @@ def _issue(
         raise PkiError("card keys are RSA")
     authority = load_or_create_jpki_ca(paths)
     # Backdated a little so that a clock slightly behind the CA's still accepts a new card.
-    start = not_before or utcnow() - dt.timedelta(minutes=5)
+    start = not_before or valid_from()
     end = not_after or start + CARD_VALIDITY
     serial = x509.random_serial_number()
     # No personal data: the subject is the serial alone, for both kinds of card certificate.

@@ -15,7 +15,7 @@ from kofu.pki._files import (
     write_certificate,
     write_private_key,
 )
-from kofu.pki.ca import load_or_create_lgpki_ca, utcnow
+from kofu.pki.ca import load_or_create_lgpki_ca, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -39,7 +39,7 @@ def ensure_seal(paths: PkiPaths, city: str) -> None:
                 x509.NameAttribute(NameOID.COMMON_NAME, f"{city} document seal"),
             ]
         )
-        start = utcnow()
+        start = valid_from()
         builder = authority.leaf_builder(
             subject, key.public_key(), start, start + SEAL_VALIDITY
         ).add_extension(

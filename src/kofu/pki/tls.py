@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kofu.pki._files import file_lock, write_certificate, write_private_key
-from kofu.pki.ca import load_or_create_network_ca, utcnow
+from kofu.pki.ca import load_or_create_network_ca, valid_from
 from kofu.pki.errors import PeerRejected, PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -56,7 +56,7 @@ def ensure_tls_identity(paths: PkiPaths, role: str, ident: str) -> tuple[Path, P
                 x509.NameAttribute(NameOID.COMMON_NAME, ident),
             ]
         )
-        start = utcnow()
+        start = valid_from()
         builder = (
             authority.leaf_builder(subject, key.public_key(), start, start + TLS_VALIDITY)
             .add_extension(

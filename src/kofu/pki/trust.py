@@ -45,7 +45,7 @@ from kofu.pki._files import (
     write_certificate,
     write_private_key,
 )
-from kofu.pki.ca import CA_VALIDITY, load_or_create_lgpki_ca, utcnow
+from kofu.pki.ca import CA_VALIDITY, load_or_create_lgpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths, safe_name
 from kofu.pki.seal import ensure_seal
@@ -99,7 +99,7 @@ def ensure_trust_signer(paths: PkiPaths) -> None:
         if cert_path.exists():
             return
         key = ec.generate_private_key(ec.SECP256R1())
-        start = utcnow()
+        start = valid_from()
         cert = (
             x509.CertificateBuilder()
             .subject_name(SIGNER_SUBJECT)
