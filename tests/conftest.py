@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from kofu import faketime
 from kofu.config import Settings
 from kofu.demo import DemoCard, setup
 from kofu.up import Cluster
@@ -41,6 +42,7 @@ class _AfterChainLast:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    faketime.tolerate_faketime()  # `faketime --exclude-monotonic … pytest`: see kofu/faketime.py
     config.addinivalue_line(
         "markers", f"{AFTER_CHAIN}: runs after every other test of the session (it checks what they left)"
     )

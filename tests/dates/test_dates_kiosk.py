@@ -79,9 +79,17 @@ def kiosk_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    # The browser keeps the real clock even when this run is under faketime (its driver and
+    # chromium are started without libfaketime): only the kiosk's clock counts.
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k == "LD_PRELOAD" or k.startswith("FAKETIME")}
     try:
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            os.environ.update(saved)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                env={k: v for k, v in os.environ.items() if k not in saved},
+            )
             page = browser.new_page()
             while not server.started:
                 page.wait_for_timeout(50)
@@ -89,6 +97,7 @@ def kiosk_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             yield page
             browser.close()
     finally:
+        os.environ.update(saved)
         server.should_exit = True
         thread.join(10)
 
