@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from kofu.documents.text import extract_text
 from kofu.documents.verify import verify_file
-from kofu.protocol.envelope import open_sealed
+from kofu.protocol.envelope import DocumentHeader, open_sealed
 from tests.dates.conftest import World
 from tests.dates.instants import Instant
 from tests.dates.test_dates_rules import menu_offer, order
 
 
-def _issue(world: World, serial: str, doc: str, **options: str) -> tuple[object, bytes]:
+def _issue(world: World, serial: str, doc: str, **options: str) -> tuple[DocumentHeader, bytes]:
     result, key = order(world, serial, doc, **options)
     assert result.status == "issued" and result.envelope is not None, result.error
     return open_sealed(result.envelope, key, result.order_id)
@@ -23,7 +23,7 @@ def test_a_juminhyo_issued_now_is_dated_today_in_japan_and_its_seal_verifies(
     header, pdf = _issue(world, world.serial(world.holder("reader")), "juminhyo", household="self")
     text = extract_text(pdf)
     assert at.printed in text  # 平成31年4月30日, 令和元年5月1日, 8 Dec at 23:30 UTC …
-    assert header.issue_number.startswith(f"{at.day.year}-")  # type: ignore[attr-defined]
+    assert header.issue_number.startswith(f"{at.day.year}-")
     verdict = verify_file(pdf, world.trust())  # the seal key was made this same instant
     assert verdict.ok, verdict
     assert verdict.payload is not None and verdict.payload.issue_date == at.day
