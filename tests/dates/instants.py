@@ -26,6 +26,8 @@ class Instant:
     national_hours: bool  # inside 06:30–23:00
     newest_kazei: int  # the newest 年度 offered by default
     newest_kazei_printed: str  # how its title names it
+    income_printed: str  # the year of income it certifies (the calendar year before), as printed
+    levy_printed: str  # its 賦課期日, 1 January of that year, as a date is printed
 
     @property
     def national_open(self) -> bool:
@@ -48,6 +50,8 @@ INSTANTS = (
         False,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     # The closure starts at midnight in Japan.
     Instant(
@@ -59,6 +63,8 @@ INSTANTS = (
         False,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     # 賦課期日 of the next 年度, but its assessment is not out: 2026 is still the newest year.
     Instant(
@@ -70,6 +76,8 @@ INSTANTS = (
         True,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     # The fiscal year turns on 1 April; the 課税 year offered does not (it turns in June).
     Instant(
@@ -81,6 +89,8 @@ INSTANTS = (
         True,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     Instant(
         "2027-04-01T0630JST",
@@ -91,6 +101,8 @@ INSTANTS = (
         True,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     # The day before and the day a new 課税 year opens (1 June by default).
     Instant(
@@ -102,6 +114,8 @@ INSTANTS = (
         True,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
     Instant(
         "2027-06-01T0630JST",
@@ -112,6 +126,8 @@ INSTANTS = (
         True,
         2027,
         "令和9年度",
+        "令和8年分",
+        "令和9年1月1日",
     ),
     # A leap day.
     Instant(
@@ -123,6 +139,8 @@ INSTANTS = (
         True,
         2027,
         "令和9年度",
+        "令和8年分",
+        "令和9年1月1日",
     ),
     # The 元号 change: the last day of 平成, the first of 令和 (元年, never 1年).
     Instant(
@@ -134,6 +152,8 @@ INSTANTS = (
         True,
         2018,
         "平成30年度",
+        "平成29年分",
+        "平成30年1月1日",
     ),
     Instant(
         "2019-05-01T0630JST",
@@ -144,6 +164,34 @@ INSTANTS = (
         True,
         2018,
         "平成30年度",
+        "平成29年分",
+        "平成30年1月1日",
+    ),
+    # The first 課税 years after the 元号 change: 年度 2019 is 令和元年度 (income 平成30年分), and
+    # 年度 2020 certifies the income of 令和元年分.
+    Instant(
+        "2019-06-01T0630JST",
+        _jst(2019, 6, 1, 6, 30),
+        date(2019, 6, 1),
+        "令和元年6月1日",
+        False,
+        True,
+        2019,
+        "令和元年度",
+        "平成30年分",
+        "平成31年1月1日",
+    ),
+    Instant(
+        "2020-06-01T0630JST",
+        _jst(2020, 6, 1, 6, 30),
+        date(2020, 6, 1),
+        "令和2年6月1日",
+        False,
+        True,
+        2020,
+        "令和2年度",
+        "令和元年分",
+        "令和2年1月1日",
     ),
     # 23:30 UTC is 08:30 the next day in Japan.
     Instant(
@@ -155,5 +203,7 @@ INSTANTS = (
         True,
         2026,
         "令和8年度",
+        "令和7年分",
+        "令和8年1月1日",
     ),
 )

@@ -38,6 +38,6 @@ def test_the_kazei_years_offered_turn_in_june_and_print_their_era(world: World, 
     _header, pdf = _issue(world, world.serial(holder), "kazei", fiscal_year=str(at.newest_kazei))
     text = extract_text(pdf)
     assert f"{at.newest_kazei_printed}\u3000" in text  # 令和8年度　…課税証明書
-    levy_day = at.newest_kazei_printed.removesuffix("年度") + "年1月1日"  # 賦課期日 of that 年度
-    assert f"{levy_day}現在の住所" in text
+    assert f"{at.levy_printed}現在の住所" in text  # 賦課期日 of that 年度
+    assert f"{at.income_printed}（" in text  # 所得の年分: 令和7年分（…）
     assert at.printed in text

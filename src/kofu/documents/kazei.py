@@ -101,15 +101,21 @@ def yen(amount: int) -> str:
     return f"{amount:,}"
 
 
+def _calendar_year(year: int) -> str:
+    """A calendar year by the era in force at its end, as tax documents name it: 2019 is
+    令和元年 (令和 began on 1 May 2019), so 年度 2019 is 令和元年度 and its income 令和元年分."""
+    return format_era_year(date(year, 12, 31))
+
+
 def _title(data: KazeiData) -> str:
-    year = format_era_year(date(data.fiscal_year, 4, 1)).removesuffix("年")
+    year = _calendar_year(data.fiscal_year).removesuffix("年")
     kind = "課税証明書" if data.taxed else "非課税証明書"
     return f"{year}年度\u3000{data.municipal_tax_name}・{data.prefectural_tax_name}\u3000{kind}"
 
 
 def _header(data: KazeiData) -> Table:
     levy_day = to_wareki(date(data.fiscal_year, 1, 1))
-    income_year = format_era_year(date(data.fiscal_year - 1, 1, 1))
+    income_year = _calendar_year(data.fiscal_year - 1)
     wide = 40 * mm  # one label column wide enough for 「令和8年1月1日現在の住所」
     return Table(
         rows=(
