@@ -2,7 +2,7 @@
 
 The clock is moved with time-machine, which patches what `kofu.clock` reads, so the code under
 test takes "now" from where it always does. For each instant, one world is made AT that instant
-(once for the whole package): the demo PKI (CAs, seal keys, trust-list signer), a 西東京市
+(once for the whole session): the demo PKI (CAs, seal keys, trust-list signer), a 西東京市
 registry seeded on that day (open around the clock, as the demo), the centre's route table and a card
 route, and the issuer over them. Each test then runs with the clock stopped at the instant.
 
@@ -123,15 +123,12 @@ def _clock_at_the_instant(at: Instant) -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="package")
-def world(at: Instant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    var: Path = tmp_path_factory.mktemp(f"dates-{at.id}")
+def _make_world(at: Instant, var: Path) -> World:
     settings = Settings.from_env({"KOFU_VAR": str(var)})
     with travel(at.moment):
         init_pki(settings.pki, cities=settings.cities, kiosks=[])
-        engine = make_engine(settings.city_db_url(CITY))
-        create_schema(engine)
-        db = session_factory(engine)
+        db = session_factory(make_engine(settings.city_db_url(CITY)))
+        create_schema(db.kw["bind"])
         with db.begin() as session:
             people = seed_city(session, CITY, seed=11, households=12)  # on today's date in Japan
             for person in people:
@@ -139,14 +136,29 @@ def world(at: Instant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wor
                     register_card(
                         session, person.resident_id, f"{person.resident_id:X}D8", f"DT-{person.resident_id}"
                     )
-        centre_engine = make_engine(settings.center_db_url())
-        CentreBase.metadata.create_all(centre_engine)
-        centre_db = session_factory(centre_engine)
+        centre_db = session_factory(make_engine(settings.center_db_url()))
+        CentreBase.metadata.create_all(centre_db.kw["bind"])
         for code in (CITY, OTHER):
             centre_routing.ensure_city(centre_db, code, CITIES[code].name)
         issuer = IssuerService(CITY, db, pki=settings.pki)  # its clock: kofu.clock
     world = World(at, settings, db, centre_db, people, issuer)
     world.hours(*AROUND_THE_CLOCK, year_end_closed=False)  # as the demo: tests that need hours set them
-    yield world
-    engine.dispose()
-    centre_engine.dispose()
+    return world
+
+
+@pytest.fixture(scope="session")
+def _worlds() -> Iterator[dict[str, World]]:
+    """One world per instant, made when a test first needs it and kept for the session, so that
+    tests in any order (pytest-randomly) make each world once."""
+    made: dict[str, World] = {}
+    yield made
+    for world in made.values():
+        world.db.kw["bind"].dispose()
+        world.centre_db.kw["bind"].dispose()
+
+
+@pytest.fixture
+def world(at: Instant, _worlds: dict[str, World], tmp_path_factory: pytest.TempPathFactory) -> World:
+    if at.id not in _worlds:
+        _worlds[at.id] = _make_world(at, tmp_path_factory.mktemp(f"dates-{at.id}"))
+    return _worlds[at.id]
