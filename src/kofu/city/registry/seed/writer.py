@@ -87,9 +87,11 @@ def write_city(
                     dict(id=ids.take(FuhyoEntry), koseki_id=koseki_id, member_id=member_id, position=n,
                          address=address, defined_on=since)
                 )  # fmt: skip
+    numbered = _last_seal_number(session)  # a city seeded again continues its registration numbers
     for seal in seals:
         rows[SealRegistration].append(
-            dict(id=ids.take(SealRegistration), resident_id=resident_ids[seal.person], registration_number=seal.number,
+            dict(id=ids.take(SealRegistration), resident_id=resident_ids[seal.person],
+                 registration_number=f"{numbered + int(seal.number):08d}",
                  registered_on=seal.registered_on, status="active" if seal.abolished_on is None else "abolished",
                  abolished_on=seal.abolished_on, impression=seal.impression.to_json())
         )  # fmt: skip
@@ -120,6 +122,11 @@ def write_city(
         )
     _move_sequences(session)
     return resident_ids, household_ids
+
+
+def _last_seal_number(session: Session) -> int:
+    numbers = session.scalars(select(SealRegistration.registration_number))
+    return max((int(n) for n in numbers if n.isdigit()), default=0)
 
 
 def _table(model: type[Any]) -> Table:
