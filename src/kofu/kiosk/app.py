@@ -132,11 +132,9 @@ def error_response(code: str, status: int, tries_left: int | None = None) -> JSO
 def demo_card_list(settings: Settings) -> list[dict[str, Any]]:
     """The SIMULATED card slot's choice of demo cards (names read live from the demo registries)."""
     from kofu.city.registry.cities import CITIES
-    from kofu.demo import is_seeded, load_index, with_names
+    from kofu.demo import wallet, with_names
 
-    if not is_seeded(settings):
-        return []
-    cards = with_names(settings, load_index(settings))
+    cards = with_names(settings, wallet(settings))
     return [
         {
             "card": c["card"],
