@@ -1,11 +1,10 @@
 """Helpers of the document, rule and registration chain tests (test_documents_*, test_rules_*,
 test_registration_*).
 
-Cards: these tests never take a card another test uses. The chain tests take the first 21
-eligible cards of each city and the last eligible one of 132292; the browser tests take the last
-three eligible cards of 132110 and, per trait, the last eligible card with it. ``spare`` picks
-from what is left, from the end, so a test that changes a card's data (abolishes its seal,
-lengthens a name) never disturbs another test.
+Cards: a test that only reads (orders, menus, refusals) takes a demo card by its traits with
+``any_with``; no test changes a demo card or its resident, so any of them will do. A test that
+changes something (abolishes a seal, lengthens a name, applies for a 利用登録) takes its own card
+from the ``own`` fixture (tests/residents.py).
 """
 
 from __future__ import annotations
@@ -37,46 +36,9 @@ CITIES = ("132292", "132110")
 OTHER = {"132292": "132110", "132110": "132292"}
 
 
-def blocked(cards: list[DemoCard]) -> set[str]:
-    """Cards other tests block (wrong PIN three times): the last two eligible cards of 132110."""
-    return {c.card for c in eligible(cards, "132110")[-2:]}
-
-
-def usable(cards: list[DemoCard]) -> list[DemoCard]:
-    """The demo cards without those other tests block."""
-    gone = blocked(cards)
-    return [c for c in cards if c.card not in gone]
-
-
-def taken(cards: list[DemoCard]) -> set[str]:
-    """Cards other e2e and browser tests use (see the module docstring)."""
-    used = {c.card for city in CITIES for c in eligible(cards, city)[:21]}
-    used |= {c.card for c in eligible(cards, "132292")[-1:]}
-    reserved = eligible(cards, "132110")[-3:]
-    used |= {c.card for c in reserved}
-    for trait in ("inkan-registered", "tax-declared", "honseki-here", "foreign-resident"):
-        found = [c for c in eligible(cards) if trait in c.traits and c not in reserved[-2:]]
-        used |= {c.card for c in found[-1:]}
-    return used
-
-
-def spare(
-    cards: list[DemoCard], trait: str, *, city: str | None = None, without: tuple[str, ...] = (), nth: int = 0
-) -> DemoCard:
-    """The ``nth`` card from the end with ``trait`` (and none of ``without``) nobody else uses."""
-    busy = taken(cards)
-    found = [
-        c
-        for c in eligible(cards, city)
-        if trait in c.traits and not set(without) & set(c.traits) and c.card not in busy
-    ]
-    assert len(found) > nth, f"no spare card with {trait} (city {city})"
-    return found[-1 - nth]
-
-
 def any_with(cards: list[DemoCard], trait: str, *, without: tuple[str, ...] = ()) -> DemoCard:
-    """The last eligible card with ``trait``: for tests that change nothing (shared is fine)."""
-    found = [c for c in eligible(usable(cards)) if trait in c.traits and not set(without) & set(c.traits)]
+    """The last eligible demo card with ``trait``: for tests that change nothing (shared is fine)."""
+    found = [c for c in eligible(cards) if trait in c.traits and not set(without) & set(c.traits)]
     assert found, f"no eligible card with {trait}"
     return found[-1]
 

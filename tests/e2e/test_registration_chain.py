@@ -1,7 +1,7 @@
 """利用登録 through the whole chain: apply at the kiosk → pending → approve → route → koseki.
 
-The card is a spare one whose register is kept in the other demo city and that has no
-registration yet (see ``rules_helpers``). The application travels sealed: the centre's
+Each test applies with a card of its own (the ``own`` fixture) whose register is kept in the
+other demo city and that has no registration yet. The application travels sealed: the centre's
 database and logs never see the 本籍 or the applicant's name (the privacy scan covers them).
 """
 
@@ -16,13 +16,13 @@ from kofu.kiosk.headless import register_once
 from kofu.protocol.codes import message_for
 from kofu.protocol.errors import KofuError
 from tests.e2e.helpers import centre_link, registry
-from tests.e2e.rules_helpers import issue, kofu, spare
+from tests.e2e.rules_helpers import issue, kofu
 
 pytestmark = pytest.mark.e2e
 
 
-def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "honseki-elsewhere", without=("honseki-registered",))
+def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_settings, own):
+    card = own(traits=("adult", "honseki-elsewhere")).card
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None and city != card.city
@@ -68,8 +68,8 @@ def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_sett
     assert holder.name in extract_text(pdf)
 
 
-def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "honseki-elsewhere", without=("honseki-registered",), nth=1)
+def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain_settings, own):
+    card = own(traits=("adult", "honseki-elsewhere")).card
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None

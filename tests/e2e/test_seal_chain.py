@@ -71,14 +71,9 @@ def _png(pdf: bytes, path: Path, page: int = 1) -> Path:
     return path
 
 
-def _usable(demo_cards: list[DemoCard]) -> list[DemoCard]:
-    # Cards the other chain tests block or leave alone: the last of each city is blocked there.
-    return eligible(demo_cards, "132292")[1:-1]
-
-
 @pytest.mark.parametrize("doc", sorted(catalog.OFFERS))
 def test_every_offered_document_verifies_from_pdf_and_png(chain, chain_settings, demo_cards, doc, tmp_path):
-    pdf = _issue_any(chain_settings, _usable(demo_cards), doc)
+    pdf = _issue_any(chain_settings, eligible(demo_cards, "132292"), doc)
     (tmp_path / "doc.pdf").write_bytes(pdf)
     done = _kofu(chain_settings, "verify", str(tmp_path / "doc.pdf"))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -95,7 +90,7 @@ def test_tampering_is_caught_with_its_own_reason(chain, chain_settings, demo_car
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "documents"))
     from documents_samples import household
 
-    pdf = _issue(chain_settings, _usable(demo_cards)[0], "juminhyo")
+    pdf = _issue(chain_settings, eligible(demo_cards, "132292")[0], "juminhyo")
     code = codes_in_pdf(pdf)[0]
     parsed = parse_seal(code)
     other_key = ec.generate_private_key(ec.SECP256R1())
@@ -120,7 +115,7 @@ def test_tampering_is_caught_with_its_own_reason(chain, chain_settings, demo_car
 
 def test_rotation_keeps_old_documents_and_revocation_fails_them(chain, chain_settings, demo_cards, tmp_path):
     city = "132292"
-    card = _usable(demo_cards)[2]
+    card = eligible(demo_cards, "132292")[2]
     before = tmp_path / "before.pdf"
     before.write_bytes(_issue(chain_settings, card, "juminhyo"))
     old_kid, new_kid = rotate_seal(chain_settings.pki, city)
