@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     cards = sub.add_parser("cards", help="list the demo cards")
     cards.add_argument("--json", action="store_true", help="a JSON list (card, pin, city, name, traits, …)")
+    cards.add_argument(
+        "--trait", action="append", default=[], help="only cards with this trait (repeat for several)"
+    )
     cards.set_defaults(handler=_cards)
 
 
@@ -57,7 +60,7 @@ def _cards(settings: Settings, args: argparse.Namespace) -> int:
     if not is_seeded(settings):
         print("no demo yet: run `kofu seed` (or `make up`)", file=sys.stderr)
         return 1
-    cards = with_names(settings, load_index(settings))
+    cards = with_names(settings, [c for c in load_index(settings) if set(args.trait) <= set(c.traits)])
     if args.json:
         print(json.dumps(cards, ensure_ascii=False, indent=1))
     else:
