@@ -12,6 +12,7 @@ no HTTP, no database, no actor. Its parts, each usable alone:
 """
 
 from kofu.ledger.errors import InvalidHead, InvalidProof, LedgerError
+from kofu.ledger.heads import SignedTreeHead, TreeHead, head_of, key_id, sign_head, verify_head
 from kofu.ledger.merkle import (
     EMPTY_ROOT,
     MerkleTree,
@@ -30,11 +31,17 @@ __all__ = [
     "InvalidProof",
     "LedgerError",
     "MerkleTree",
+    "SignedTreeHead",
+    "TreeHead",
     "consistency_proof",
     "hash_children",
     "hash_leaf",
+    "head_of",
     "inclusion_proof",
+    "key_id",
     "root",
+    "sign_head",
     "verify_consistency",
+    "verify_head",
     "verify_inclusion",
 ]
