@@ -13,6 +13,7 @@ no HTTP, no database, no actor. Its parts, each usable alone:
 
 from kofu.ledger.errors import InvalidHead, InvalidProof, LedgerError
 from kofu.ledger.heads import SignedTreeHead, TreeHead, head_of, key_id, sign_head, verify_head
+from kofu.ledger.log import Finding, LogVerdict, Row, leaf_bytes, verify_log
 from kofu.ledger.merkle import (
     EMPTY_ROOT,
     MerkleTree,
@@ -36,11 +37,14 @@ from kofu.ledger.proofs import (
 __all__ = [
     "EMPTY_ROOT",
     "ConsistencyProof",
+    "Finding",
     "InclusionProof",
     "InvalidHead",
     "InvalidProof",
     "LedgerError",
+    "LogVerdict",
     "MerkleTree",
+    "Row",
     "SignedTreeHead",
     "TreeHead",
     "check_consistency",
@@ -51,6 +55,7 @@ __all__ = [
     "head_of",
     "inclusion_proof",
     "key_id",
+    "leaf_bytes",
     "prove",
     "prove_consistency",
     "root",
@@ -58,4 +63,5 @@ __all__ = [
     "verify_consistency",
     "verify_head",
     "verify_inclusion",
+    "verify_log",
 ]
