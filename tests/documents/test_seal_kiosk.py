@@ -33,7 +33,7 @@ def _seals(pki: SealPki, online: bool = True) -> KioskSeals:
 
     link = Link()
     link.client = client  # type: ignore[attr-defined]
-    return KioskSeals.for_centre(link)
+    return KioskSeals.for_center(link)
 
 
 def test_the_right_document_passes_and_gets_its_paper_layers(sealed):

@@ -27,10 +27,10 @@ from kofu.demo import DemoCard
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
 from kofu.kiosk.headless import Issued, issue_once
-from kofu.protocol.messages import Menu, OrderRequest, OrderResult
+from kofu.protocol.kiosk_center import Menu, OrderRequest, OrderResult
 from kofu.storage import make_engine, session_factory
 from kofu.up import _settings_env
-from tests.e2e.helpers import centre_link, eligible
+from tests.e2e.helpers import center_link, eligible
 
 CITIES = ("132292", "132110")
 OTHER = {"132292": "132110", "132110": "132292"}
@@ -53,10 +53,10 @@ def issue(
 ) -> tuple[Issued, bytes]:
     """One headless visit through the real chain; the printed PDF."""
     printer = SimulatedPrinter()
-    centre = centre_link(settings)
+    center = center_link(settings)
     try:
         issued = issue_once(
-            centre,
+            center,
             CardStore(settings.cards_dir),
             card.card,
             card.pin,
@@ -67,7 +67,7 @@ def issue(
             city=city,
         )
     finally:
-        centre.close()
+        center.close()
     (sheet,) = printer.tray
     return issued, sheet.pdf
 
@@ -75,8 +75,8 @@ def issue(
 @contextmanager
 def visit(settings: Settings, card: DemoCard) -> Iterator[KioskFlow]:
     """A kiosk flow with the card authenticated (for steps the headless visit does not split)."""
-    centre = centre_link(settings)
-    flow = KioskFlow(centre, SimulatedCashUnit(), SimulatedPrinter())
+    center = center_link(settings)
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
     try:
         with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
             flow.place_card(stored.reader())
@@ -85,7 +85,7 @@ def visit(settings: Settings, card: DemoCard) -> Iterator[KioskFlow]:
         yield flow
     finally:
         flow.cancel()
-        centre.close()
+        center.close()
 
 
 def menu_of(settings: Settings, card: DemoCard, city: str | None = None) -> Menu:
@@ -114,7 +114,7 @@ def raw_order(
             kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
             idempotency_key=secrets.token_hex(16),
         )
-        return flow.centre.order(flow.token, request)
+        return flow.center.order(flow.token, request)
 
 
 def refusal(result: OrderResult) -> str | None:

@@ -113,7 +113,7 @@ def _name(settings: Settings, card: DemoCard) -> str:
     return name
 
 
-def test_blocked_stays_blocked_across_restarts_of_centre_and_kiosk_until_the_city_unblocks(
+def test_blocked_stays_blocked_across_restarts_of_center_and_kiosk_until_the_city_unblocks(
     chain: Cluster, chain_settings: Settings, demo_cards: list[DemoCard], own: Any, tmp_path: Path
 ) -> None:
     settings = chain_settings

@@ -19,7 +19,7 @@ from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import issue_once
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine, session_factory
-from tests.e2e.helpers import centre_link, eligible, order, registry, with_trait
+from tests.e2e.helpers import center_link, eligible, order, registry, with_trait
 from tests.e2e.rules_helpers import raw_order
 
 pytestmark = pytest.mark.e2e
@@ -82,14 +82,14 @@ def test_refused_residents_get_their_code_and_nothing_printed(chain, chain_setti
 
     # The headless kiosk (what `kofu issue` runs): refused at the menu, before any order.
     printer = SimulatedPrinter()
-    centre = centre_link(chain_settings)
+    center = center_link(chain_settings)
     try:
         with pytest.raises(KofuError) as refused:
             issue_once(
-                centre, CardStore(chain_settings.cards_dir), card.card, card.pin, "juminhyo", {}, 1, printer
+                center, CardStore(chain_settings.cards_dir), card.card, card.pin, "juminhyo", {}, 1, printer
             )
     finally:
-        centre.close()
+        center.close()
     assert refused.value.code == code
     assert printer.tray == [] and printer.pages_printed == 0
     assert _history(chain_settings).keys() == before.keys()  # no order reached the centre: no fee

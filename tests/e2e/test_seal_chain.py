@@ -23,18 +23,18 @@ from kofu.kiosk.headless import issue_once
 from kofu.pki.trust import rotate_seal
 from kofu.protocol.errors import KofuError
 from kofu.up import _settings_env
-from tests.e2e.helpers import centre_link, eligible
+from tests.e2e.helpers import center_link, eligible
 
 pytestmark = pytest.mark.e2e
 
 
 def _issue(settings: Settings, card: DemoCard, doc: str, city: str | None = None) -> bytes:
     printer = SimulatedPrinter()
-    centre = centre_link(settings)
+    center = center_link(settings)
     try:
-        issue_once(centre, CardStore(settings.cards_dir), card.card, card.pin, doc, {}, 1, printer, city=city)
+        issue_once(center, CardStore(settings.cards_dir), card.card, card.pin, doc, {}, 1, printer, city=city)
     finally:
-        centre.close()
+        center.close()
     (sheet,) = printer.tray
     return sheet.pdf
 

@@ -22,6 +22,9 @@ from starlette.datastructures import UploadFile
 from kofu.documents.verify import Status, Verdict, verify_code, verify_file
 from kofu.pki.paths import PkiPaths
 from kofu.pki.trust import TrustPublisher
+from kofu.protocol import public
+from kofu.protocol.errors import LinkFailed
+from kofu.protocol.link import route
 
 MAX_UPLOAD = 15 * 1024 * 1024
 
@@ -89,14 +92,19 @@ def public_tls_context(paths: PkiPaths) -> ssl.SSLContext:
     return ctx
 
 
-def create_public_app(publisher: TrustPublisher) -> FastAPI:
-    """The public app, answering from ``publisher``'s trust list."""
-    app = FastAPI(title="kofu public verification", docs_url=None, redoc_url=None, openapi_url=None)
+def create_public_app(publisher: TrustPublisher | None = None) -> FastAPI:
+    """The public app, answering from ``publisher``'s trust list (None: for its OpenAPI only)."""
+    app = FastAPI(title="kofu public verification", docs_url=None, redoc_url=None)
+
+    def trusted() -> TrustPublisher:
+        if publisher is None:
+            raise LinkFailed("link.unavailable", "no trust list here")
+        return publisher
 
     async def check(request: Request) -> Verdict:
         form = await request.form(max_files=1, max_fields=4)
         upload, code = form.get("file"), form.get("code")
-        trust = await run_in_threadpool(publisher.trust_list)
+        trust = await run_in_threadpool(trusted().trust_list)
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(MAX_UPLOAD + 1)
             if len(data) > MAX_UPLOAD:
@@ -106,20 +114,20 @@ def create_public_app(publisher: TrustPublisher) -> FastAPI:
             return verify_code(code.strip(), trust)
         return Verdict(Status.MALFORMED, "seal.code.missing", "no file and no code given")
 
-    @app.get("/trust-list")
+    @route(app, public.TRUST_LIST)
     async def trust_list() -> Response:
-        blob = await run_in_threadpool(publisher.signed)
+        blob = await run_in_threadpool(trusted().signed)
         return Response(blob, media_type="application/json", headers={"cache-control": "max-age=300"})
 
-    @app.get("/", response_class=HTMLResponse)
-    async def page() -> str:
-        return _PAGE.format(result="")
+    @route(app, public.PAGE)
+    async def page() -> HTMLResponse:
+        return HTMLResponse(_PAGE.format(result=""))
 
-    @app.post("/verify", response_class=HTMLResponse)
-    async def verify_page(request: Request) -> str:
-        return _PAGE.format(result=render_verdict(await check(request)))
+    @route(app, public.VERIFY_FORM)
+    async def verify_page(request: Request) -> HTMLResponse:
+        return HTMLResponse(_PAGE.format(result=render_verdict(await check(request))))
 
-    @app.post("/v1/verify")
+    @route(app, public.VERIFY)
     async def verify_json(request: Request) -> JSONResponse:
         verdict = await check(request)
         body: dict[str, Any] = verdict.as_dict()

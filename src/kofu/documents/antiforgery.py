@@ -84,9 +84,9 @@ def latent_mask(width: float = A4[0], height: float = A4[1], cell_mm: float = PA
     font = ImageFont.truetype(str(FONT_FILES[GOTHIC]), size)
     box = draw.textbbox((0, 0), LATENT_WORD, font=font)
     text_w, text_h = box[2] - box[0], box[3] - box[1]
-    for centre in (0.33, 0.70):  # twice, so a partial copy still shows it
+    for center in (0.33, 0.70):  # twice, so a partial copy still shows it
         x = (cols - text_w) // 2 - box[0]
-        y = round(rows * centre - text_h / 2) - box[1]
+        y = round(rows * center - text_h / 2) - box[1]
         draw.text((x, y), LATENT_WORD, fill=255, font=font)
     return np.asarray(image) > 127
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import ssl
 
-import httpx
+from pydantic import BaseModel
 
-from kofu.net.client import link_error, raise_for_problem, sync_client
-from kofu.protocol.messages import (
+from kofu.net.client import call, sync_client
+from kofu.protocol import kiosk_center as link
+from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
     Menu,
     MenuRequest,
     OrderOutcome,
     OrderRequest,
     OrderResult,
+    OutcomeRecorded,
     RegistrationKey,
     RegistrationKeyRequest,
     RegistrationRequest,
@@ -23,11 +25,12 @@ from kofu.protocol.messages import (
     SessionChallenge,
     SessionOpen,
 )
+from kofu.protocol.link import Endpoint
 
 ORDER_TIMEOUT = 60.0
 
 
-class CentreLink:
+class CenterLink:
     """Calls the centre on behalf of one kiosk; one instance serves the kiosk's whole life."""
 
     def __init__(self, base_url: str, context: ssl.SSLContext, kiosk_id: str) -> None:
@@ -37,43 +40,34 @@ class CentreLink:
     def close(self) -> None:
         self.client.close()
 
-    def _post(self, path: str, body: str, token: str | None = None) -> httpx.Response:
-        headers = {"content-type": "application/json"}
-        if token:
-            headers[SESSION_HEADER] = token
-        try:
-            response = self.client.post(path, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise link_error(exc) from exc
-        raise_for_problem(response)
-        return response
+    def _call(
+        self, endpoint: Endpoint, body: BaseModel | None, token: str | None = None, **path: str
+    ) -> bytes:
+        headers = {SESSION_HEADER: token} if token else None
+        return call(self.client, endpoint, body, headers=headers, path=path).content
 
     def open_session(self) -> SessionChallenge:
-        body = SessionOpen(kiosk_id=self.kiosk_id).model_dump_json()
-        return SessionChallenge.model_validate_json(self._post("/v1/sessions", body).content)
+        answer = self._call(link.OPEN_SESSION, SessionOpen(kiosk_id=self.kiosk_id))
+        return SessionChallenge.model_validate_json(answer)
 
     def authenticate(self, session_id: str, certificate: bytes, signature: bytes) -> SessionAuthenticated:
-        body = SessionAuth(certificate=certificate, signature=signature).model_dump_json()
-        response = self._post(f"/v1/sessions/{session_id}/auth", body)
-        return SessionAuthenticated.model_validate_json(response.content)
+        body = SessionAuth(certificate=certificate, signature=signature)
+        answer = self._call(link.AUTHENTICATE, body, session_id=session_id)
+        return SessionAuthenticated.model_validate_json(answer)
 
     def menu(self, token: str, city_code: str, menu_key: bytes | None = None) -> Menu:
-        body = MenuRequest(city_code=city_code, kiosk_public_key=menu_key).model_dump_json()
-        return Menu.model_validate_json(self._post("/v1/menu", body, token).content)
+        body = MenuRequest(city_code=city_code, kiosk_public_key=menu_key)
+        return Menu.model_validate_json(self._call(link.MENU, body, token))
 
     def registration_key(self, token: str, city_code: str) -> bytes:
-        body = RegistrationKeyRequest(city_code=city_code).model_dump_json()
-        response = self._post("/v1/registrations/key", body, token)
-        return RegistrationKey.model_validate_json(response.content).public_key
+        answer = self._call(link.REGISTRATION_KEY, RegistrationKeyRequest(city_code=city_code), token)
+        return RegistrationKey.model_validate_json(answer).public_key
 
     def register(self, token: str, request: RegistrationRequest) -> RegistrationResult:
-        response = self._post("/v1/registrations", request.model_dump_json(), token)
-        return RegistrationResult.model_validate_json(response.content)
+        return RegistrationResult.model_validate_json(self._call(link.REGISTER, request, token))
 
     def order(self, token: str, order: OrderRequest) -> OrderResult:
-        return OrderResult.model_validate_json(
-            self._post("/v1/orders", order.model_dump_json(), token).content
-        )
+        return OrderResult.model_validate_json(self._call(link.ORDER, order, token))
 
-    def outcome(self, order_id: str, outcome: OrderOutcome) -> None:
-        self._post(f"/v1/orders/{order_id}/outcome", outcome.model_dump_json())
+    def outcome(self, order_id: str, outcome: OrderOutcome) -> OutcomeRecorded:
+        return OutcomeRecorded.model_validate_json(self._call(link.OUTCOME, outcome, order_id=order_id))

@@ -34,9 +34,9 @@ class KioskSeals:
         self._client = client
 
     @classmethod
-    def for_centre(cls, centre: Any) -> KioskSeals:
+    def for_center(cls, center: Any) -> KioskSeals:
         """The seal check for a kiosk talking to ``centre`` (a CentreLink): public port = port + 9."""
-        client: httpx.Client = centre.client
+        client: httpx.Client = center.client
         base = client.base_url
         port = (base.port or 443) + PUBLIC_PORT_OFFSET
         return cls(client, str(base.copy_with(port=port, path="/")))

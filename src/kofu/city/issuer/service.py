@@ -35,10 +35,10 @@ from kofu.documents.errors import DocumentError
 from kofu.documents.render import render
 from kofu.documents.text import page_count, page_texts
 from kofu.pki.paths import PkiPaths
-from kofu.protocol.envelope import DocumentHeader, order_binding, seal
+from kofu.protocol.center_gateway import CityRequest, CityResponse, MenuCall, OrderCall
+from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
-from kofu.protocol.messages import CityRequest, CityResponse, DocumentOffer, Menu, OrderResult
-from kofu.protocol.sealed import seal_members
+from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -71,13 +71,13 @@ class IssuerService:
         try:
             if request.city_code != self.city_code:
                 raise ProtocolViolation("protocol.wrong_city", "request for another city")
-            if request.kind == "menu":
+            if isinstance(request, MenuCall):
                 return CityResponse(request_id=rid, menu=self.menu(request))
-            if request.kind == "order":
+            if isinstance(request, OrderCall):
                 return CityResponse(request_id=rid, order=self.order(request))
             return registrations.handle(self, request)
         except Refused as exc:
-            if request.kind == "order" and request.order_id:
+            if isinstance(request, OrderCall):
                 refused = OrderResult(order_id=request.order_id, status="refused", error=exc.problem())
                 return CityResponse(request_id=rid, order=refused)
             return CityResponse(request_id=rid, error=exc.problem())
@@ -85,7 +85,7 @@ class IssuerService:
             return CityResponse(request_id=rid, error=exc.problem())
 
     # -- menu -------------------------------------------------------------------------------------
-    def menu(self, request: CityRequest) -> Menu:
+    def menu(self, request: MenuCall) -> Menu:
         """The documents this card holder can order now, with the city's live settings."""
         now = self.now()
         with self.db() as session:
@@ -104,19 +104,20 @@ class IssuerService:
                 refusal = _menu_refusal(session, doc, subject, setting, document, now)
                 offers.append(catalog.menu_offer(doc, document, setting.copy_limit, options.specs, refusal))
                 labels.update(options.labels())
-            sealed = None
+            members = None
             if request.menu_key is not None and labels:
-                sealed = seal_members(labels, request.menu_key, self.city_code, request.card_serial)
+                members = envelope_members(labels, request.menu_key, self.city_code, request.card_serial)
             return Menu(
-                city_code=self.city_code, city_name=setting.city_name, documents=offers, sealed_members=sealed
+                city_code=self.city_code,
+                city_name=setting.city_name,
+                documents=offers,
+                member_envelope=members,
             )
 
     # -- order ------------------------------------------------------------------------------------
-    def order(self, request: CityRequest) -> OrderResult:
-        """Issue the ordered document, sealed for the ordering kiosk."""
+    def order(self, request: OrderCall) -> OrderResult:
+        """Issue the ordered document, in an envelope for the ordering kiosk."""
         order, order_id = request.order, request.order_id
-        if order is None or order_id is None:
-            raise ProtocolViolation("protocol.invalid", "order request without an order")
         catalog.offer_for(order.doc)
         now = self.now()
         today = self.today()
@@ -160,7 +161,7 @@ class IssuerService:
         return OrderResult(
             order_id=order_id,
             status="issued",
-            envelope=seal(header, pdf, order.kiosk_public_key),
+            envelope=envelope_document(header, pdf, order.kiosk_public_key),
             fee_total=fee * order.copies,
             pages=header.pages,
         )
