@@ -2,17 +2,14 @@
 
 Drawing uses segno (alphanumeric mode: base45 and the ``KOFU1:`` prefix are all in the QR
 alphanumeric alphabet) and vector squares, so the QR adds no text to the PDF and the document's
-text hash is the same before and after stamping. Reading renders PDF pages with poppler's
-``pdftoppm`` (through pipes: no page image ever lands in a temporary file) and decodes with
-zxing-cpp.
+text hash is the same before and after stamping. Reading renders PDF pages in-process with
+pdfium (no page image ever lands in a file) and decodes with zxing-cpp.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-import shutil
-import subprocess
 from collections.abc import Iterable
 from typing import Any
 
@@ -110,22 +107,35 @@ def decode_image_bytes(data: bytes) -> list[str]:
 def render_page(
     pdf: bytes, page: int, dpi: int = DEFAULT_DPI, crop: tuple[int, int, int, int] | None = None
 ) -> Any:
-    """Page ``page`` (1-based) of ``pdf`` as a greyscale PIL image; ``crop`` = x, y, w, h in pixels."""
-    from PIL import Image
+    """Page ``page`` (1-based) of ``pdf`` as a greyscale PIL image; ``crop`` = x, y, w, h in pixels.
 
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        raise DocumentError(
-            "reading QR codes from a PDF needs pdftoppm (poppler-utils)", code="document.unreadable"
-        )
-    args = [exe, "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(page), "-l", str(page)]
-    if crop is not None:
-        args += ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
-    done = subprocess.run([*args, "-"], input=pdf, capture_output=True, timeout=60, check=False)
-    if done.returncode != 0 or not done.stdout:
-        raise DocumentError(f"pdftoppm failed on page {page}", code="document.unreadable")
-    with Image.open(io.BytesIO(done.stdout)) as image:
-        return image.convert("L")
+    Rendered in-process by pdfium; nothing is written to disk.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except Exception as exc:  # pdfium raises PdfiumError for anything it cannot open
+        raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
+    try:
+        if not 1 <= page <= len(document):
+            raise DocumentError(f"no page {page}", code="document.unreadable")
+        sheet = document[page - 1]
+        scale = dpi / 72
+        box = (0.0, 0.0, 0.0, 0.0)
+        if crop is not None:
+            width, height = sheet.get_width() * scale, sheet.get_height() * scale
+            x, y, w, h = crop
+            right, bottom = max(0.0, width - x - w), max(0.0, height - y - h)
+            box = (x / scale, bottom / scale, right / scale, y / scale)
+        bitmap = sheet.render(scale=scale, grayscale=True, crop=box)
+        return bitmap.to_pil().convert("L")
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise DocumentError(f"cannot render page {page}: {exc}", code="document.unreadable") from exc
+    finally:
+        document.close()
 
 
 def decode_pdf(pdf: bytes, pages: Iterable[int], dpi: int = DEFAULT_DPI) -> dict[int, list[str]]:
