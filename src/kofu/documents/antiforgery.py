@@ -29,10 +29,9 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from kofu.documents.errors import DocumentError
-from kofu.documents.fonts import FONT_FILES, GOTHIC, MINCHO
+from kofu.documents.fonts import FONT_FILES, GOTHIC, MINCHO, new_canvas
 from kofu.documents.qr import draw_qr
 
 LATENT_WORD = "複写"
@@ -267,7 +266,7 @@ def draw_back(
 @functools.lru_cache(maxsize=8)
 def _front_layer_pdf(city_name: str) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    canvas = new_canvas(buffer, A4)
     # Inside a form XObject, so that laying a document over it touches a one-line page stream,
     # never the pattern's tens of thousands of dots.
     canvas.beginForm("kofuFront")
@@ -284,7 +283,7 @@ def _back_static_pdf(city_name: str, verify_url: str) -> bytes:
     # The pattern is the same on every back of a city's sheets: drawn once, reused (it is the
     # slow part: tens of thousands of dots).
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    canvas = new_canvas(buffer, A4)
     canvas.beginForm("kofuBack")
     draw_back_static(canvas, city_name, verify_url)
     canvas.endForm()
@@ -296,7 +295,7 @@ def _back_static_pdf(city_name: str, verify_url: str) -> bytes:
 
 def _back_variable_pdf(seal_code: str) -> bytes:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    canvas = new_canvas(buffer, A4)
     draw_back_variable(canvas, seal_code)
     canvas.showPage()
     canvas.save()

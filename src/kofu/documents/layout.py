@@ -19,11 +19,10 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from kofu.documents.blocks import Certification, DocumentSpec, Table
 from kofu.documents.errors import DocumentError
-from kofu.documents.fonts import MINCHO, SUBSET_LOCK, register_fonts
+from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas, register_fonts
 from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
 from kofu.documents.table import Edge, TableStyle, draw_table, table_height
@@ -149,7 +148,7 @@ class DocumentLayout:
         pages = self.paginate(spec)
         buffer = io.BytesIO()
         try:
-            canvas = Canvas(buffer, pagesize=(self.page_width, self.page_height), invariant=True)
+            canvas = new_canvas(buffer, pagesize=(self.page_width, self.page_height))
             canvas.setTitle(spec.pdf_title or spec.title)
             canvas.setAuthor(spec.certification.city_name)
             canvas.setCreator("kofu")

@@ -15,9 +15,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
-
 from kofu.documents.errors import DocumentError
+from kofu.documents.fonts import new_canvas
 from kofu.documents.qr import (
     QR_LEFT,
     QR_SIZE,
@@ -94,7 +93,7 @@ def stamp_qr(pdf: bytes, code: str) -> bytes:
     for page in writer.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=(width, height), invariant=True)
+        canvas = new_canvas(buffer, pagesize=(width, height))
         # The QR's modules go into a form XObject: merging then touches a one-line page stream
         # instead of re-parsing thousands of drawing operations.
         canvas.beginForm("kofuSealQR")
