@@ -13,8 +13,8 @@ from documents_cases import CASES
 from pypdf import PdfReader
 from seal_support import CITY_NAME, SealPki, issued_today
 
-from kofu.documents.antiforgery import print_sheets
 from kofu.documents.render import render
+from kofu.documents.sheets import print_sheets
 
 EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
 
@@ -56,6 +56,6 @@ def test_every_font_is_embedded_in_the_document_and_the_printed_sheets(pki: Seal
     data = issued_today(data)
     rendered = render(doc, data)
     sealed = pki.seal(rendered, data, doc=doc)
-    sheets = print_sheets(sealed, CITY_NAME, "KOFU1:UNUSED", "https://verify.example.jp/")
+    sheets = print_sheets(sealed, CITY_NAME, "https://verify.example.jp/")
     for what, pdf in (("rendered", rendered), ("sealed", sealed), ("sheets", sheets)):
         assert unembedded_fonts(pdf) == [], what

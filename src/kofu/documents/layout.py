@@ -25,7 +25,7 @@ from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas, register_fonts
 from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
-from kofu.documents.qr import QR_LEFT, QR_SIZE, QR_TOP
+from kofu.documents.qr import QR_LEFT, QR_SIZE, QR_TOP, SEAL_CODE_FORM
 from kofu.documents.table import Edge, TableStyle, draw_table, table_height
 from kofu.documents.wareki import to_wareki
 from kofu.documents.wrap import wrap_text
@@ -177,6 +177,9 @@ class DocumentLayout:
             canvas.setAuthor(spec.certification.city_name)
             canvas.setCreator("kofu")
             canvas.setProducer("kofu")
+            # The seal code's square holds one form, empty until the issuer seals the document.
+            canvas.beginForm(SEAL_CODE_FORM, 0, 0, self.seal_code_size, self.seal_code_size)
+            canvas.endForm()
             for number, page in enumerate(pages, start=1):
                 if page_hook is not None:
                     page_hook(canvas, number, len(pages))
@@ -220,6 +223,11 @@ class DocumentLayout:
             self.draw_certification(canvas, spec.certification)
         if total > 1:
             self.draw_page_number(canvas, number, total)
+        left, bottom, _right, _top = self.seal_code_box
+        canvas.saveState()
+        canvas.translate(left, bottom)
+        canvas.doForm(SEAL_CODE_FORM)
+        canvas.restoreState()
 
     def draw_issue_number(self, canvas: Any, issue_number: str) -> None:
         """Draw 「発行番号 第 XXXXXXXX 号」 at the top right."""
