@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kofu.documents.verify import Status, Verdict, verify_code, verify_file
+from kofu.documents.verify import Status, Verdict, verify_codes, verify_file
 from kofu.pki.paths import PkiPaths
 from kofu.pki.trust import TrustPublisher
 
@@ -39,7 +39,7 @@ overflow:hidden;font-family:serif}}.sheet span{{position:absolute;white-space:pr
 <form method="post" action="/verify" enctype="multipart/form-data">
 <p>証明書のPDF・スキャン画像・写真 / PDF, scan or photo: <input type="file" name="file"
  accept="application/pdf,image/png,image/jpeg"></p>
-<p>またはQRコードの内容を貼り付け / or paste the code text (KOFU1:…):<br>
+<p>またはコードの内容を貼り付け（1行に1つ） / or paste the codes' text, one a line (KOFU1:…, KOFUP1:…):<br>
 <textarea name="code" rows="4"></textarea></p>
 <p><button type="submit">確認する / Verify</button></p></form>
 <p>信頼リスト / trust list: <a href="/trust-list">/trust-list</a></p></body></html>"""
@@ -157,7 +157,9 @@ def create_public_app(publisher: TrustPublisher) -> FastAPI:
                 return Verdict(Status.MALFORMED, "seal.file.unreadable", "file too large")
             return await run_in_threadpool(verify_file, data, trust)
         if isinstance(code, str) and code.strip():
-            return verify_code(code.strip(), trust)
+            # One code a line (base45 has spaces, never line breaks): a front code or back parts.
+            lines = [line.strip("\r\n") for line in code.strip().splitlines() if line.strip()]
+            return verify_codes(lines, trust)
         return Verdict(Status.MALFORMED, "seal.code.missing", "no file and no code given")
 
     @app.get("/trust-list")
