@@ -62,7 +62,7 @@ def start_public(settings: Settings) -> None:
     from kofu.pki.trust import TrustPublisher
 
     names = {code: CITIES[code].name if code in CITIES else code for code in settings.cities}
-    app = create_public_app(TrustPublisher(settings.pki, names))
+    app = create_public_app(TrustPublisher(settings.pki, names, settings.public_verify_url))
     server = make_server(app, settings.host, settings.public_port, public_tls_context(settings.pki))
     threading.Thread(target=server.run, name="public", daemon=True).start()
 

@@ -358,14 +358,14 @@ def test_a_rendered_page_without_its_issue_number_is_render_failed(world, monkey
 
     db, people = world
     person = _pick(people, "tax-declared")
-    real_render = service_module.render
+    real_render = service_module.render_document
 
-    def misnumbered(doc: str, data: Any) -> bytes:  # a renderer that prints another issue number
+    def misnumbered(doc: str, data: Any) -> Any:  # a renderer that prints another issue number
         return real_render(doc, replace(data, issue_number="1999-999999"))
 
-    monkeypatch.setattr(service_module, "render", misnumbered)
+    monkeypatch.setattr(service_module, "render_document", misnumbered)
     answer = _answer(db, person, "juminhyo")
     assert answer.error is not None and answer.error.code == "document.render_failed"
     assert answer.error.detail == "a page does not carry the issue number"
-    monkeypatch.setattr(service_module, "render", real_render)
+    monkeypatch.setattr(service_module, "render_document", real_render)
     assert _order(db, person, "juminhyo")[0] == "issued"
