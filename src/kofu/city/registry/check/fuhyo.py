@@ -89,12 +89,16 @@ def against_residents(world: World, city: CityRows) -> Iterator[Finding]:
         rows = (row("residents", resident.id), f"{kept.code}/koseki_members:{member.id}")
         home = city.address_text(resident)
         start = coverage_start(kept, register, member)
+        if resident.status == "moved_out":
+            if lines[-1].defined_on != resident.status_date or lines[-1].address == home:
+                yield Finding("fuhyo.resident", city.code, rows)
+                continue
+            if resident.status_date is not None and resident.status_date <= start:
+                continue  # left before the register began: only where they went is shown
         current = lines[-1] if resident.status == "active" else (lines[-2] if len(lines) > 1 else None)
         if current is None or current.address != home or current.defined_on != resident.address_defined_date:
             yield Finding("fuhyo.resident", city.code, rows)
             continue
-        if resident.status == "moved_out" and lines[-1].defined_on != resident.status_date:
-            yield Finding("fuhyo.resident", city.code, rows)
         came = resident.became_resident_date
         if came <= start:
             continue  # arrived before the 附票 begins: its first line covers it

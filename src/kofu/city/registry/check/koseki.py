@@ -225,23 +225,25 @@ def _same_name(city: CityRows, members: list[Row]) -> Iterator[Finding]:
 
 
 def _parent_ages(world: World, city: CityRows, members: list[Row]) -> Iterator[Finding]:
-    by_name = {f"{m.family_name}\u3000{m.given_name}": m for m in members}
+    """A child's parents are the couple of its register, or (for a 筆頭者 or spouse who came by
+    marriage or 分籍) the couple of the register they came from."""
+    couple = {f"{m.family_name}\u3000{m.given_name}": m for m in members if m.is_hittosha or m.spouse_kind}
     for child in members:
-        parents = {
-            "father": by_name.get(child.father_name or ""),
-            "mother": by_name.get(child.mother_name or ""),
-        }
+        candidates: dict[str, Row] = {}
         _, _, entered = entry_of(city, child)
-        if entered is not None and entered.kind in ("婚姻", "分籍"):
+        if not (child.is_hittosha or child.spouse_kind):
+            candidates = couple
+        elif entered is not None and entered.kind in ("婚姻", "分籍"):
             found = world.register(entered.previous_register)
             if found is not None:
                 other_city, other = found
-                names = {f"{m.family_name}\u3000{m.given_name}": m for m in other_city.members_of[other.id]}
-                parents = {
-                    "father": parents["father"] or names.get(child.father_name or ""),
-                    "mother": parents["mother"] or names.get(child.mother_name or ""),
+                candidates = {
+                    f"{m.family_name}\u3000{m.given_name}": m
+                    for m in other_city.members_of[other.id]
+                    if m.is_hittosha or m.spouse_kind
                 }
-        for role, parent in parents.items():
+        for role, name in (("father", child.father_name), ("mother", child.mother_name)):
+            parent = candidates.get(name or "")
             if parent is None or parent is child:
                 continue
             age = age_on(parent.birth_date, child.birth_date)

@@ -14,6 +14,7 @@ modelled: the seed draws no place there, and the checker calls such a name "did 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -55,11 +56,16 @@ class Lineage:
     renamed: tuple[tuple[str, str, date], ...] = ()
     demo_city: str | None = None
     _chome: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _starts: list[date] = field(default_factory=list, compare=False, repr=False)
+    _towns_by_era: dict[tuple[bool, ...], list[tuple[str, int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._chome.update(self.towns)
         for old, new, _ in self.renamed:
             self._chome[old] = self._chome[new]
+        self._starts.extend(s.start for s in self.spans)
 
     @property
     def current(self) -> str:
@@ -73,16 +79,26 @@ class Lineage:
 
     def name_on(self, day: date) -> str | None:
         """The municipality's name on ``day`` (None before the lineage is modelled)."""
-        return next((s.name for s in self.spans if s.covers(day)), None)
+        n = bisect_right(self._starts, day) - 1
+        if n < 0:
+            return None
+        span = self.spans[n]
+        return span.name if span.end is None or day <= span.end else None
 
     def towns_on(self, day: date) -> list[tuple[str, int]]:
         """The towns an address may use on ``day`` (empty before ``towns_since``)."""
-        if self.towns_since is not None and day < self.towns_since:
-            return []
-        found = []
-        for town, chome in self.towns:
-            old = next((o for o, new, on in self.renamed if new == town and day < on), None)
-            found.append((old or town, chome))
+        era = (
+            self.towns_since is not None and day < self.towns_since,
+            *(day < on for _, _, on in self.renamed),
+        )
+        found = self._towns_by_era.get(era)
+        if found is None:
+            found = []
+            if not era[0]:
+                for town, chome in self.towns:
+                    old = next((o for o, new, on in self.renamed if new == town and day < on), None)
+                    found.append((old or town, chome))
+            self._towns_by_era[era] = found
         return found
 
     def town_exists(self, town: str, day: date | None = None) -> bool:
@@ -347,29 +363,37 @@ class Parsed:
 
 
 @cache
-def _names() -> tuple[tuple[str, tuple[Lineage, ...]], ...]:
+def _index() -> tuple[tuple[int, ...], dict[str, tuple[tuple[Lineage, ...], tuple[str, ...]]]]:
+    """Name lengths (longest first) and, by municipality name, its lineages and their towns
+    (longest first, old names included)."""
     by_name: dict[str, list[Lineage]] = {}
     for lineage in LINEAGES:
         for span in lineage.spans:
             if lineage not in by_name.setdefault(span.name, []):
                 by_name[span.name].append(lineage)
-    return tuple(sorted(((n, tuple(ls)) for n, ls in by_name.items()), key=lambda p: -len(p[0])))
+    index = {}
+    for name, lineages in by_name.items():
+        towns = sorted({t for ln in lineages for t in ln._chome}, key=len, reverse=True)
+        index[name] = (tuple(lineages), tuple(towns))
+    return tuple(sorted({len(n) for n in index}, reverse=True)), index
 
 
 def known_municipality(text: str) -> bool:
     """True when ``text`` starts with a modelled municipality name."""
-    return any(text.startswith(name) for name, _ in _names())
+    return parse(text) is not None
 
 
 def parse(text: str) -> Parsed | None:
     """Split an address (or a bare municipality, such as a 出生地) into its parts; None when it
     starts with no modelled municipality."""
-    for name, lineages in _names():
-        if text.startswith(name):
-            rest = text[len(name) :]
-            towns = sorted({t for ln in lineages for t in ln._chome}, key=len, reverse=True)
+    lengths, index = _index()
+    for length in lengths:
+        found = index.get(text[:length])
+        if found is not None:
+            lineages, towns = found
+            rest = text[length:]
             town = next((t for t in towns if rest.startswith(t)), None)
-            return Parsed(name, lineages, town, rest[len(town) :] if town else rest)
+            return Parsed(text[:length], lineages, town, rest[len(town) :] if town else rest)
     return None
 
 
