@@ -14,7 +14,6 @@ from kofu.city.registry import places
 from kofu.city.registry.cities import kanji_number
 from kofu.city.registry.places import Lineage
 
-
 _BOUNDS = sorted(
     {s.start for ln in places.LINEAGES for s in ln.spans}
     | {date.fromordinal(s.end.toordinal() + 1) for ln in places.LINEAGES for s in ln.spans if s.end}
