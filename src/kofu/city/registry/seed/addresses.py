@@ -33,7 +33,8 @@ def lineages_on(day: date, choices: tuple[Lineage, ...] = places.ELSEWHERE) -> l
 
 def pick(rng: random.Random, day: date, choices: tuple[Lineage, ...] = places.ELSEWHERE) -> Lineage:
     """A lineage that had a name on ``day`` (any of ``choices`` if none had)."""
-    return rng.choice(lineages_on(day, choices) or list(choices))
+    found = lineages_on(day, choices) or choices
+    return found[int(rng.random() * len(found))]
 
 
 def city_lineage(rng: random.Random, city_code: str) -> Lineage:
@@ -65,12 +66,18 @@ def _chome(rng: random.Random, limit: int) -> str:
     return f"{kanji_number(rng.randint(1, limit))}丁目" if limit else ""
 
 
+def _n(rng: random.Random, high: int) -> int:
+    """1..high (cheaper than ``randint``; this is drawn for every address of the world)."""
+    return int(rng.random() * high) + 1
+
+
 def street(rng: random.Random, lineage: Lineage, day: date) -> tuple[str, str]:
     """A town and ``N丁目N番N号`` (or ``N番地`` in a town without 丁目) of the lineage."""
-    town, limit = _town(rng, lineage, day)
+    towns = lineage.towns_on(day) or lineage.towns
+    town, limit = towns[int(rng.random() * len(towns))]
     if limit:
-        return town, f"{_chome(rng, limit)}{rng.randint(1, 30)}番{rng.randint(1, 25)}号"
-    return town, f"{rng.randint(1, 3000)}番地" + (f"{rng.randint(1, 30)}" if rng.random() < 0.5 else "")
+        return town, f"{kanji_number(_n(rng, limit))}丁目{_n(rng, 30)}番{_n(rng, 25)}号"
+    return town, f"{_n(rng, 3000)}番地" + (f"{_n(rng, 30)}" if rng.random() < 0.5 else "")
 
 
 def address(rng: random.Random, lineage: Lineage, day: date) -> str:
@@ -92,6 +99,15 @@ def municipality(lineage: Lineage, day: date) -> str:
 
 def rename(text: str, day: date) -> str:
     """``text`` (an address or a register label ``本籍　氏　名``) written with the names of ``day``."""
+    lengths, index = places._index()
+    for length in lengths:  # fast path: the name is still in use that day (almost always)
+        found = index.get(text[:length])
+        if found is not None:
+            name = text[:length]
+            settled = all(day >= on for ln in found[0] for _, _, on in ln.renamed)
+            if settled and any(ln.name_on(day) == name for ln in found[0]):
+                return text
+            break
     head, sep, tail = text.partition("\u3000")
     parsed = places.parse(head)
     renamed = parsed.render_on(day) if parsed is not None else None

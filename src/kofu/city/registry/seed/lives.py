@@ -18,9 +18,13 @@ from kofu.city.registry.cities import CityInfo
 from kofu.city.registry.seed import addresses
 from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, years_before
 
+_PARSED: dict[str, places.Parsed | None] = {}
+
 
 def _lineage_of(place: str, day: date, fallback: places.Lineage) -> places.Lineage:
-    parsed = places.parse(place) if place else None
+    if place not in _PARSED:  # a 出生地 is one of a few dozen municipality names
+        _PARSED[place] = places.parse(place) if place else None
+    parsed = _PARSED[place]
     if parsed is None:
         return fallback
     return next((ln for ln in parsed.lineages if ln.name_on(day) == parsed.municipality), fallback)

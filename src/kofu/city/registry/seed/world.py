@@ -61,8 +61,10 @@ def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
         for plan in plans:
             for person in plan.members:
                 lives.resident(CITIES[code], plan, person)
+    kept = {id(e.person) for r in builder.registers if r.city_code is not None for e in r.entries}
     for phantom in builder.phantoms:
-        lives.phantom(phantom)
+        if id(phantom) in kept:  # only a register kept in a demo city has a 附票 to write
+            lives.phantom(phantom)
     return World(as_of, households, builder.registers, builder.phantoms)
 
 
