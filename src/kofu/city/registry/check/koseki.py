@@ -163,7 +163,13 @@ def _zokugara(city: CityRows, members: list[Row]) -> Iterator[Finding]:
         if match is None or match.group(2) != member.sex:
             yield Finding("koseki.zokugara", city.code, (_m(member),))
             continue
-        if not member.is_hittosha and member.spouse_kind is None and member.adoptive_zokugara is None:
+        born_here = entry_of(city, member)[0] == "出生"
+        if (
+            born_here
+            and not member.is_hittosha
+            and member.spouse_kind is None
+            and member.adoptive_zokugara is None
+        ):
             by_parents[(member.father_name, member.mother_name)].append(member)
     for children in by_parents.values():
         for sex in ("男", "女"):
@@ -230,9 +236,9 @@ def _parent_ages(world: World, city: CityRows, members: list[Row]) -> Iterator[F
     couple = {f"{m.family_name}\u3000{m.given_name}": m for m in members if m.is_hittosha or m.spouse_kind}
     for child in members:
         candidates: dict[str, Row] = {}
-        _, _, entered = entry_of(city, child)
-        if not (child.is_hittosha or child.spouse_kind):
-            candidates = couple
+        how, _, entered = entry_of(city, child)
+        if not (child.is_hittosha or child.spouse_kind) and how in ("出生", "養子縁組"):
+            candidates = couple  # born (or adopted) into the register
         elif entered is not None and entered.kind in ("婚姻", "分籍"):
             found = world.register(entered.previous_register)
             if found is not None:
