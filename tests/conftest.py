@@ -2,7 +2,8 @@
 
 `chain` starts the centre, two gateways, two issuers and the kiosk as separate processes with
 real TLS and SQLite files in a temporary var directory, on free loopback ports, once per test
-session. Tests that change state (block a card, stop a city) use their own cards.
+session. Tests only read what the chain shares (the demo cards, each city's registry); a test
+that changes a card or a resident takes its own from the ``own`` fixture (tests/residents.py).
 
 The browser tests (tests/browser) and the PC/SC tests (tests/pcsc) use the same `chain`. A test
 marked ``after_chain`` (the privacy scan, which looks at what every other test left in the
@@ -12,10 +13,11 @@ or another plugin's reordering (``--ff``, ``--nf``).
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import socket
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from kofu import faketime
 from kofu.config import Settings
 from kofu.demo import DemoCard, setup
 from kofu.up import Cluster
+from tests.residents import Owned, own_card
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 AFTER_CHAIN = "after_chain"
@@ -92,3 +95,11 @@ def demo_cards(chain_settings: Settings) -> list[DemoCard]:
 def chain(chain_settings: Settings, demo_cards: list[DemoCard]) -> Iterator[Cluster]:
     with Cluster(chain_settings) as cluster:
         yield cluster
+
+
+@pytest.fixture
+def own(chain: Cluster, chain_settings: Settings) -> Callable[..., Owned]:
+    """Makes cards of the test's own: ``own(city=…, traits=(…), household_size=…)`` seeds a fresh
+    world into the running chain's registries and issues a card at the counter (see
+    tests/residents.py)."""
+    return functools.partial(own_card, chain_settings)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from kofu.card.state import CardStore
 from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.headless import issue_once
 from kofu.pki.errors import PkiError
 from kofu.pki.tls import client_context
@@ -157,14 +157,14 @@ def run_bench(
     if len(chosen) < kiosks:
         raise BenchError(f"only {len(chosen)} eligible demo cards for {kiosks} kiosks")
     ids = kiosk_ids(settings, kiosks)[1:]
-    links: list[CentreLink] = []
+    links: list[CenterLink] = []
     try:
         for kiosk_id in ids:
             try:
                 context = client_context(settings.pki, "kiosk", kiosk_id)
             except (PkiError, OSError) as exc:
                 raise BenchError(f"no TLS identity for kiosk {kiosk_id}: {exc}") from exc
-            links.append(CentreLink(settings.center_url, context, kiosk_id))
+            links.append(CenterLink(settings.center_url, context, kiosk_id))
         before = actor_cpu(settings.run_dir)
         result = _drive(settings, links, chosen, seconds, doc)
         result.cpu = cpu_spent(before, actor_cpu(settings.run_dir))
@@ -175,7 +175,7 @@ def run_bench(
 
 
 def _drive(
-    settings: Settings, links: list[CentreLink], cards: list[DemoCard], seconds: float, doc: str
+    settings: Settings, links: list[CenterLink], cards: list[DemoCard], seconds: float, doc: str
 ) -> BenchResult:
     store = CardStore(settings.cards_dir)
     result = BenchResult(kiosks=len(links), cards=len(cards), seconds=0.0)

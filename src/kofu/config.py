@@ -8,7 +8,9 @@ loopback with SQLite files under `var/`.
 Environment: KOFU_VAR (state directory), KOFU_PORT_BASE (centre port; gateways follow it),
 KOFU_KIOSK_PORT, KOFU_CENTER_DB and KOFU_CITY_DB_<code> (SQLAlchemy URLs), KOFU_SEED,
 KOFU_HOUSEHOLDS, KOFU_ISSUER_WORKERS, KOFU_KIOSK_IDLE_TIMEOUT (seconds without a touch before the
-kiosk ends a visit; maintenance can change it while the kiosk runs).
+kiosk ends a visit; maintenance can change it while the kiosk runs), KOFU_PUBLIC_VERIFY_URL (the
+centre's public verification page as printed on the back of every sheet; default: the public
+address).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Settings:
     reader: str = "emulated"  # KOFU_READER: emulated | pcsc
     reader_name: str | None = None  # KOFU_READER_NAME: PC/SC reader to use (default: the first)
     vpcd_port: int = 35963  # KOFU_VPCD_PORT: where `kofu card insert` finds pcscd's virtual reader
+    verify_url: str = ""  # KOFU_PUBLIC_VERIFY_URL: see public_verify_url
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             reader=_reader(env.get("KOFU_READER") or "emulated"),
             reader_name=env.get("KOFU_READER_NAME") or None,
             vpcd_port=_int(env, "KOFU_VPCD_PORT", 35963),
+            verify_url=env.get("KOFU_PUBLIC_VERIFY_URL") or "",
         )
 
     @property
@@ -123,6 +127,12 @@ class Settings:
     @property
     def public_url(self) -> str:
         return f"https://{self.host}:{self.public_port}"
+
+    @property
+    def public_verify_url(self) -> str:
+        """The public verification page the centre publishes (in its trust list) and kiosks print
+        on the back of every sheet: KOFU_PUBLIC_VERIFY_URL, else the public address."""
+        return self.verify_url or f"{self.public_url}/"
 
     @property
     def kiosk_url(self) -> str:

@@ -23,7 +23,7 @@ from kofu.center.models import Base as CenterBase
 from kofu.city.counter.models import CardRecord
 from kofu.city.counter.models import ensure_tables as ensure_counter_tables
 from kofu.city.registry.db import create_schema, session_factory
-from kofu.city.registry.models import DocumentSetting, Resident
+from kofu.city.registry.models import CARD_ACTIVE, Card, DocumentSetting, Resident
 from kofu.city.registry.queries import apply_registration, approve_registration
 from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_city
 from kofu.config import Settings
@@ -84,10 +84,17 @@ def setup(settings: Settings, *, bench_kiosks: int = 64) -> list[DemoCard]:
 
 def _card_holders(people: list[SeededPerson]) -> list[SeededPerson]:
     """Every adult, then one child of 12–14 (My Number Cards exist for children; kiosks refuse
-    them, which the demo must be able to show)."""
-    adults = [p for p in people if p.age >= ADULT_AGE]
+    them, which the demo must be able to show). Household heads whom nothing is refused come
+    first, so the first cards of a city (NT-0001 …, the README's examples) are such a head on
+    whatever day the demo is seeded."""
+    adults = sorted((p for p in people if p.age >= ADULT_AGE), key=_plain_head_first)
     child = next((p for p in people if 12 <= p.age < 15 and not REFUSAL_TRAITS & set(p.traits)), None)
     return adults + ([child] if child is not None else [])
+
+
+def _plain_head_first(person: SeededPerson) -> int:
+    plain = not (REFUSAL_TRAITS | {"long-address"}) & set(person.traits)
+    return 0 if plain and "household-head" in person.traits else 1
 
 
 def _preapprove(settings: Settings, cards: list[DemoCard], candidates, center_db) -> list[DemoCard]:  # type: ignore[no-untyped-def]
@@ -186,6 +193,30 @@ def load_index(settings: Settings) -> list[DemoCard]:
     """The demo cards made by `setup`."""
     raw = json.loads((settings.cards_dir / "demo.json").read_text())
     return [DemoCard(c["card"], c["pin"], c["city"], c["resident_id"], tuple(c["traits"])) for c in raw]
+
+
+def wallet(settings: Settings) -> list[DemoCard]:
+    """Every card of the demo's virtual wallet: the seeded cards, then the cards city counters
+    issued since (``kofu counter card issue``), each read from its city's registry and the
+    card's own memory (an emulated card knows its PIN; a real one never tells)."""
+    cards = load_index(settings) if is_seeded(settings) else []
+    known = {c.card for c in cards}
+    store = CardStore(settings.cards_dir)
+    stored = set(store.labels())
+    for code in settings.cities:
+        engine = make_engine(settings.city_db_url(code))
+        try:
+            with session_factory(engine)() as session:
+                rows = session.query(Card).filter(Card.status == CARD_ACTIVE).order_by(Card.id).all()
+                issued = [
+                    (r.label, r.resident_id) for r in rows if r.label in stored and r.label not in known
+                ]
+        finally:
+            engine.dispose()
+        for label, resident_id in issued:
+            pin = store.load(label).auth_pin
+            cards.append(DemoCard(label, pin, code, resident_id, ("counter-issued",)))
+    return cards
 
 
 def with_names(settings: Settings, cards: list[DemoCard]) -> list[dict[str, object]]:

@@ -62,7 +62,7 @@ def start_public(settings: Settings) -> None:
     from kofu.pki.trust import TrustPublisher
 
     names = {code: CITIES[code].name if code in CITIES else code for code in settings.cities}
-    app = create_public_app(TrustPublisher(settings.pki, names))
+    app = create_public_app(TrustPublisher(settings.pki, names, settings.public_verify_url))
     server = make_server(app, settings.host, settings.public_port, public_tls_context(settings.pki))
     threading.Thread(target=server.run, name="public", daemon=True).start()
 
@@ -94,14 +94,14 @@ def run_kiosk(settings: Settings) -> None:
     """The kiosk's touch screen (local HTTP on loopback) and its link to the centre."""
     from kofu.card.state import CardStore
     from kofu.kiosk.app import create_app
-    from kofu.kiosk.centre import CentreLink
+    from kofu.kiosk.center import CenterLink
 
     _logging(settings, "kiosk")
-    centre = CentreLink(
+    center = CenterLink(
         settings.center_url, client_context(settings.pki, "kiosk", settings.kiosk_id), settings.kiosk_id
     )
     app = create_app(
-        centre, CardStore(settings.cards_dir), settings, idle_timeout=float(settings.kiosk_idle_timeout)
+        center, CardStore(settings.cards_dir), settings, idle_timeout=float(settings.kiosk_idle_timeout)
     )
     # The maintenance key (created on first start) is in var/kiosk/maintenance.key; never logged.
     serve(app, settings.host, settings.kiosk_port, None)

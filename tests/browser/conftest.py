@@ -3,26 +3,10 @@
 No browser is ever downloaded: the tests drive /usr/bin/chromium (apt) and skip without it.
 Every screen a test passes is saved as test-artifacts/screens/NN-name.png for a human to look at.
 
-Cards (chosen by rule, so they follow the seed; the e2e tests take the FIRST card with a trait,
-the first eligible cards for the concurrent orders, and the LAST eligible card of 132110 to
-block):
-- `order_card`      the THIRD-from-last eligible card of 132110 — every browser visit that
-                    should succeed (full 住民票 order, timeouts, reloads, voice, a11y).
-- `block_card`      the SECOND-from-last eligible card of 132110 — only the wrong-PIN test, which
-                    locks it for good.
-- refusals          the LAST card with each refusal trait.
-- other documents   the last eligible card with the trait a document needs (`inkan-registered`,
-                    `tax-declared`, `honseki-here`), when the seed has such traits.
-- 利用登録           `registration_card` for the application that is sent and approved (see
-                    test_kiosk_options_browser.py); `unregistered_card`, one for which no test
-                    applies, for walking the 利用登録 screens without sending.
-- refused documents `untouched_card`: the LAST card with the trait (`inkan-abolished`, `no-inkan`,
-                    `no-tax-declaration`, and `under-15` for a child; the e2e tests take the first
-                    child) whose holder no other rule refuses and that no test changes — never a card
-                    a test blocks, whose seal or name a test changes, for which a 利用登録 may be
-                    applied (an unregistered `honseki-elsewhere` card), nor `order_card`; among
-                    those, one outside what tests/e2e/rules_helpers.py calls `taken` when there is
-                    one. These visits are read-only and always type the right PIN.
+Cards: visits that only read (orders, refusals, menus) take demo cards by their traits — no test
+changes a demo card or its holder, so any card with the trait will do. A test that changes one
+(wrong PINs that block it, a 利用登録 it applies for) takes its own from the ``own`` fixture
+(tests/residents.py); the simulated card slot lists it once the page is reloaded.
 """
 
 from __future__ import annotations
@@ -37,8 +21,6 @@ import pytest
 
 from kofu.config import Settings
 from kofu.demo import DemoCard
-from tests.e2e import helpers as e2e
-from tests.e2e.rules_helpers import spare, taken
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -171,20 +153,16 @@ def eligible(cards: list[DemoCard], city: str | None = None) -> list[DemoCard]:
     ]
 
 
-def e2e_concurrent_cards(cards: list[DemoCard]) -> list[DemoCard]:
-    """The cards tests/e2e uses for its twenty concurrent orders (kept in step by hand)."""
-    return (eligible(cards, "132292")[:-1] + eligible(cards, "132110")[:-1])[:20]
-
-
 @pytest.fixture(scope="session")
 def order_card(demo_cards: list[DemoCard]) -> DemoCard:
-    return eligible(demo_cards, "132110")[-3]
+    """A demo card whose holder every document of the residence city is issued to (by traits)."""
+    return eligible(demo_cards, "132110")[-1]
 
 
-@pytest.fixture(scope="session")
-def block_card(demo_cards: list[DemoCard]) -> DemoCard:
-    card = eligible(demo_cards, "132110")[-2]
-    assert card not in e2e_concurrent_cards(demo_cards), "the card to block is one the e2e tests use"
+@pytest.fixture
+def block_card(own: Any) -> DemoCard:
+    """The test's own card: it will be blocked with wrong PINs."""
+    card: DemoCard = own(city="132110").card
     return card
 
 
@@ -197,8 +175,7 @@ def card_for_document(cards: list[DemoCard], doc: str, fallback: DemoCard) -> De
         "fuhyo": "honseki-here",
     }
     wanted = trait.get(doc)
-    reserved = {c.card for c in eligible(cards, "132110")[-2:]}
-    found = [c for c in eligible(cards) if wanted in c.traits and c.card not in reserved] if wanted else []
+    found = [c for c in eligible(cards) if wanted in c.traits] if wanted else []
     return found[-1] if found else fallback
 
 
@@ -206,68 +183,22 @@ def with_trait_last(cards: list[DemoCard], trait: str) -> DemoCard:
     return [c for c in cards if trait in c.traits][-1]
 
 
-def changed_by_tests(cards: list[DemoCard]) -> set[str]:
-    """Cards a test changes: blocks (wrong PINs), whose holder's seal or name it changes, for which
-    it may apply a 利用登録, and the browser's own card for whole orders."""
-    changed = {c.card for c in eligible(cards, "132110")[-3:]}  # order_card, block_card
-    changed |= {c.card for c in e2e.eligible(cards, "132110")[-2:]}  # blocked by the e2e tests
-    changed |= {spare(cards, "inkan-registered", nth=1).card}  # its seal is abolished
-    # nth=2 has its name lengthened by tests/e2e; 0 and 1 may be the browser's multi-select card.
-    changed |= {spare(cards, "household-member", nth=n).card for n in range(3)}
-    changed |= {
-        c.card for c in cards if "honseki-elsewhere" in c.traits and "honseki-registered" not in c.traits
-    }
-    return changed
-
-
-def untouched_card(cards: list[DemoCard], trait: str) -> DemoCard:
-    """The last card with `trait` and no other refusal trait that no test changes (see above)."""
+def refused_card(cards: list[DemoCard], trait: str) -> DemoCard:
+    """The last demo card with `trait` whose holder no other refusal applies to."""
     holders = "minor" if trait == "under-15" else "adult"
     others = REFUSAL_TRAITS - {trait}
-    changed = changed_by_tests(cards)
-    found = [
-        c
-        for c in cards
-        if trait in c.traits and holders in c.traits and not others & set(c.traits) and c.card not in changed
-    ]
-    assert found, f"no card with {trait} that no other test changes"
-    busy = taken(cards)
-    unused = [c for c in found if c.card not in busy]
-    return (unused or found)[-1]
-
-
-def registration_card(cards: list[DemoCard]) -> DemoCard:
-    """An adult `honseki-elsewhere` card without a registration that no other test touches: the
-    one test_kiosk_options_browser.py applies a 利用登録 for (and has approved)."""
-    trait = "honseki-elsewhere"
-    others = {spare(cards, trait, without=("honseki-registered",), nth=n).card for n in range(2)}
-    others |= {c.card for c in e2e_concurrent_cards(cards)}
-    others |= {c.card for c in eligible(cards, "132110")[-3:]}  # order and block cards
-    with_trait = [c for c in cards if trait in c.traits]
-    others |= {with_trait[0].card, with_trait[-1].card}  # e2e rules take the first, browser the last
-    found = [
-        c
-        for c in eligible(cards)
-        if trait in c.traits and "honseki-registered" not in c.traits and c.card not in others
-    ]
-    assert found, "no spare honseki-elsewhere card for the browser"
+    found = [c for c in cards if trait in c.traits and holders in c.traits and not others & set(c.traits)]
+    assert found, f"no demo card with {trait} alone"
     return found[-1]
 
 
 def unregistered_card(cards: list[DemoCard]) -> DemoCard:
-    """An adult `honseki-elsewhere` card without a registration for which no test applies one
-    (for walking the 利用登録 screens without sending), and that no test blocks."""
-    trait = "honseki-elsewhere"
-    applied = {spare(cards, trait, without=("honseki-registered",), nth=n).card for n in range(2)}
-    applied |= {registration_card(cards).card}
-    applied |= {c.card for c in eligible(cards, "132110")[-3:]}  # order_card, block_card
-    applied |= {c.card for c in e2e.eligible(cards, "132110")[-2:]}  # blocked by the e2e tests
+    """A demo card whose register is kept in the other city and has no 利用登録 there (for walking
+    the 利用登録 screens without sending: no test applies for a demo card)."""
     found = [
-        c
-        for c in eligible(cards)
-        if trait in c.traits and "honseki-registered" not in c.traits and c.card not in applied
+        c for c in eligible(cards) if "honseki-elsewhere" in c.traits and "honseki-registered" not in c.traits
     ]
-    assert found, "no honseki-elsewhere card that no test applies a registration for"
+    assert found, "no honseki-elsewhere demo card without a registration"
     return found[-1]
 
 
@@ -282,6 +213,7 @@ def spoken(page: Any) -> list[dict[str, Any]]:
 
 def to_pin(page: Any, card: DemoCard, shots: Shots | None = None, kind: str = "residence") -> None:
     """行政サービス → 証明書交付サービス → residence/本籍地 → place the card: the PIN screen."""
+    listed(page, card)
     page.locator("#go-admin").click()
     screen_is(page, "service")
     if shots:
@@ -297,6 +229,19 @@ def to_pin(page: Any, card: DemoCard, shots: Shots | None = None, kind: str = "r
     page.locator("#card-select").select_option(card.card)
     page.locator("#card-place").click()
     screen_is(page, "pin")
+
+
+def listed(page: Any, card: DemoCard) -> None:
+    """Make sure the simulated slot lists ``card``: a card issued since the page loaded (a test's
+    own) is listed once the page fetches the slot's list again, which a reload on the start
+    screen does."""
+    option = page.locator(f'#card-select option[value="{card.card}"]')
+    if option.count() == 0:
+        screen_is(page, "start")
+        page.reload()
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        screen_is(page, "start")
+        expect(option).to_have_count(1)
 
 
 def type_pin(page: Any, pin: str) -> None:

@@ -25,12 +25,12 @@ from tests.browser.conftest import (
     SLOW,
     Shots,
     expect,
+    refused_card,
     screen_is,
     to_documents,
     to_payment,
     type_pin,
     unregistered_card,
-    untouched_card,
 )
 
 pytestmark = pytest.mark.e2e
@@ -103,7 +103,7 @@ def test_refusal_and_cancelled_screens_have_names_focus_order_and_contrast(
 ) -> None:
     report: dict[str, Any] = {}
     # A refusal of the whole visit (a child's card): the error screen, in both languages.
-    to_documents(page, untouched_card(demo_cards, "under-15"))
+    to_documents(page, refused_card(demo_cards, "under-15"))
     screen_is(page, "error", timeout=SLOW)
     expect(page.locator("#error-message")).to_have_attribute("data-code", "city.resident.under_15")
     check(page, "error", report)
@@ -116,7 +116,7 @@ def test_refusal_and_cancelled_screens_have_names_focus_order_and_contrast(
     screen_is(page, "start")
 
     # An offer the menu refuses: greyed on the document screen, and never reached with Tab.
-    to_documents(page, untouched_card(demo_cards, "inkan-abolished"))
+    to_documents(page, refused_card(demo_cards, "inkan-abolished"))
     screen_is(page, "document", timeout=SLOW)
     expect(page.locator('.tile.refused[data-doc="inkan"]')).to_have_count(1)
     check(page, "document-refused", report)

@@ -23,11 +23,11 @@ from tests.browser.conftest import (
     card_for_document,
     expect,
     kiosk_state,
+    refused_card,
     screen_is,
     to_documents,
     to_pin,
     type_pin,
-    untouched_card,
     with_trait_last,
 )
 
@@ -245,7 +245,7 @@ def test_under_15_is_refused_with_its_message(
     page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
 ) -> None:
     code = "city.resident.under_15"
-    card = untouched_card(demo_cards, "under-15")
+    card = refused_card(demo_cards, "under-15")
     to_documents(page, card)
     screen_is(page, "error", timeout=SLOW)
     message = page.locator("#error-message")
@@ -279,7 +279,7 @@ def test_refused_document_is_greyed_with_its_message(
     page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings, trait: str
 ) -> None:
     doc, code = DOCUMENT_REFUSALS[trait]
-    card = untouched_card(demo_cards, trait)
+    card = refused_card(demo_cards, trait)
     to_documents(page, card)
     screen_is(page, "document", timeout=SLOW)
     tile = _assert_refused_tile(page, doc, code)
@@ -315,7 +315,7 @@ def test_kazei_without_a_declaration_is_refused_with_its_message(
     """The menu refuses 課税 when no offered 年度 can be issued; when an older one can, the city
     refuses the order for the undeclared newest 年度 (before any money is asked for)."""
     code = "city.kazei.not_declared"
-    card = untouched_card(demo_cards, "no-tax-declaration")
+    card = refused_card(demo_cards, "no-tax-declaration")
     years = staff.show_settings(chain_settings, card.city)["kazei_years"]
     declared = _declared(chain_settings, card, years)
     newest = max(years)

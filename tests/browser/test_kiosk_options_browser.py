@@ -1,10 +1,7 @@
 """Options as the city defines them, refused offers greyed out, and 利用登録 — in the browser.
 
-Cards (besides the shared ones of conftest): the 住民票 multi-select uses a spare
-`household-member` card that no other test's ``spare`` pick uses (tests/e2e takes nth=2);
-the 利用登録 test uses conftest's `registration_card`: the last adult `honseki-elsewhere` card
-without a registration that is neither one of the two spares tests/e2e/test_registration_chain.py
-takes, nor the first/last card with the trait, nor a card of the e2e concurrent orders.
+Cards: the 住民票 multi-select reads, with a demo `household-member` card; the 利用登録 test
+applies and has it approved, with a card of its own (the ``own`` fixture).
 """
 
 from __future__ import annotations
@@ -25,12 +22,11 @@ from tests.browser.conftest import (
     Shots,
     card_for_document,
     expect,
-    registration_card,
     screen_is,
     to_documents,
 )
 from tests.e2e.helpers import registry
-from tests.e2e.rules_helpers import kofu, spare
+from tests.e2e.rules_helpers import any_with, kofu
 
 pytestmark = pytest.mark.e2e
 
@@ -117,25 +113,10 @@ def test_koseki_member_chooser_only_for_kojin_and_refused_offer_greyed(
     screen_is(page, "cancelled")
 
 
-def _members_card(cards: list[DemoCard]) -> DemoCard:
-    """A spare card in a household of two or more that no other test's ``spare`` pick uses."""
-    others = {
-        spare(cards, "honseki-elsewhere", without=("honseki-registered",), nth=n).card for n in range(2)
-    }
-    others |= {spare(cards, "inkan-registered", nth=1).card, spare(cards, "household-member", nth=2).card}
-    found = [
-        spare(cards, "household-member", nth=n)
-        for n in range(2)
-        if spare(cards, "household-member", nth=n).card not in others
-    ]
-    assert found, "no spare household-member card"
-    return found[0]
-
-
 def test_juminhyo_chosen_members_multi_select(
     page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
 ) -> None:
-    card = _members_card(demo_cards)
+    card = any_with(demo_cards, "household-member")
     to_documents(page, card)
     screen_is(page, "document", timeout=SLOW)
     page.locator('[data-doc="juminhyo"]').click()
@@ -178,9 +159,9 @@ def test_juminhyo_chosen_members_multi_select(
 
 
 def test_registration_apply_approve_then_koseki_from_the_honseki_city(
-    page: Any, shots: Shots, demo_cards: list[DemoCard], chain_settings: Settings
+    page: Any, shots: Shots, own: Any, chain_settings: Settings
 ) -> None:
-    card = registration_card(demo_cards)
+    card = own(traits=("adult", "honseki-elsewhere")).card
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None and city != card.city and holder.honseki and holder.hittosha

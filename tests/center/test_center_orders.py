@@ -14,16 +14,9 @@ from kofu.center import routing
 from kofu.center.auth import CardSession, CardVerifier, SessionSealer
 from kofu.center.models import Order
 from kofu.center.service import CenterService
+from kofu.protocol.center_gateway import CityRequest, CityResponse, MenuCall, OrderCall, Submission
 from kofu.protocol.errors import KofuError, Problem, Refused
-from kofu.protocol.messages import (
-    CityRequest,
-    CityResponse,
-    Menu,
-    MenuRequest,
-    OrderOutcome,
-    OrderRequest,
-    OrderResult,
-)
+from kofu.protocol.kiosk_center import Menu, MenuRequest, OrderOutcome, OrderRequest, OrderResult
 
 CITY = "132292"
 KIOSK = "K0001"
@@ -38,16 +31,16 @@ class Gateway:
         self.problem: Problem | None = None  # what the city answers instead, when set
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        asked = CityRequest.model_validate_json(request.content)
+        asked = Submission.model_validate_json(request.content).request
         self.requests.append(asked)
         if self.problem is not None:
             answer = CityResponse(request_id=asked.request_id, error=self.problem)
-        elif asked.kind == "menu":
+        elif isinstance(asked, MenuCall):
             answer = CityResponse(
                 request_id=asked.request_id, menu=Menu(city_code=CITY, city_name="西東京市", documents=[])
             )
         else:
-            assert asked.order_id is not None
+            assert isinstance(asked, OrderCall)
             result = OrderResult(
                 order_id=asked.order_id, status="issued", envelope=b"ciphertext", fee_total=300, pages=1
             )
@@ -56,7 +49,7 @@ class Gateway:
 
 
 @pytest.fixture
-def centre(db, pki) -> Iterator[tuple[CenterService, Gateway]]:  # type: ignore[no-untyped-def]
+def center(db, pki) -> Iterator[tuple[CenterService, Gateway]]:  # type: ignore[no-untyped-def]
     routing.ensure_city(db, CITY, "西東京市")
     gateway = Gateway()
     client = httpx.AsyncClient(transport=httpx.MockTransport(gateway), base_url="https://gateway.test")
@@ -78,8 +71,8 @@ def _order(copies: int = 1) -> OrderRequest:
     )
 
 
-def test_a_prevented_misissuance_stops_the_city_until_it_is_resumed(centre, db) -> None:  # type: ignore[no-untyped-def]
-    service, gateway = centre
+def test_a_prevented_misissuance_stops_the_city_until_it_is_resumed(center, db) -> None:  # type: ignore[no-untyped-def]
+    service, gateway = center
     first = _run(service.order(_session(), _order()))
     assert first.status == "issued" and len(gateway.requests) == 1
     service.outcome(KIOSK, first.order_id, OrderOutcome(outcome="misissuance_prevented"))
@@ -103,8 +96,8 @@ def test_a_prevented_misissuance_stops_the_city_until_it_is_resumed(centre, db) 
     assert again.status == "issued" and len(gateway.requests) == 2
 
 
-def test_other_outcomes_leave_the_city_open(centre) -> None:  # type: ignore[no-untyped-def]
-    service, gateway = centre
+def test_other_outcomes_leave_the_city_open(center) -> None:  # type: ignore[no-untyped-def]
+    service, gateway = center
     for outcome in ("printed", "failed", "cancelled"):
         result = _run(service.order(_session(), _order()))
         service.outcome(KIOSK, result.order_id, OrderOutcome(outcome=outcome))  # type: ignore[arg-type]
@@ -112,8 +105,8 @@ def test_other_outcomes_leave_the_city_open(centre) -> None:  # type: ignore[no-
     assert len(gateway.requests) == 4
 
 
-def test_a_document_the_city_could_not_make_closes_its_history_row(centre, db) -> None:  # type: ignore[no-untyped-def]
-    service, gateway = centre
+def test_a_document_the_city_could_not_make_closes_its_history_row(center, db) -> None:  # type: ignore[no-untyped-def]
+    service, gateway = center
     gateway.problem = Problem(code="document.render_failed", detail="document.invalid", kind="error")
     with pytest.raises(KofuError) as failed:
         _run(service.order(_session(), _order()))

@@ -31,10 +31,9 @@ from kofu.net.client import sync_client
 from kofu.pki.jpki import issue_card_certificate
 from kofu.pki.paths import PkiPaths
 from kofu.pki.tls import client_context, ensure_tls_identity
-from kofu.protocol.messages import (
+from kofu.protocol.center_gateway import CityRequest, CityResponse, Submission
+from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
-    CityRequest,
-    CityResponse,
     Menu,
     SessionAuth,
     SessionAuthenticated,
@@ -53,7 +52,7 @@ class StandInGateway:
         self.received: list[CityRequest] = []
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
-        asked = CityRequest.model_validate_json(request.content)
+        asked = Submission.model_validate_json(request.content).request
         self.received.append(asked)
         menu = Menu(city_code=CITY, city_name="西東京市", documents=[])
         return httpx.Response(
@@ -62,7 +61,7 @@ class StandInGateway:
 
 
 @pytest.fixture(scope="module")
-def centre_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+def center_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(f"sqlite:///{Path(tmp_path_factory.mktemp('centre')) / 'center.db'}")
     Base.metadata.create_all(engine)
     db = session_factory(engine)
@@ -77,11 +76,11 @@ def city() -> StandInGateway:
 
 
 @pytest.fixture(scope="module")
-def centre(pki: PkiPaths, centre_db: sessionmaker[Session], city: StandInGateway) -> Iterator[str]:
+def center(pki: PkiPaths, center_db: sessionmaker[Session], city: StandInGateway) -> Iterator[str]:
     ensure_tls_identity(pki, "kiosk", "K0002")
     gateway = httpx.AsyncClient(base_url="https://gateway.invalid", transport=httpx.MockTransport(city))
     service = CenterService(
-        db=centre_db,
+        db=center_db,
         verifier=CardVerifier(pki),
         sealer=SessionSealer(AESGCM.generate_key(bit_length=256)),
         gateways={CITY: gateway},
@@ -91,18 +90,18 @@ def centre(pki: PkiPaths, centre_db: sessionmaker[Session], city: StandInGateway
 
 
 @pytest.fixture(scope="module")
-def kiosks(pki: PkiPaths, centre: str) -> Iterator[dict[str, httpx.Client]]:
-    made = {kiosk: sync_client(centre, client_context(pki, "kiosk", kiosk)) for kiosk in KIOSKS}
+def kiosks(pki: PkiPaths, center: str) -> Iterator[dict[str, httpx.Client]]:
+    made = {kiosk: sync_client(center, client_context(pki, "kiosk", kiosk)) for kiosk in KIOSKS}
     yield made
     for client in made.values():
         client.close()
 
 
 @pytest.fixture(scope="module")
-def card(pki: PkiPaths, card_key: rsa.RSAPrivateKey, centre_db: sessionmaker[Session]) -> bytes:
+def card(pki: PkiPaths, card_key: rsa.RSAPrivateKey, center_db: sessionmaker[Session]) -> bytes:
     """A card routed to CITY: its authentication certificate (DER)."""
     certificate = issue_card_certificate(pki, card_key.public_key())
-    routing.register_route(centre_db, format(certificate.serial_number, "X"), CITY)
+    routing.register_route(center_db, format(certificate.serial_number, "X"), CITY)
     return certificate.public_bytes(Encoding.DER)
 
 
@@ -129,27 +128,27 @@ def _answer(
 
 @pytest.mark.parametrize(("holder", "claimed"), [("K0001", "K0002"), ("K0002", "K0001")])
 def test_a_session_opened_in_another_kiosks_name_is_refused(
-    kiosks: dict[str, httpx.Client], centre_db: sessionmaker[Session], holder: str, claimed: str
+    kiosks: dict[str, httpx.Client], center_db: sessionmaker[Session], holder: str, claimed: str
 ) -> None:
-    before = _challenges(centre_db, claimed)
+    before = _challenges(center_db, claimed)
     response = _open(kiosks[holder], claimed)
     assert _code(response) == (403, "link.peer.rejected")
     assert f"got kiosk/{holder}" in response.json()["error"]["detail"]
-    assert _challenges(centre_db, claimed) == before  # no challenge was issued for anyone
+    assert _challenges(center_db, claimed) == before  # no challenge was issued for anyone
 
 
 def test_a_kiosk_opens_a_session_in_its_own_name(
-    kiosks: dict[str, httpx.Client], centre_db: sessionmaker[Session]
+    kiosks: dict[str, httpx.Client], center_db: sessionmaker[Session]
 ) -> None:
     response = _open(kiosks["K0001"], "K0001")
     assert response.status_code == 200
     challenge = SessionChallenge.model_validate_json(response.content)
-    assert challenge.session_id in _challenges(centre_db, "K0001")
+    assert challenge.session_id in _challenges(center_db, "K0001")
     assert len(challenge.challenge) == 32
 
 
-def test_an_issuer_certificate_is_no_kiosk(pki: PkiPaths, centre: str) -> None:
-    with sync_client(centre, client_context(pki, "issuer", CITY)) as issuer:
+def test_an_issuer_certificate_is_no_kiosk(pki: PkiPaths, center: str) -> None:
+    with sync_client(center, client_context(pki, "issuer", CITY)) as issuer:
         assert _code(_open(issuer, CITY)) == (403, "link.peer.rejected")
         assert _code(issuer.get("/v1/health")) == (403, "link.peer.rejected")
 

@@ -60,3 +60,21 @@ def test_the_page_escapes_what_it_shows(setup):
     _, client, _ = setup
     page = client.post("/verify", data={"code": "<script>alert(1)</script>"})
     assert "<script>alert" not in page.text
+
+
+def test_a_scanned_back_shows_the_pages_signed_content_laid_out(setup):
+    from kofu.documents.sheets import print_sheets, sheet_backs
+
+    _, client, sealed = setup
+    sheets = print_sheets(sealed, "西東京市", "https://shoumei.example.jp/")
+    page = client.post("/verify", files={"file": ("back.png", png_of(sheets, page=2), "image/png")})
+    assert page.status_code == 200 and "有効 / VALID" in page.text, page.text
+    assert "1枚目の記載内容" in page.text and "class='sheet'" in page.text
+    assert "田無 太郎" in page.text and "住民票" in page.text  # the content, not only the fields
+    answer = client.post(
+        "/v1/verify", files={"file": ("back.png", png_of(sheets, page=2), "image/png")}
+    ).json()
+    lines = [" ".join(run["text"] for run in line) for line in answer["pages"][0]["lines"]]
+    assert answer["text_checked"] is False and any("田無 太郎" in line for line in lines)
+    pasted = client.post("/v1/verify", data={"code": "\n".join(sheet_backs(sealed)[0])}).json()
+    assert pasted["status"] == "valid" and pasted["pages"] == answer["pages"]

@@ -3,7 +3,7 @@
 The clock is moved with time-machine, which patches what `kofu.clock` reads, so the code under
 test takes "now" from where it always does. For each instant, one world is made AT that instant
 (once for the whole session): the demo PKI (CAs, seal keys, trust-list signer), a 西東京市
-registry seeded on that day (open around the clock, as the demo), the centre's route table and a card
+registry seeded on that day (open around the clock, as the demo), the center's route table and a card
 route, and the issuer over them. Each test then runs with the clock stopped at the instant.
 
 While the clock is moved, the process's own time zone is Los Angeles (time-machine takes it from
@@ -24,8 +24,8 @@ import time_machine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu.center import routes_api
-from kofu.center import routing as centre_routing
-from kofu.center.models import Base as CentreBase
+from kofu.center import routing as center_routing
+from kofu.center.models import Base as CenterBase
 from kofu.city.issuer.service import IssuerService
 from kofu.city.registry.db import create_schema
 from kofu.city.registry.models import DocumentSetting
@@ -41,8 +41,8 @@ OTHER = "132110"
 REFUSAL_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change", "long-address", "rare-character"}
 
 
-class CentreRoutes:
-    """The centre's route registry (what POST /v1/routes runs), called in-process without TLS."""
+class CenterRoutes:
+    """The center's route registry (what POST /v1/routes runs), called in-process without TLS."""
 
     def __init__(self, db: sessionmaker[Session]) -> None:
         self.db = db
@@ -63,7 +63,7 @@ class World:
     at: Instant
     settings: Settings
     db: sessionmaker[Session]
-    centre_db: sessionmaker[Session]
+    center_db: sessionmaker[Session]
     people: list[SeededPerson]
     issuer: IssuerService
 
@@ -136,12 +136,12 @@ def _make_world(at: Instant, var: Path) -> World:
                     register_card(
                         session, person.resident_id, f"{person.resident_id:X}D8", f"DT-{person.resident_id}"
                     )
-        centre_db = session_factory(make_engine(settings.center_db_url()))
-        CentreBase.metadata.create_all(centre_db.kw["bind"])
+        center_db = session_factory(make_engine(settings.center_db_url()))
+        CenterBase.metadata.create_all(center_db.kw["bind"])
         for code in (CITY, OTHER):
-            centre_routing.ensure_city(centre_db, code, CITIES[code].name)
+            center_routing.ensure_city(center_db, code, CITIES[code].name)
         issuer = IssuerService(CITY, db, pki=settings.pki)  # its clock: kofu.clock
-    world = World(at, settings, db, centre_db, people, issuer)
+    world = World(at, settings, db, center_db, people, issuer)
     world.hours(*AROUND_THE_CLOCK, year_end_closed=False)  # as the demo: tests that need hours set them
     return world
 
@@ -154,7 +154,7 @@ def _worlds() -> Iterator[dict[str, World]]:
     yield made
     for world in made.values():
         world.db.kw["bind"].dispose()
-        world.centre_db.kw["bind"].dispose()
+        world.center_db.kw["bind"].dispose()
 
 
 @pytest.fixture

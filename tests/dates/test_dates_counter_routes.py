@@ -1,7 +1,7 @@
-"""The counter's day and the centre's route-change day at each instant.
+"""The counter's day and the center's route-change day at each instant.
 
 A card issued at the counter now is recorded as issued today in Japan and is valid now; a move
-made today takes effect at the next midnight in Japan, when the centre routes the card to the
+made today takes effect at the next midnight in Japan, when the center routes the card to the
 new city, and not a second before.
 """
 
@@ -16,19 +16,19 @@ from kofu.center import routing
 from kofu.city.counter.service import CounterService, move
 from kofu.city.registry.models import Card
 from kofu.pki.jpki import load_crl, load_jpki_ca, validate_card_certificate
-from tests.dates.conftest import CITY, OTHER, CentreRoutes, World, travel
+from tests.dates.conftest import CITY, OTHER, CenterRoutes, World, travel
 from tests.dates.instants import Instant
 
 
 def _routed(world: World, serial: str) -> str:
     return next(
-        city.code for city, kind in routing.cities_for(world.centre_db, serial) if kind == "residence"
+        city.code for city, kind in routing.cities_for(world.center_db, serial) if kind == "residence"
     )
 
 
 def test_a_card_issued_now_is_issued_today_in_japan_and_valid_now(world: World, at: Instant) -> None:
     holder = world.holder("new-card")
-    with CounterService(world.settings, CITY, routes=CentreRoutes(world.centre_db)) as counter:
+    with CounterService(world.settings, CITY, routes=CenterRoutes(world.center_db)) as counter:
         issued = counter.issue_card(holder.resident_id, pin="1234")
         with counter.db() as session:
             card = session.scalars(select(Card).where(Card.label == issued.label)).one()
@@ -45,7 +45,7 @@ def test_a_card_issued_now_is_issued_today_in_japan_and_valid_now(world: World, 
 def test_a_move_today_takes_effect_at_the_next_midnight_in_japan(world: World, at: Instant) -> None:
     holder = world.holder("mover")
     serial = world.serial(holder)
-    routes = CentreRoutes(world.centre_db)
+    routes = CenterRoutes(world.center_db)
     routes.register(serial, CITY)
     with (
         CounterService(world.settings, CITY, routes=routes) as old,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kofu.documents.text import extract_text
 from kofu.documents.verify import verify_file
-from kofu.protocol.envelope import DocumentHeader, open_sealed
+from kofu.protocol.envelope import DocumentHeader, open_document
 from tests.dates.conftest import World
 from tests.dates.instants import Instant
 from tests.dates.test_dates_rules import menu_offer, order
@@ -14,7 +14,7 @@ from tests.dates.test_dates_rules import menu_offer, order
 def _issue(world: World, serial: str, doc: str, **options: str) -> tuple[DocumentHeader, bytes]:
     result, key = order(world, serial, doc, **options)
     assert result.status == "issued" and result.envelope is not None, result.error
-    return open_sealed(result.envelope, key, result.order_id)
+    return open_document(result.envelope, key, result.order_id)
 
 
 def test_a_juminhyo_issued_now_is_dated_today_in_japan_and_its_seal_verifies(

@@ -25,7 +25,7 @@ from kofu.config import Settings
 from kofu.kiosk.app import create_app
 from kofu.kiosk.clockface import clock_face
 from tests.dates.instants import Instant
-from tests.kiosk.test_kiosk_app import FakeCentre, FakeSeals
+from tests.kiosk.test_kiosk_app import FakeCenter, FakeSeals
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -47,7 +47,7 @@ def _expected(at: Instant) -> dict[str, str]:
 
 def _kiosk_app(var: Path) -> Any:
     return create_app(
-        FakeCentre(),  # type: ignore[arg-type]
+        FakeCenter(),  # type: ignore[arg-type]
         CardStore(var / "cards"),
         Settings(var_dir=var),
         card_list=lambda _settings: [],

@@ -13,14 +13,15 @@ from kofu import clock
 from kofu.city.issuer.eligibility import check_age
 from kofu.city.registry.models import Resident
 from kofu.city.registry.queries import city_settings
+from kofu.protocol.center_gateway import MenuCall, OrderCall
 from kofu.protocol.errors import Refused
-from kofu.protocol.messages import CityRequest, DocumentOffer, OrderRequest, OrderResult
+from kofu.protocol.kiosk_center import DocumentOffer, OrderRequest, OrderResult
 from tests.dates.conftest import AROUND_THE_CLOCK, CITY, NATIONAL, World
 from tests.dates.instants import Instant
 
 
 def menu_offer(world: World, serial: str, doc: str = "juminhyo") -> DocumentOffer:
-    request = CityRequest(request_id="m", kind="menu", city_code=CITY, card_serial=serial, kiosk_id="K0001")
+    request = MenuCall(request_id="m", city_code=CITY, card_serial=serial, kiosk_id="K0001")
     answer = world.issuer.handle(request)
     assert answer.menu is not None, answer.error
     return next(o for o in answer.menu.documents if o.doc == doc)
@@ -38,9 +39,8 @@ def order(
         kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
         idempotency_key="idem-dates",
     )
-    request = CityRequest(
+    request = OrderCall(
         request_id="o",
-        kind="order",
         city_code=CITY,
         card_serial=serial,
         kiosk_id="K0001",

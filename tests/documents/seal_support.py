@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from kofu import clock
 from kofu.city.issuer.sealing import seal_document
+from kofu.documents.render import render_document
 from kofu.pki.ca import load_or_create_lgpki_ca
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import ensure_seal
@@ -49,8 +50,18 @@ class SealPki:
         return self.publisher.trust_list()
 
     def seal(self, pdf: bytes, data: object, doc: str = "juminhyo", issue_number: str = "00012345") -> bytes:
+        """``pdf`` (``data`` rendered as ``doc``) sealed as the issuer seals it."""
+        rendered = render_document(doc, data)  # type: ignore[arg-type]
+        assert rendered.pdf == pdf, "seal() takes the document rendered from its data"
         return seal_document(
-            pdf, data, city_code=CITY, doc=doc, issue_number=issue_number, binding=BINDING, pki=self.paths
+            pdf,
+            data,
+            pages=rendered.pages,
+            city_code=CITY,
+            doc=doc,
+            issue_number=issue_number,
+            binding=BINDING,
+            pki=self.paths,
         )
 
 

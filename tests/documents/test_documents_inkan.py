@@ -32,11 +32,28 @@ def test_certificate_shows_the_registrant_and_the_closing_sentence() -> None:
     assert SENTENCE in text.replace("\n", "")
 
 
-def test_impression_is_drawn_in_vermilion() -> None:
-    colour = " ".join(f"{c:g}".removeprefix("0") for c in VERMILION).encode()  # reportlab writes .86
-    content = _content(render_inkan(INKAN))
-    assert colour + b" RG" in content  # the rim
-    assert colour + b" rg" in content  # the characters
+def test_impression_is_printed_as_a_vermilion_image_and_recorded_with_its_digest() -> None:
+    from kofu.documents.integrity import pdf_image_sha256
+    from kofu.documents.render import render_document
+
+    rendered = render_document("inkan", INKAN)
+    page = PdfReader(io.BytesIO(rendered.pdf)).pages[0]
+    images = [
+        x.get_object()
+        for x in page["/Resources"]["/XObject"].values()
+        if x.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1
+    (image,) = images
+    samples = image.get_data()
+    vermilion = bytes(round(c * 255) for c in VERMILION)
+    assert samples == vermilion * (len(samples) // 3)  # one ink, its shape in the alpha
+    alpha = image["/SMask"].get_object().get_data()
+    assert 0.05 < sum(1 for v in alpha if v > 128) / len(alpha) < 0.6
+    (picture,) = rendered.pages[0].pictures
+    assert picture.kind == "印影" and picture.sha256 == pdf_image_sha256(image)
+    assert (picture.width, picture.height) == (15.0, 15.0) and any(any(r) for r in picture.preview_rows())
+    assert b"BT" in _content(rendered.pdf)  # the page's text is still text
 
 
 @pytest.mark.parametrize(

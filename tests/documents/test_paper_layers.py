@@ -1,6 +1,6 @@
 """What the kiosk prints around a document (`print_sheets`): on the front of every sheet the
-microtext line with the city's name and the warning sentence, on the back how to verify and the
-seal QR, which reads as the same code as the front's.
+microtext line with the city's name and the warning sentence, on the back how to check it, in
+Japanese, with the public verification address, and the page's back code (its signed content).
 
 The layers' words are drawn as images, never as PDF text (so the printed sheets keep the city
 PDF's text hash): text extraction finds none of them, by design. They are read here as the images
@@ -18,13 +18,15 @@ from documents_samples import household, large_household
 from pypdf import PdfReader
 from seal_support import CITY_NAME, SealPki, issued_today
 
-from kofu.documents.antiforgery import HOW_TO_VERIFY, WARNING, print_sheets, text_image
+from kofu.documents.antiforgery import text_image
+from kofu.documents.backcode import is_back_part
 from kofu.documents.qr import decode_pdf
 from kofu.documents.render import render
+from kofu.documents.sheets import HOW_TO_CHECK, VERIFY_LINE, WARNING, print_sheets, sheet_backs
 from kofu.documents.text import page_texts
 from kofu.documents.verify import codes_in_pdf
 
-VERIFY_URL = "https://centre.example/verify"
+VERIFY_URL = "https://shoumei.example.jp/kakunin"
 MICROTEXT_MM = 0.5  # the microtext's letter height
 WARNING_MM, HOW_TO_MM, WORDS_DPI = 2.3, 3.0, 600
 
@@ -72,7 +74,7 @@ def two_pages(pki: SealPki) -> tuple[bytes, str, bytes]:
     sealed = pki.seal(render("juminhyo", data), data)
     assert len(page_texts(sealed)) == 2
     code = codes_in_pdf(sealed)[0]
-    return sealed, code, print_sheets(sealed, CITY_NAME, code, VERIFY_URL)
+    return sealed, code, print_sheets(sealed, CITY_NAME, VERIFY_URL)
 
 
 def test_every_front_carries_the_microtext_and_the_warning(two_pages: tuple[bytes, str, bytes]) -> None:
@@ -84,38 +86,43 @@ def test_every_front_carries_the_microtext_and_the_warning(two_pages: tuple[byte
         assert lines and min(lines) >= 20  # the line runs across the sheet: 24 units of 15 letters
         assert carries(front, WARNING, WARNING_MM, WORDS_DPI)
         assert not microtext_lines(front, "小平市")
-    assert "偽造防止用紙" in WARNING and "「複写」" in WARNING
+    assert "「複写」" in WARNING
+    assert "偽造防止用紙" not in WARNING  # plain paper: its security is printed, not the paper's
 
 
-def test_every_back_carries_how_to_verify_and_the_microtext(two_pages: tuple[bytes, str, bytes]) -> None:
+def test_every_back_tells_a_resident_how_to_check_in_japanese(two_pages: tuple[bytes, str, bytes]) -> None:
     _sealed, _code, sheets = two_pages
     for back in sheet_images(sheets)[1::2]:
         assert microtext_lines(back, CITY_NAME)
-        for line in (*HOW_TO_VERIFY, f"検証ページ / verification page: {VERIFY_URL}"):
+        assert carries(back, HOW_TO_CHECK[0], 4.5, WORDS_DPI)
+        for line in (*HOW_TO_CHECK[1:], VERIFY_LINE.format(url=VERIFY_URL)):
             assert carries(back, line, HOW_TO_MM, WORDS_DPI), line
         assert not carries(back, WARNING, WARNING_MM, WORDS_DPI)  # the warning is the front's
-    assert any("kofu verify" in line for line in HOW_TO_VERIFY)
-    assert any("QR" in line for line in HOW_TO_VERIFY)
+    words = "".join((*HOW_TO_CHECK, VERIFY_LINE.format(url=""), WARNING))
+    assert not any("a" <= c.lower() <= "z" for c in words), "no English on the paper"
+    assert "kofu" not in words and "verify" not in words and "127.0.0.1" not in words
 
 
-def test_the_layers_add_no_text_and_the_back_qr_is_the_fronts_code(
+def test_the_layers_add_no_text_and_each_back_carries_its_pages_code(
     two_pages: tuple[bytes, str, bytes],
 ) -> None:
     sealed, code, sheets = two_pages
     fronts = page_texts(sealed)
     assert page_texts(sheets) == [fronts[0], "", fronts[1], ""]
     found = decode_pdf(sheets, range(1, 5))
-    assert found == {1: [code], 2: [code], 3: [code], 4: [code]}
+    assert found[1] == [code] and found[3] == [code]
+    backs = sheet_backs(sealed)
+    assert sorted(found[2]) == sorted(backs[0]) and sorted(found[4]) == sorted(backs[1])
+    assert all(is_back_part(part) for part in found[2] + found[4])
 
 
 def test_another_city_gets_its_own_name_in_the_microtext(pki: SealPki) -> None:
     data = issued_today(household())
     sealed = pki.seal(render("juminhyo", data), data)
-    sheets = print_sheets(sealed, "小平市", codes_in_pdf(sealed)[0], VERIFY_URL)
+    sheets = print_sheets(sealed, "小平市", VERIFY_URL)
     front, back = sheet_images(sheets)
     assert microtext_lines(front, "小平市") and microtext_lines(back, "小平市")
     assert not microtext_lines(front, CITY_NAME)
-    assert carries(back, f"検証ページ / verification page: {VERIFY_URL}", HOW_TO_MM, WORDS_DPI)
-    assert not carries(
-        back, "検証ページ / verification page: https://elsewhere.example/", HOW_TO_MM, WORDS_DPI
-    )
+    assert carries(back, VERIFY_LINE.format(url=VERIFY_URL), HOW_TO_MM, WORDS_DPI)
+    assert not carries(back, VERIFY_LINE.format(url="https://elsewhere.example/"), HOW_TO_MM, WORDS_DPI)
+    assert codes_in_pdf(sealed)

@@ -96,3 +96,16 @@ def test_a_photo_of_an_unsealed_page_has_no_code(sealed: tuple[SealPki, bytes]) 
     bare = phone_photo(png_of(render("juminhyo", data), dpi=300), angle=3.5, scale=0.85)
     verdict = verify_file(bare, sealed[0].trust())
     assert (verdict.status, verdict.reason) == (Status.MALFORMED, "seal.code.missing")
+
+
+def test_a_phone_photo_of_the_back_gives_the_pages_signed_content(
+    sealed: tuple[SealPki, bytes], from_pdf: Verdict
+) -> None:
+    from kofu.documents.sheets import print_sheets
+
+    pki, pdf = sealed
+    sheets = print_sheets(pdf, "西東京市", "https://shoumei.example.jp/")
+    photo = phone_photo(png_of(sheets, page=2, dpi=300), angle=-3.0, scale=0.9)
+    verdict = verify_file(photo, pki.trust())
+    assert (verdict.status, verdict.reason, verdict.text_checked) == (Status.VALID, "seal.valid", False)
+    assert verdict.pages == from_pdf.pages and verdict.kid == from_pdf.kid

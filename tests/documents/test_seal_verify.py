@@ -1,5 +1,6 @@
-"""Seal → verify for every document type, from the PDF, a 200-dpi PNG and the printed sheets;
-and each kind of tampering with its own reason."""
+"""Seal → verify for every document type, from the PDF, a 200-dpi PNG of either side and the
+printed sheets; and each kind of tampering with the code with its own reason (tampering with the
+document: test_seal_tamper)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from seal_support import BINDING, CITY, SealPki, issued_today, png_of
 
 import kofu.documents as documents
-from kofu.documents.antiforgery import print_sheets
+from kofu.documents.content import normalise_text
 from kofu.documents.seal import kid_of, parse_seal, sign_payload
+from kofu.documents.sheets import print_sheets
 from kofu.documents.verify import Status, codes_in_pdf, verify_code, verify_file
 from kofu.pki.trust import revoke_seal, rotate_seal
 
@@ -61,15 +63,26 @@ def test_round_trip_from_pdf_png_and_printed_sheets(pki, doc):
     shown = documents.extract_text(sealed)
     assert all(p.name.replace(" ", "") in shown.replace(" ", "") for p in verdict.payload.people)
 
+    assert len(verdict.pages) == verdict.payload.pages
+    fronts = documents.page_texts(sealed)
+    for page, front in zip(verdict.pages, fronts, strict=True):  # the signed content is the front's
+        assert normalise_text(page.text()) == normalise_text(front)
+
     image = verify_file(png_of(sealed, dpi=200), trust)
     assert (image.status, image.text_checked, image.payload) == (Status.VALID, False, verdict.payload)
 
-    printed = print_sheets(sealed, "西東京市", verdict.code or "", "https://centre.example/")
-    on_paper = verify_file(printed, trust)
-    assert (on_paper.status, on_paper.text_checked) == (Status.VALID, True)
-    assert set(codes_in_pdf(printed)) == {verdict.code}  # front QR and back QR carry the same code
+    printed = print_sheets(sealed, "西東京市", "https://centre.example/")
+    on_paper = verify_file(printed, trust)  # the print job, checked as paper
+    assert (on_paper.status, on_paper.text_checked) == (Status.VALID, False), on_paper.detail
+    assert on_paper.pages == verdict.pages
+    assert verdict.code in set(codes_in_pdf(printed))
     back = verify_file(png_of(printed, page=2), trust)  # the back side, scanned
-    assert back.status is Status.VALID
+    assert (back.status, back.text_checked) == (Status.VALID, False)
+    assert back.pages == verdict.pages[:1] and back.fields() == {
+        k: v
+        for k, v in (verdict.fields() or {}).items()
+        if k in back.fields()  # type: ignore[operator]
+    }
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +91,15 @@ def juminhyo(pki):
     return data, pki.seal(_render("juminhyo", data), data)
 
 
-def test_changed_text_is_text_mismatch(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_qr
+def test_changed_text_is_modified_text(pki, juminhyo):
+    from kofu.city.issuer.sealing import stamp_code
 
     data, sealed = juminhyo
     code = codes_in_pdf(sealed)[0]
     forged_data = replace(data, address="東京都西東京市ひばり野三丁目4番6号")
-    forged = stamp_qr(_render("juminhyo", forged_data), code)  # the genuine QR on edited text
+    forged = stamp_code(_render("juminhyo", forged_data), code)  # the genuine QR on edited text
     verdict = verify_file(forged, pki.trust())
-    assert (verdict.status, verdict.reason) == (Status.TEXT_MISMATCH, "seal.text.mismatch")
+    assert (verdict.status, verdict.reason) == (Status.MODIFIED, "document.modified.text")
 
 
 def test_payload_resigned_with_another_key_is_bad_signature(pki, juminhyo):
@@ -107,7 +120,8 @@ def test_unknown_kid_is_unknown_key(pki, juminhyo):
 
 
 def test_a_pdf_without_a_code_and_with_two_codes_are_malformed(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_qr
+    from kofu.city.issuer.sealing import stamp_code
+    from kofu.documents.render import render_document
 
     data, sealed = juminhyo
     bare = verify_file(_render("juminhyo", data), pki.trust())
@@ -117,10 +131,27 @@ def test_a_pdf_without_a_code_and_with_two_codes_are_malformed(pki, juminhyo):
     other = sign_payload(
         parse_seal(codes_in_pdf(sealed)[0]).payload, ec.generate_private_key(ec.SECP256R1()), b"\x02" * 8
     )
-    two = print_sheets(sealed, "西東京市", other, "https://centre.example/")
-    verdict = verify_file(two, pki.trust())
+    from documents_samples import large_household
+
+    big = issued_today(large_household(9))
+    first = pki.seal(render_document("juminhyo", big).pdf, big)
+    mixed = documents_merge(first, stamp_code(render_document("juminhyo", big).pdf, other))
+    verdict = verify_file(mixed, pki.trust())
     assert (verdict.status, verdict.reason) == (Status.MALFORMED, "seal.code.inconsistent")
-    _ = stamp_qr
+
+
+def documents_merge(first: bytes, second: bytes) -> bytes:
+    """Page 1 of ``first`` and page 2 of ``second``: two pages with different codes."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(io.BytesIO(first)).pages[0])
+    writer.add_page(PdfReader(io.BytesIO(second)).pages[1])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def test_rotation_keeps_old_documents_valid_and_revocation_fails_them(tmp_path):

@@ -8,7 +8,7 @@ from kofu.card.state import CardStore
 from kofu.city.registry.models import Card, Resident
 from kofu.config import Settings
 from kofu.demo import DemoCard
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import Issued, issue_once
 from kofu.pki.tls import client_context
@@ -17,9 +17,9 @@ from kofu.storage import make_engine, session_factory
 REFUSAL_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change"}
 
 
-def centre_link(settings: Settings, kiosk_id: str | None = None) -> CentreLink:
+def center_link(settings: Settings, kiosk_id: str | None = None) -> CenterLink:
     kiosk = kiosk_id or settings.kiosk_id
-    return CentreLink(settings.center_url, client_context(settings.pki, "kiosk", kiosk), kiosk)
+    return CenterLink(settings.center_url, client_context(settings.pki, "kiosk", kiosk), kiosk)
 
 
 def order(
@@ -33,10 +33,10 @@ def order(
 ) -> tuple[Issued, bytes]:
     """One headless visit; returns what was issued and the printed PDF."""
     printer = SimulatedPrinter()
-    centre = centre_link(settings, kiosk_id)
+    center = center_link(settings, kiosk_id)
     try:
         issued = issue_once(
-            centre,
+            center,
             CardStore(settings.cards_dir),
             card.card,
             pin or card.pin,
@@ -46,7 +46,7 @@ def order(
             printer,
         )
     finally:
-        centre.close()
+        center.close()
     (sheet,) = printer.tray
     return issued, sheet.pdf
 

@@ -1,11 +1,10 @@
 """Helpers of the document, rule and registration chain tests (test_documents_*, test_rules_*,
 test_registration_*).
 
-Cards: these tests never take a card another test uses. The chain tests take the first 21
-eligible cards of each city and the last eligible one of 132292; the browser tests take the last
-three eligible cards of 132110 and, per trait, the last eligible card with it. ``spare`` picks
-from what is left, from the end, so a test that changes a card's data (abolishes its seal,
-lengthens a name) never disturbs another test.
+Cards: a test that only reads (orders, menus, refusals) takes a demo card by its traits with
+``any_with``; no test changes a demo card or its resident, so any of them will do. A test that
+changes something (abolishes a seal, lengthens a name, applies for a 利用登録) takes its own card
+from the ``own`` fixture (tests/residents.py).
 """
 
 from __future__ import annotations
@@ -28,55 +27,18 @@ from kofu.demo import DemoCard
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
 from kofu.kiosk.headless import Issued, issue_once
-from kofu.protocol.messages import Menu, OrderRequest, OrderResult
+from kofu.protocol.kiosk_center import Menu, OrderRequest, OrderResult
 from kofu.storage import make_engine, session_factory
 from kofu.up import _settings_env
-from tests.e2e.helpers import centre_link, eligible
+from tests.e2e.helpers import center_link, eligible
 
 CITIES = ("132292", "132110")
 OTHER = {"132292": "132110", "132110": "132292"}
 
 
-def blocked(cards: list[DemoCard]) -> set[str]:
-    """Cards other tests block (wrong PIN three times): the last two eligible cards of 132110."""
-    return {c.card for c in eligible(cards, "132110")[-2:]}
-
-
-def usable(cards: list[DemoCard]) -> list[DemoCard]:
-    """The demo cards without those other tests block."""
-    gone = blocked(cards)
-    return [c for c in cards if c.card not in gone]
-
-
-def taken(cards: list[DemoCard]) -> set[str]:
-    """Cards other e2e and browser tests use (see the module docstring)."""
-    used = {c.card for city in CITIES for c in eligible(cards, city)[:21]}
-    used |= {c.card for c in eligible(cards, "132292")[-1:]}
-    reserved = eligible(cards, "132110")[-3:]
-    used |= {c.card for c in reserved}
-    for trait in ("inkan-registered", "tax-declared", "honseki-here", "foreign-resident"):
-        found = [c for c in eligible(cards) if trait in c.traits and c not in reserved[-2:]]
-        used |= {c.card for c in found[-1:]}
-    return used
-
-
-def spare(
-    cards: list[DemoCard], trait: str, *, city: str | None = None, without: tuple[str, ...] = (), nth: int = 0
-) -> DemoCard:
-    """The ``nth`` card from the end with ``trait`` (and none of ``without``) nobody else uses."""
-    busy = taken(cards)
-    found = [
-        c
-        for c in eligible(cards, city)
-        if trait in c.traits and not set(without) & set(c.traits) and c.card not in busy
-    ]
-    assert len(found) > nth, f"no spare card with {trait} (city {city})"
-    return found[-1 - nth]
-
-
 def any_with(cards: list[DemoCard], trait: str, *, without: tuple[str, ...] = ()) -> DemoCard:
-    """The last eligible card with ``trait``: for tests that change nothing (shared is fine)."""
-    found = [c for c in eligible(usable(cards)) if trait in c.traits and not set(without) & set(c.traits)]
+    """The last eligible demo card with ``trait``: for tests that change nothing (shared is fine)."""
+    found = [c for c in eligible(cards) if trait in c.traits and not set(without) & set(c.traits)]
     assert found, f"no eligible card with {trait}"
     return found[-1]
 
@@ -91,10 +53,10 @@ def issue(
 ) -> tuple[Issued, bytes]:
     """One headless visit through the real chain; the printed PDF."""
     printer = SimulatedPrinter()
-    centre = centre_link(settings)
+    center = center_link(settings)
     try:
         issued = issue_once(
-            centre,
+            center,
             CardStore(settings.cards_dir),
             card.card,
             card.pin,
@@ -105,7 +67,7 @@ def issue(
             city=city,
         )
     finally:
-        centre.close()
+        center.close()
     (sheet,) = printer.tray
     return issued, sheet.pdf
 
@@ -113,8 +75,8 @@ def issue(
 @contextmanager
 def visit(settings: Settings, card: DemoCard) -> Iterator[KioskFlow]:
     """A kiosk flow with the card authenticated (for steps the headless visit does not split)."""
-    centre = centre_link(settings)
-    flow = KioskFlow(centre, SimulatedCashUnit(), SimulatedPrinter())
+    center = center_link(settings)
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
     try:
         with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
             flow.place_card(stored.reader())
@@ -123,7 +85,7 @@ def visit(settings: Settings, card: DemoCard) -> Iterator[KioskFlow]:
         yield flow
     finally:
         flow.cancel()
-        centre.close()
+        center.close()
 
 
 def menu_of(settings: Settings, card: DemoCard, city: str | None = None) -> Menu:
@@ -152,7 +114,7 @@ def raw_order(
             kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
             idempotency_key=secrets.token_hex(16),
         )
-        return flow.centre.order(flow.token, request)
+        return flow.center.order(flow.token, request)
 
 
 def refusal(result: OrderResult) -> str | None:

@@ -1,11 +1,8 @@
 """A blocked PIN stays blocked when the centre and the kiosk are restarted, and only the city
 unblocks it: the processes of the running chain are stopped and started again in the middle.
 
-Card: a spare adult card no other test takes, picked with ``spare`` (tests/e2e/rules_helpers.py):
-a household head of 132292 whose register is kept there and whom no document is refused (the
-browser's read-only refusal visits take cards with ``DOCUMENT_REFUSED`` traits). The test checks
-that none of the other tests' rules (tests/e2e, tests/browser) picks it. After the test its PIN
-is the one the counter set, not the one in the demo index.
+Card: the test's own (the ``own`` fixture: a fresh resident of 132292, card issued at the
+counter); the other card, which only orders, is a demo card of 132110.
 
 A restart of the card process is tests/pcsc/test_pcsc_chain.py; that a kiosk cannot reset the
 PIN itself (no administration key) is tests/e2e/test_card_life.py.
@@ -15,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,60 +25,12 @@ from kofu.demo import DemoCard
 from kofu.documents.text import extract_text
 from kofu.up import Cluster
 from tests.e2e.helpers import eligible, registry
-from tests.e2e.rules_helpers import any_with, blocked, kofu, spare, taken
-from tests.e2e.test_chain import _pick_family_head
+from tests.e2e.rules_helpers import kofu
 
 pytestmark = pytest.mark.e2e
 
 CITY = "132292"
 RESTARTED = ("center", "kiosk")
-DOCUMENT_REFUSED = ("inkan-abolished", "no-inkan", "no-tax-declaration")
-#: Traits other tests hand to ``any_with`` and to the browser's ``card_for_document``.
-SHARED_TRAITS = (
-    "foreign-resident",
-    "honseki-elsewhere",
-    "honseki-here",
-    "honseki-registered",
-    "inkan-abolished",
-    "inkan-registered",
-    "no-inkan",
-    "no-tax-declaration",
-    "tax-declared",
-)
-
-
-def _picked(pick: Callable[..., DemoCard], *args: Any, **kwargs: Any) -> set[str]:
-    """The card another test's rule picks (none when the demo has no such card)."""
-    with contextlib.suppress(AssertionError, StopIteration):
-        return {pick(*args, **kwargs).card}
-    return set()
-
-
-def _card_to_block(settings: Settings, cards: list[DemoCard]) -> DemoCard:
-    card = spare(cards, "household-head", city=CITY, without=("honseki-elsewhere", *DOCUMENT_REFUSED))
-    assert card.card not in taken(cards) | blocked(cards)
-    others = _picked(_pick_family_head, cards, settings)
-    for n in range(2):  # test_registration_chain, test_kiosk_options_browser
-        others |= _picked(spare, cards, "honseki-elsewhere", without=("honseki-registered",), nth=n)
-    for n in range(3):  # test_rules_chain (nth=2), test_kiosk_options_browser
-        others |= _picked(spare, cards, "household-member", nth=n)
-    others |= _picked(spare, cards, "inkan-registered", nth=1)  # test_rules_chain
-    for trait in SHARED_TRAITS:
-        others |= _picked(any_with, cards, trait)
-        others |= _picked(any_with, cards, trait, without=("honseki-registered",))
-        reserved = {c.card for c in eligible(cards, "132110")[-2:]}  # browser: card_for_document
-        found = [c for c in eligible(cards) if trait in c.traits and c.card not in reserved]
-        others |= {found[-1].card} if found else set()
-    assert card.card not in others, f"{card.card} is one another test picks"
-    # The household and 利用登録 tests take household members and honseki-elsewhere cards; the
-    # browser's refused-document visits (tests/browser/conftest.py) the last untouched card with
-    # a DOCUMENT_REFUSED trait.
-    assert not {"household-member", "honseki-elsewhere", *DOCUMENT_REFUSED} & set(card.traits)
-    people = registry(settings, card.city)
-    holder = next(r for r in people if r.id == card.resident_id)
-    # test_rules_chain takes a card from a household with a pending change.
-    assert not any(r.pending_change for r in people if r.household_id == holder.household_id)
-    return card
 
 
 def _issue(settings: Settings, card: DemoCard, pin: str, out: Path) -> tuple[int, str]:
@@ -164,12 +113,12 @@ def _name(settings: Settings, card: DemoCard) -> str:
     return name
 
 
-def test_blocked_stays_blocked_across_restarts_of_centre_and_kiosk_until_the_city_unblocks(
-    chain: Cluster, chain_settings: Settings, demo_cards: list[DemoCard], tmp_path: Path
+def test_blocked_stays_blocked_across_restarts_of_center_and_kiosk_until_the_city_unblocks(
+    chain: Cluster, chain_settings: Settings, demo_cards: list[DemoCard], own: Any, tmp_path: Path
 ) -> None:
     settings = chain_settings
-    card = _card_to_block(settings, demo_cards)
-    other = eligible(demo_cards, "132110")[0]  # shared: other tests only order with it too
+    card = own(city=CITY).card
+    other = eligible(demo_cards, "132110")[0]  # a demo card: it only orders
     assert other.card != card.card
     wrong = "0000" if card.pin != "0000" else "1111"
     new_pin = next(p for p in ("8642", "7531") if p != card.pin)

@@ -29,7 +29,7 @@ from kofu.kiosk.flow import KioskFlow
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine, session_factory
 from tests.card.life import issue_fresh_card, resident_name, rogue_ca_certificate
-from tests.e2e.helpers import centre_link, order
+from tests.e2e.helpers import center_link, order
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +42,8 @@ def refusal(settings: Settings, card, pin: str | None = None) -> str:  # type: i
 
 def residence_city(settings: Settings, card) -> str:  # type: ignore[no-untyped-def]
     """Authenticate the card at the centre and return the residence city it is routed to."""
-    centre = centre_link(settings)
-    flow = KioskFlow(centre, SimulatedCashUnit(), SimulatedPrinter())
+    center = center_link(settings)
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
     try:
         with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
             flow.place_card(stored.reader())
@@ -51,7 +51,7 @@ def residence_city(settings: Settings, card) -> str:  # type: ignore[no-untyped-
         return next(c.city_code for c in cities if c.kind == "residence")
     finally:
         flow.cancel()
-        centre.close()
+        center.close()
 
 
 def test_a_card_issued_at_the_counter_orders_its_holders_juminhyo(chain, chain_settings):
@@ -74,7 +74,7 @@ def test_a_card_issued_at_the_counter_orders_its_holders_juminhyo(chain, chain_s
         engine.dispose()
 
 
-def test_a_card_reported_lost_is_refused_by_the_running_centre(chain, chain_settings):
+def test_a_card_reported_lost_is_refused_by_the_running_center(chain, chain_settings):
     issued, card = issue_fresh_card(chain_settings, "132110")
     order(chain_settings, card)  # works, and the running centre has loaded its CRL
     with CounterService(chain_settings, "132110") as counter:
@@ -122,24 +122,24 @@ def as_demo_card_for(state: CardState, city: str):  # type: ignore[no-untyped-de
 
 def test_a_replayed_signature_is_refused(chain, chain_settings):
     _issued, card = issue_fresh_card(chain_settings, "132110")
-    centre = centre_link(chain_settings)
+    center = center_link(chain_settings)
     try:
         with CardStore(chain_settings.cards_dir).open(card.card) as stored:
             reader = stored.reader()
             reader.connect()
             driver = JpkiDriver(reader)
-            first = centre.open_session()
+            first = center.open_session()
             certificate, signature = driver.authenticate(card.pin, first.challenge)
-        centre.authenticate(first.session_id, certificate, signature)  # genuine: accepted
+        center.authenticate(first.session_id, certificate, signature)  # genuine: accepted
         with pytest.raises(KofuError) as again:
-            centre.authenticate(first.session_id, certificate, signature)
+            center.authenticate(first.session_id, certificate, signature)
         assert again.value.code == "session.replayed"
-        second = centre.open_session()  # an old signature does not answer a new challenge
+        second = center.open_session()  # an old signature does not answer a new challenge
         with pytest.raises(KofuError) as stale:
-            centre.authenticate(second.session_id, certificate, signature)
+            center.authenticate(second.session_id, certificate, signature)
         assert stale.value.code == "card.signature.invalid"
     finally:
-        centre.close()
+        center.close()
 
 
 def test_blocked_stays_blocked_until_the_city_unblocks_it(chain, chain_settings):

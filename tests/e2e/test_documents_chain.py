@@ -16,7 +16,7 @@ from kofu.config import Settings
 from kofu.demo import DemoCard
 from kofu.documents.text import extract_text, page_texts
 from tests.e2e.helpers import registry
-from tests.e2e.rules_helpers import any_with, issue, menu_of, registry_session, usable
+from tests.e2e.rules_helpers import any_with, issue, menu_of, registry_session
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +28,7 @@ def _household(settings: Settings, card: DemoCard) -> tuple[Resident, list[Resid
 
 
 def _family_card(settings: Settings, cards: list[DemoCard], size: int = 3) -> DemoCard:
-    for card in reversed(
-        [c for c in usable(cards) if "adult" in c.traits and "household-member" in c.traits]
-    ):
+    for card in reversed([c for c in cards if "adult" in c.traits and "household-member" in c.traits]):
         _holder, members = _household(settings, card)
         refused = any(m.dv_protected or m.pending_change for m in members)
         if len(members) >= size and not refused:
@@ -78,7 +76,7 @@ def test_single_person_documents_name_only_the_holder(chain, chain_settings, dem
     trait = {"inkan": "inkan-registered", "kazei": "tax-declared"}[doc]
     card = next(
         c
-        for c in reversed(usable(demo_cards))
+        for c in reversed(demo_cards)
         if trait in c.traits
         and "adult" in c.traits
         and "household-member" in c.traits

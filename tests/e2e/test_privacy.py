@@ -86,7 +86,7 @@ def _scan(files: list[Path], needles: dict[str, bytes]) -> list[str]:
     return found
 
 
-def test_no_personal_data_at_centre_or_gateways(request, chain, chain_settings, demo_cards, tmp_path):
+def test_no_personal_data_at_center_or_gateways(request, chain, chain_settings, demo_cards, tmp_path):
     var = chain_settings.var_dir
     engine = make_engine(chain_settings.center_db_url())
     with session_factory(engine)() as session:

@@ -1,7 +1,7 @@
 """利用登録 through the whole chain: apply at the kiosk → pending → approve → route → koseki.
 
-The card is a spare one whose register is kept in the other demo city and that has no
-registration yet (see ``rules_helpers``). The application travels sealed: the centre's
+Each test applies with a card of its own (the ``own`` fixture) whose register is kept in the
+other demo city and that has no registration yet. The application travels sealed: the centre's
 database and logs never see the 本籍 or the applicant's name (the privacy scan covers them).
 """
 
@@ -15,14 +15,14 @@ from kofu.documents.text import extract_text
 from kofu.kiosk.headless import register_once
 from kofu.protocol.codes import message_for
 from kofu.protocol.errors import KofuError
-from tests.e2e.helpers import centre_link, registry
-from tests.e2e.rules_helpers import issue, kofu, spare
+from tests.e2e.helpers import center_link, registry
+from tests.e2e.rules_helpers import issue, kofu
 
 pytestmark = pytest.mark.e2e
 
 
-def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "honseki-elsewhere", without=("honseki-registered",))
+def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_settings, own):
+    card = own(traits=("adult", "honseki-elsewhere")).card
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None and city != card.city
@@ -33,10 +33,10 @@ def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_sett
     assert refused.value.code == "city.document.not_offered"
 
     # Apply at the kiosk: 本籍 and 筆頭者 as the resident types them (spaces and all).
-    centre = centre_link(chain_settings)
+    center = center_link(chain_settings)
     try:
         result = register_once(
-            centre,
+            center,
             CardStore(chain_settings.cards_dir),
             card.card,
             card.pin,
@@ -45,7 +45,7 @@ def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_sett
             (holder.hittosha or "").replace("\u3000", " "),
         )
     finally:
-        centre.close()
+        center.close()
     assert result.status == "pending" and result.city_code == city
     pending = [r for r in staff.list_registrations(chain_settings, city) if r.id == result.registration_id]
     assert pending and pending[0].applicant_name == holder.name  # from the residence record
@@ -68,23 +68,23 @@ def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_sett
     assert holder.name in extract_text(pdf)
 
 
-def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "honseki-elsewhere", without=("honseki-registered",), nth=1)
+def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain_settings, own):
+    card = own(traits=("adult", "honseki-elsewhere")).card
     holder = next(r for r in registry(chain_settings, card.city) if r.id == card.resident_id)
     city = holder.honseki_city_code
     assert city is not None
-    centre = centre_link(chain_settings)
+    center = center_link(chain_settings)
     try:
         store = CardStore(chain_settings.cards_dir)
-        wrong = register_once(centre, store, card.card, card.pin, city, "架空県架空市1番地", "架空　太郎")
+        wrong = register_once(center, store, card.card, card.pin, city, "架空県架空市1番地", "架空　太郎")
         assert wrong.status == "pending"
         with pytest.raises(KofuError) as refused:
             register_once(
-                centre, store, card.card, card.pin, city, holder.honseki or "", holder.hittosha or ""
+                center, store, card.card, card.pin, city, holder.honseki or "", holder.hittosha or ""
             )
         assert refused.value.code == "city.registration.exists"
     finally:
-        centre.close()
+        center.close()
     # Staff cannot approve an application whose register is not kept here: reject it.
     denied = kofu(
         chain_settings, "city", "registrations", "approve", "--city", city, str(wrong.registration_id)

@@ -2,15 +2,15 @@
 
 Resident-level rules refuse the visit at the menu; document rules are checked again on live data
 when the order arrives (``raw_order`` sends an order past the kiosk's own menu check, so what is
-asserted is what the city decided). Cards: see ``rules_helpers``.
+asserted is what the city decided). Tests that read take demo cards by trait; the two that change
+a resident's record (a seal abolished, a name lengthened) take their own (the ``own`` fixture).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from kofu import clock
 from kofu.city.registry.models import Resident
 from kofu.city.registry.queries import abolish_seal_registration
 from kofu.protocol.errors import KofuError
@@ -22,8 +22,6 @@ from tests.e2e.rules_helpers import (
     raw_order,
     refusal,
     registry_session,
-    spare,
-    usable,
     visit,
 )
 
@@ -62,7 +60,7 @@ def test_a_refused_household_member_refuses_the_household_copy(chain, chain_sett
         card = next(
             (
                 c
-                for c in usable(demo_cards)
+                for c in demo_cards
                 if c.city == city
                 and "adult" in c.traits
                 and not {"pending-change", "moved-out", "dv-protected"} & set(c.traits)
@@ -106,7 +104,7 @@ def test_menu_tells_early_what_the_order_would_refuse(chain, chain_settings, dem
 
 
 def test_no_tax_record_for_the_year(chain, chain_settings, demo_cards):
-    cards = [c for c in usable(demo_cards) if "no-tax-record" in c.traits and "adult" in c.traits]
+    cards = [c for c in demo_cards if "no-tax-record" in c.traits and "adult" in c.traits]
     if not cards:
         pytest.skip("every adult of this demo has a tax record")
     card = cards[-1]
@@ -119,20 +117,20 @@ def test_no_tax_record_for_the_year(chain, chain_settings, demo_cards):
     assert result in codes
 
 
-def test_abolished_seal_registration_is_refused_by_the_very_next_order(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "inkan-registered", nth=1)
+def test_abolished_seal_registration_is_refused_by_the_very_next_order(chain, chain_settings, own):
+    card = own(traits=("adult", "inkan-registered")).card
     with visit(chain_settings, card) as flow:
         menu = flow.choose_city(card.city)  # the menu still offers inkan: the seal is live
         assert next(o for o in menu.documents if o.doc == "inkan").refusal is None
         with registry_session(chain_settings, card.city) as session:
-            assert abolish_seal_registration(session, card.resident_id, on=date.today()) is not None
+            assert abolish_seal_registration(session, card.resident_id, on=clock.today()) is not None
         with pytest.raises(KofuError) as refused:
             flow.order("inkan", {}, 1)
         assert refused.value.code == "city.inkan.abolished"
 
 
-def test_name_too_long_for_the_layout_is_refused(chain, chain_settings, demo_cards):
-    card = spare(demo_cards, "household-member", nth=2)
+def test_name_too_long_for_the_layout_is_refused(chain, chain_settings, own):
+    card = own(traits=("adult", "household-member")).card
     with registry_session(chain_settings, card.city) as session:
         resident = session.get(Resident, card.resident_id)
         given = resident.given_name

@@ -27,9 +27,9 @@ from kofu.card.state import CardState, CardStore
 from kofu.config import Settings
 from kofu.kiosk.app import create_app
 from kofu.protocol.codes import MESSAGES
-from kofu.protocol.envelope import DocumentHeader, order_binding, seal
+from kofu.protocol.envelope import DocumentHeader, envelope_document, order_binding
 from kofu.protocol.errors import Problem, Refused
-from kofu.protocol.messages import (
+from kofu.protocol.kiosk_center import (
     CityChoice,
     DocumentOffer,
     Menu,
@@ -49,7 +49,7 @@ ERROR_KEYS = {"code", "message_ja", "message_en", "tries_left"}
 ASSETS = ("kiosk.js", "text.js", "speaker.js", "maintenance.js", "kiosk.css")
 
 
-class FakeCentre:
+class FakeCenter:
     """UNIT-TEST FAKE of `kofu.kiosk.centre.CentreLink`: no network, no TLS, no city, no registry.
 
     It checks the card's signature over its challenge like the centre does, offers one
@@ -118,7 +118,7 @@ class FakeCentre:
             pdf_sha256=hashlib.sha256(FAKE_PDF).hexdigest(),
         )
         X25519PublicKey.from_public_bytes(order.kiosk_public_key)
-        envelope = seal(header, FAKE_PDF, order.kiosk_public_key)
+        envelope = envelope_document(header, FAKE_PDF, order.kiosk_public_key)
         return OrderResult(
             order_id=order_id, status="issued", envelope=envelope, fee_total=200 * order.copies, pages=1
         )
@@ -179,11 +179,11 @@ def store(tmp_path: Path, card_template: Path) -> CardStore:
     return cards
 
 
-def _client(store: CardStore, centre: FakeCentre, **kwargs: float) -> TestClient:
+def _client(store: CardStore, center: FakeCenter, **kwargs: float) -> TestClient:
     settings = Settings(var_dir=store.directory.parent)
     cards = [{"card": LABEL, "pin": PIN, "city": CITY, "city_name": "西東京市", "name": "", "traits": []}]
     app = create_app(
-        centre,  # type: ignore[arg-type]
+        center,  # type: ignore[arg-type]
         store,
         settings,
         card_list=lambda _s: cards,
@@ -194,13 +194,13 @@ def _client(store: CardStore, centre: FakeCentre, **kwargs: float) -> TestClient
 
 
 @pytest.fixture
-def centre() -> FakeCentre:
-    return FakeCentre()
+def center() -> FakeCenter:
+    return FakeCenter()
 
 
 @pytest.fixture
-def client(store: CardStore, centre: FakeCentre) -> Iterator[TestClient]:
-    with _client(store, centre) as c:
+def client(store: CardStore, center: FakeCenter) -> Iterator[TestClient]:
+    with _client(store, center) as c:
         yield c
 
 
@@ -292,7 +292,7 @@ def test_wrong_pin_shows_tries_left_then_blocks(client: TestClient, store: CardS
 
 
 def test_refusal_at_menu_answers_the_code_message(store: CardStore) -> None:
-    with _client(store, FakeCentre(refuse_menu="city.resident.moved_out")) as client:
+    with _client(store, FakeCenter(refuse_menu="city.resident.moved_out")) as client:
         client.post("/api/card/place", json={"card": LABEL}).raise_for_status()
         client.post("/api/pin", json={"pin": PIN}).raise_for_status()
         client.post("/api/card/remove").raise_for_status()
@@ -305,8 +305,8 @@ def test_refusal_at_menu_answers_the_code_message(store: CardStore) -> None:
 
 
 def test_refusal_at_order_takes_no_money(store: CardStore) -> None:
-    centre = FakeCentre(refuse_order="city.resident.pending_change")
-    with _client(store, centre) as client:
+    center = FakeCenter(refuse_order="city.resident.pending_change")
+    with _client(store, center) as client:
         to_menu(client)
         client.post("/api/document", json={"doc": "juminhyo"}).raise_for_status()
         assert_error(client.post("/api/order"), "city.resident.pending_change")
@@ -335,7 +335,7 @@ def test_money_only_in_accepted_denominations_and_at_payment(client: TestClient)
 
 
 # -- a whole visit ---------------------------------------------------------------------------------
-def test_order_pay_print_take(client: TestClient, centre: FakeCentre) -> None:
+def test_order_pay_print_take(client: TestClient, center: FakeCenter) -> None:
     to_payment(client, copies=2)
     assert_error(client.post("/api/pay"), "kiosk.payment.insufficient")
     assert client.post("/api/cash", json={"amount": 100}).json()["inserted"] == 100
@@ -345,7 +345,7 @@ def test_order_pay_print_take(client: TestClient, centre: FakeCentre) -> None:
     state = paid["state"]
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"] == {"inserted": 0, "returned": 200, "denominations": state["cash"]["denominations"]}
-    assert centre.outcomes == [("fake-order-1", "printed")]
+    assert center.outcomes == [("fake-order-1", "printed")]
     (sheet,) = client.get("/api/tray").json()["sheets"]
     assert sheet["copies"] == 2 and sheet["title"] == "住民票の写し"
     pdf = client.get(f"/api/tray/{sheet['id']}")
@@ -368,18 +368,18 @@ def test_options_and_copies_are_checked(client: TestClient) -> None:
     assert_error(client.post("/api/copies", json={"copies": 11}), "order.copies.invalid")
 
 
-def test_print_failure_returns_the_money(client: TestClient, centre: FakeCentre) -> None:
+def test_print_failure_returns_the_money(client: TestClient, center: FakeCenter) -> None:
     to_payment(client)
     client.post("/api/cash", json={"amount": 1000}).raise_for_status()
     client.app.state.screen.printer.fail_next = True  # type: ignore[attr-defined]
     assert_error(client.post("/api/pay"), "kiosk.print.failed")
     state = client.get("/api/state").json()
     assert state["cash"]["returned"] == 1000 and state["tray"] == [] and state["phase"] == "idle"
-    assert centre.outcomes == [("fake-order-1", "failed")]
+    assert center.outcomes == [("fake-order-1", "failed")]
 
 
 def test_cancel_refunds_and_releases_the_card(
-    client: TestClient, centre: FakeCentre, store: CardStore
+    client: TestClient, center: FakeCenter, store: CardStore
 ) -> None:
     to_payment(client)
     client.post("/api/cash", json={"amount": 100}).raise_for_status()
@@ -389,7 +389,7 @@ def test_cancel_refunds_and_releases_the_card(
     state = cancelled["state"]
     assert state["phase"] == "idle" and state["document"] is None and state["cash"]["inserted"] == 0
     assert state["cash"]["returned"] == 150 and state["tray"] == []
-    assert centre.outcomes == [("fake-order-1", "cancelled")]
+    assert center.outcomes == [("fake-order-1", "cancelled")]
     with store.open(LABEL, wait=0):
         pass
 
@@ -405,8 +405,8 @@ def test_cancel_with_the_card_on_the_reader_releases_it(client: TestClient, stor
 
 
 # -- inactivity --------------------------------------------------------------------------------------
-def test_inactivity_cancels_the_visit(store: CardStore, centre: FakeCentre) -> None:
-    with _client(store, centre, idle_timeout=0.3, watchdog_interval=0.05) as client:
+def test_inactivity_cancels_the_visit(store: CardStore, center: FakeCenter) -> None:
+    with _client(store, center, idle_timeout=0.3, watchdog_interval=0.05) as client:
         to_payment(client)
         client.post("/api/cash", json={"amount": 500}).raise_for_status()
         deadline = time.monotonic() + 5
@@ -422,11 +422,11 @@ def test_inactivity_cancels_the_visit(store: CardStore, centre: FakeCentre) -> N
         assert (
             screen.outputs.returned + screen.outputs.retained_cash == 500
         )  # in the change tray, or kept if unclaimed
-        assert centre.outcomes == [("fake-order-1", "cancelled")]
+        assert center.outcomes == [("fake-order-1", "cancelled")]
 
 
-def test_inactivity_releases_a_card_left_on_the_reader(store: CardStore, centre: FakeCentre) -> None:
-    with _client(store, centre, idle_timeout=0.2, watchdog_interval=0.05) as client:
+def test_inactivity_releases_a_card_left_on_the_reader(store: CardStore, center: FakeCenter) -> None:
+    with _client(store, center, idle_timeout=0.2, watchdog_interval=0.05) as client:
         client.post("/api/card/place", json={"card": LABEL}).raise_for_status()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:

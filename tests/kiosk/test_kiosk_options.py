@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from kofu.card.state import CardStore
 from kofu.protocol.codes import MESSAGES
-from kofu.protocol.messages import (
+from kofu.protocol.kiosk_center import (
     DocumentOffer,
     Menu,
     OptionSpec,
@@ -20,7 +20,7 @@ from kofu.protocol.messages import (
     RegistrationRequest,
     RegistrationResult,
 )
-from tests.kiosk.test_kiosk_app import CITY, LABEL, PIN, FakeCentre, _client, assert_error
+from tests.kiosk.test_kiosk_app import CITY, LABEL, PIN, FakeCenter, _client, assert_error
 
 OTHER_CITY = "132110"
 
@@ -37,7 +37,7 @@ def _spec(name: str, choices: list[str], **extra: object) -> OptionSpec:
     )
 
 
-class OptionsCentre(FakeCentre):
+class OptionsCenter(FakeCenter):
     """UNIT-TEST FAKE: the menu carries conditional, multi-select and refused offers."""
 
     def __init__(self) -> None:
@@ -102,18 +102,18 @@ def _to_menu(client: TestClient) -> None:
 
 
 def test_refused_offer_carries_its_message_and_cannot_be_chosen(store: CardStore) -> None:
-    with _client(store, OptionsCentre()) as client:
+    with _client(store, OptionsCenter()) as client:
         _to_menu(client)
         menu = client.get("/api/menu").json()["menu"]
         fuhyo = next(d for d in menu["documents"] if d["doc"] == "fuhyo")
         assert fuhyo["refusal_ja"] == MESSAGES["city.document.outside_hours"].ja
-        assert "sealed_members" not in menu
+        assert "member_envelope" not in menu
         assert_error(client.post("/api/document", json={"doc": "fuhyo"}), "city.document.outside_hours")
 
 
 def test_hidden_option_is_neither_confirmed_nor_ordered(store: CardStore) -> None:
-    centre = OptionsCentre()
-    with _client(store, centre) as client:
+    center = OptionsCenter()
+    with _client(store, center) as client:
         _to_menu(client)
         client.post("/api/document", json={"doc": "koseki"}).raise_for_status()
         confirm = client.get("/api/confirm").json()
@@ -123,12 +123,12 @@ def test_hidden_option_is_neither_confirmed_nor_ordered(store: CardStore) -> Non
         assert [(o["name"], o["value"]) for o in confirm["options"]] == [("scope", "kojin"), ("member", "m2")]
         client.post("/api/options", json={"options": {"scope": "zenbu"}}).raise_for_status()
         client.post("/api/order").raise_for_status()
-        assert centre.ordered == [{"scope": "zenbu"}]
+        assert center.ordered == [{"scope": "zenbu"}]
 
 
 def test_multiple_members_are_checked_confirmed_and_ordered(store: CardStore) -> None:
-    centre = OptionsCentre()
-    with _client(store, centre) as client:
+    center = OptionsCenter()
+    with _client(store, center) as client:
         _to_menu(client)
         client.post("/api/document", json={"doc": "juminhyo"}).raise_for_status()
         for bad in ("p1,p1", "p1,p9", ""):
@@ -142,12 +142,12 @@ def test_multiple_members_are_checked_confirmed_and_ordered(store: CardStore) ->
         assert confirm["options"][1]["value_ja"] == "p1ja、p3ja"
         assert confirm["options"][1]["value_en"] == "p1en, p3en"
         client.post("/api/order").raise_for_status()
-        assert centre.ordered == [chosen]
+        assert center.ordered == [chosen]
 
 
 def test_registration_lists_other_cities_and_sends_the_application(store: CardStore) -> None:
-    centre = OptionsCentre()
-    with _client(store, centre) as client:
+    center = OptionsCenter()
+    with _client(store, center) as client:
         client.post("/api/card/place", json={"card": LABEL}).raise_for_status()
         client.post("/api/pin", json={"pin": PIN}).raise_for_status()
         assert_error(client.get("/api/registration/cities"), "kiosk.card.take")
@@ -170,4 +170,4 @@ def test_registration_lists_other_cities_and_sends_the_application(store: CardSt
             "registration_id": 7,
             "status": "pending",
         }
-        assert centre.applications and b"\xe5\xb1\xb1" not in centre.applications[0][1]  # sealed
+        assert center.applications and b"\xe5\xb1\xb1" not in center.applications[0][1]  # sealed

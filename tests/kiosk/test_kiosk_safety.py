@@ -21,17 +21,17 @@ from kofu.kiosk.maintenance import KEY_FILE, MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.speaker import GUIDANCE
 from kofu.protocol.codes import message_for
-from tests.kiosk.test_kiosk_app import LABEL, PIN, FakeCentre, FakeSeals, assert_error, to_menu, to_payment
+from tests.kiosk.test_kiosk_app import LABEL, PIN, FakeCenter, FakeSeals, assert_error, to_menu, to_payment
 
 KEY = "unit-test-maintenance-key-0123456789"
 SRC = Path(__file__).resolve().parents[2] / "src" / "kofu"
 
 
-def make_client(store: CardStore, centre: FakeCentre, **kwargs: float) -> TestClient:
+def make_client(store: CardStore, center: FakeCenter, **kwargs: float) -> TestClient:
     settings = Settings(var_dir=store.directory.parent)
     cards = [{"card": LABEL, "pin": PIN, "city": "132292", "city_name": "西東京市", "name": "", "traits": []}]
     app = create_app(
-        centre,  # type: ignore[arg-type]
+        center,  # type: ignore[arg-type]
         store,
         settings,
         card_list=lambda _s: cards,
@@ -43,13 +43,13 @@ def make_client(store: CardStore, centre: FakeCentre, **kwargs: float) -> TestCl
 
 
 @pytest.fixture
-def centre() -> FakeCentre:
-    return FakeCentre()
+def center() -> FakeCenter:
+    return FakeCenter()
 
 
 @pytest.fixture
-def client(store: CardStore, centre: FakeCentre) -> Iterator[TestClient]:
-    with make_client(store, centre) as c:
+def client(store: CardStore, center: FakeCenter) -> Iterator[TestClient]:
+    with make_client(store, center) as c:
         yield c
 
 
@@ -66,7 +66,7 @@ def paid_and_left(client: TestClient) -> None:
 
 # -- reloading or closing the page -------------------------------------------------------------------
 @pytest.mark.parametrize("how", ["reload", "beacon"])
-def test_page_reload_or_close_mid_payment_refunds(client: TestClient, centre: FakeCentre, how: str) -> None:
+def test_page_reload_or_close_mid_payment_refunds(client: TestClient, center: FakeCenter, how: str) -> None:
     to_payment(client)
     client.post("/api/cash", json={"amount": 500}).raise_for_status()
     if how == "reload":
@@ -77,7 +77,7 @@ def test_page_reload_or_close_mid_payment_refunds(client: TestClient, centre: Fa
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"] == {**state["cash"], "inserted": 0, "returned": 500}
     assert state["ended"]["code"] == "kiosk.page.left" and state["ended"]["refund"] == 500
-    assert centre.outcomes == [("fake-order-1", "cancelled")]
+    assert center.outcomes == [("fake-order-1", "cancelled")]
 
 
 def test_reload_with_nothing_open_changes_nothing(client: TestClient) -> None:
@@ -105,8 +105,8 @@ def test_documents_left_are_retained_on_reload_and_cannot_be_opened(client: Test
     assert client.get("/api/state").json()["ended"]["code"] == "kiosk.page.left"
 
 
-def test_documents_left_are_retained_after_the_idle_timeout(store: CardStore, centre: FakeCentre) -> None:
-    with make_client(store, centre, idle_timeout=0.3, watchdog_interval=0.05) as client:
+def test_documents_left_are_retained_after_the_idle_timeout(store: CardStore, center: FakeCenter) -> None:
+    with make_client(store, center, idle_timeout=0.3, watchdog_interval=0.05) as client:
         paid_and_left(client)
         deadline = time.monotonic() + 5
         while client.get("/api/state").json()["tray"] and time.monotonic() < deadline:
@@ -120,8 +120,8 @@ def test_documents_left_are_retained_after_the_idle_timeout(store: CardStore, ce
         assert destroyed.json()["retained"] == {"documents": 0, "copies": 0}
 
 
-def test_touch_keeps_the_visit_alive(store: CardStore, centre: FakeCentre) -> None:
-    with make_client(store, centre, idle_timeout=0.6, watchdog_interval=0.05) as client:
+def test_touch_keeps_the_visit_alive(store: CardStore, center: FakeCenter) -> None:
+    with make_client(store, center, idle_timeout=0.6, watchdog_interval=0.05) as client:
         client.post("/api/card/place", json={"card": LABEL}).raise_for_status()
         for _ in range(6):
             time.sleep(0.2)
@@ -158,7 +158,7 @@ def test_maintenance_shows_counters_never_a_document_or_a_resident(client: TestC
     assert KEY not in page.text
 
 
-def test_maintenance_actions(client: TestClient, centre: FakeCentre) -> None:
+def test_maintenance_actions(client: TestClient, center: FakeCenter) -> None:
     def act(action: str, value: float | None = None) -> dict:  # type: ignore[type-arg]
         response = client.post(
             "/api/maintenance/action", headers=AUTH, json={"action": action, "value": value}
@@ -181,18 +181,18 @@ def test_maintenance_actions(client: TestClient, centre: FakeCentre) -> None:
     client.post("/api/cash", json={"amount": 1000}).raise_for_status()
     assert_error(client.post("/api/pay"), "kiosk.print.failed")
     assert client.get("/api/state").json()["cash"]["returned"] == 1000
-    assert centre.outcomes[-1][1] == "failed"
+    assert center.outcomes[-1][1] == "failed"
     status = act("cashbox.empty")
     assert status["devices"]["cash_unit"]["box_total"] == 0
     assert status["devices"]["printer"]["status"] == "ok"
 
 
-def test_out_of_paper_refuses_before_any_money(client: TestClient, centre: FakeCentre) -> None:
+def test_out_of_paper_refuses_before_any_money(client: TestClient, center: FakeCenter) -> None:
     client.app.state.screen.supplies.paper = 0  # type: ignore[attr-defined]
     to_menu(client)
     client.post("/api/document", json={"doc": "juminhyo"}).raise_for_status()
     assert_error(client.post("/api/order"), "kiosk.printer.paper_out")
-    assert centre.orders == 0  # refused before the city was even asked
+    assert center.orders == 0  # refused before the city was even asked
     assert_error(client.post("/api/cash", json={"amount": 100}), "kiosk.payment.not_now")
     client.post("/api/maintenance/action", headers=AUTH, json={"action": "paper.refill"}).raise_for_status()
     client.post("/api/cancel").raise_for_status()

@@ -78,7 +78,7 @@ def test_every_defined_code_is_raised_somewhere() -> None:
 def test_families_borrow_their_first_members_words() -> None:
     assert all(base in MESSAGES and base.startswith(prefix) for prefix, base in FAMILIES.items())
     assert message_for("link.timeout") == MESSAGES["link.unavailable"]
-    assert message_for("protocol.sealed") == MESSAGES["protocol.invalid"]
+    assert message_for("protocol.envelope") == MESSAGES["protocol.invalid"]
     assert message_for("route.conflict") == MESSAGES["route.unknown"]
     assert kiosk_message("link.peer.rejected") == MESSAGES["link.unavailable"]
     assert message_for("order.timeout") == message_for("no.such.code")  # removed: nothing raised it

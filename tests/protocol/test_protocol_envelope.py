@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kofu.protocol.envelope import DocumentHeader, open_sealed, order_binding, seal
+from kofu.protocol.envelope import DocumentHeader, envelope_document, open_document, order_binding
 from kofu.protocol.errors import ProtocolViolation
 
 PDF = b"%PDF-1.4 stand-in document bytes"
@@ -34,14 +34,14 @@ def _header(order_id: str = "order-1", pdf: bytes = PDF) -> DocumentHeader:
 
 def test_round_trip() -> None:
     key, public = _pair()
-    header, pdf = open_sealed(seal(_header(), PDF, public), key, "order-1")
+    header, pdf = open_document(envelope_document(_header(), PDF, public), key, "order-1")
     assert pdf == PDF and header == _header()
 
 
 def test_another_order_id_does_not_open() -> None:
     key, public = _pair()
     with pytest.raises(ProtocolViolation) as exc:
-        open_sealed(seal(_header(), PDF, public), key, "order-2")
+        open_document(envelope_document(_header(), PDF, public), key, "order-2")
     assert exc.value.code == "order.mismatch"
 
 
@@ -49,21 +49,21 @@ def test_another_kiosk_key_does_not_open() -> None:
     _key, public = _pair()
     other, _ = _pair()
     with pytest.raises(ProtocolViolation):
-        open_sealed(seal(_header(), PDF, public), other, "order-1")
+        open_document(envelope_document(_header(), PDF, public), other, "order-1")
 
 
 def test_tampered_ciphertext_is_refused() -> None:
     key, public = _pair()
-    sealed = bytearray(seal(_header(), PDF, public))
+    sealed = bytearray(envelope_document(_header(), PDF, public))
     sealed[-5] ^= 1
     with pytest.raises(ProtocolViolation):
-        open_sealed(bytes(sealed), key, "order-1")
+        open_document(bytes(sealed), key, "order-1")
 
 
 def test_document_that_does_not_match_its_header_is_refused() -> None:
     key, public = _pair()
     with pytest.raises(ProtocolViolation) as exc:
-        open_sealed(seal(_header(pdf=b"another document"), PDF, public), key, "order-1")
+        open_document(envelope_document(_header(pdf=b"another document"), PDF, public), key, "order-1")
     assert "header" in exc.value.detail
 
 

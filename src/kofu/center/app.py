@@ -1,77 +1,89 @@
-"""The centre's HTTP surface for kiosks (mTLS; each kiosk is known by its certificate)."""
+"""The centre's HTTP surface for kiosks and cities (mTLS; each peer is known by its certificate).
+
+Every route is an endpoint of ``kofu.protocol.kiosk_center`` or ``kofu.protocol.city_center``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
-from fastapi import FastAPI, Header, Request, Response
+from fastapi import FastAPI, Header, Path
 from starlette.concurrency import run_in_threadpool
 
 from kofu.center import registrations, routes_api
+from kofu.center.deps import Service
 from kofu.center.service import CenterService
-from kofu.net.app import install_error_handlers, require_peer
-from kofu.protocol.messages import (
+from kofu.net.app import PeerDep, expect_peer, install_error_handlers
+from kofu.protocol import kiosk_center as link
+from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
+    Health,
     Menu,
     MenuRequest,
     OrderOutcome,
     OrderRequest,
     OrderResult,
+    OutcomeRecorded,
     SessionAuth,
     SessionAuthenticated,
     SessionChallenge,
     SessionOpen,
 )
+from kofu.protocol.link import route
+from kofu.protocol.types import ID_PATTERN
+
+Token = Annotated[str | None, Header(alias=SESSION_HEADER, max_length=2048)]
+SessionId = Annotated[str, Path(pattern=ID_PATTERN)]
+OrderId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
-def create_app(service: CenterService) -> FastAPI:
-    """The centre, serving kiosks through `service`."""
+def create_app(service: CenterService | None = None) -> FastAPI:
+    """The centre, serving kiosks and cities through `service` (None: for its OpenAPI only)."""
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        for client in service.gateways.values():
+        for client in app.state.service.gateways.values():
             await client.aclose()
 
     app = FastAPI(title="kofu centre", lifespan=lifespan, docs_url=None, redoc_url=None)
     install_error_handlers(app)
     app.state.service = service
-    app.include_router(routes_api.router)  # cities register card routes
-    app.include_router(registrations.router)  # 利用登録: relayed applications, 本籍地 routes
+    routes_api.install(app)  # cities register card routes
+    registrations.install(app)  # 利用登録: relayed applications, 本籍地 routes
 
-    def kiosk_of(request: Request) -> str:
-        return require_peer(request, "kiosk").ident
-
-    @app.post("/v1/sessions", response_model=SessionChallenge)
-    async def open_session(body: SessionOpen, request: Request) -> SessionChallenge:
-        require_peer(request, "kiosk", body.kiosk_id)
+    @route(app, link.OPEN_SESSION)
+    async def open_session(body: SessionOpen, peer: PeerDep, service: Service) -> SessionChallenge:
+        expect_peer(peer, "kiosk", body.kiosk_id)
         return await run_in_threadpool(service.open_session, body.kiosk_id)
 
-    @app.post("/v1/sessions/{session_id}/auth", response_model=SessionAuthenticated)
-    async def authenticate(session_id: str, body: SessionAuth, request: Request) -> SessionAuthenticated:
-        return await run_in_threadpool(service.authenticate, kiosk_of(request), session_id, body)
+    @route(app, link.AUTHENTICATE)
+    async def authenticate(
+        session_id: SessionId, body: SessionAuth, peer: PeerDep, service: Service
+    ) -> SessionAuthenticated:
+        kiosk = expect_peer(peer, "kiosk").ident
+        return await run_in_threadpool(service.authenticate, kiosk, session_id, body)
 
-    @app.post("/v1/menu", response_model=Menu)
-    async def menu(
-        body: MenuRequest, request: Request, token: str | None = Header(None, alias=SESSION_HEADER)
-    ) -> Menu:
-        return await service.menu(service.session(kiosk_of(request), token), body)
+    @route(app, link.MENU)
+    async def menu(body: MenuRequest, peer: PeerDep, service: Service, token: Token = None) -> Menu:
+        return await service.menu(service.session(expect_peer(peer, "kiosk").ident, token), body)
 
-    @app.post("/v1/orders", response_model=OrderResult)
-    async def order(
-        body: OrderRequest, request: Request, token: str | None = Header(None, alias=SESSION_HEADER)
-    ) -> OrderResult:
-        return await service.order(service.session(kiosk_of(request), token), body)
+    @route(app, link.ORDER)
+    async def order(body: OrderRequest, peer: PeerDep, service: Service, token: Token = None) -> OrderResult:
+        return await service.order(service.session(expect_peer(peer, "kiosk").ident, token), body)
 
-    @app.post("/v1/orders/{order_id}/outcome", status_code=204)
-    async def outcome(order_id: str, body: OrderOutcome, request: Request) -> Response:
-        await run_in_threadpool(service.outcome, kiosk_of(request), order_id, body)
-        return Response(status_code=204)
+    @route(app, link.OUTCOME)
+    async def outcome(
+        order_id: OrderId, body: OrderOutcome, peer: PeerDep, service: Service
+    ) -> OutcomeRecorded:
+        kiosk = expect_peer(peer, "kiosk").ident
+        return await run_in_threadpool(service.outcome, kiosk, order_id, body)
 
-    @app.get("/v1/health")
-    async def health(request: Request) -> dict[str, str]:
-        require_peer(request, "kiosk")
-        return {"status": "ok"}
+    @route(app, link.HEALTH)
+    async def health(peer: PeerDep) -> Health:
+        expect_peer(peer, "kiosk")
+        return Health(status="ok")
 
     return app

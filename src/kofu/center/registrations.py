@@ -16,29 +16,33 @@ offered the city as 「本籍地」.
 from __future__ import annotations
 
 import secrets
+from typing import Annotated, TypedDict
 
-from fastapi import APIRouter, Header, Request
-from pydantic import BaseModel, Field
+from fastapi import FastAPI, Header
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
 from kofu.center import routing
 from kofu.center.auth import CardSession, card_ref
+from kofu.center.deps import Service
 from kofu.center.models import City, Route
 from kofu.center.service import CenterService
-from kofu.net.app import require_peer
+from kofu.net.app import PeerDep, expect_peer
+from kofu.protocol import kiosk_center
+from kofu.protocol.center_gateway import ApplicantCall, RegistrationCall, RegistrationKeyCall
+from kofu.protocol.city_center import HONSEKI_ROUTE, HonsekiRoute, HonsekiRouted
 from kofu.protocol.errors import ProtocolViolation, Refused
-from kofu.protocol.messages import (
+from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
-    CityRequest,
     RegistrationKey,
     RegistrationKeyRequest,
     RegistrationRequest,
     RegistrationResult,
 )
+from kofu.protocol.link import route
 
-router = APIRouter()
+Token = Annotated[str | None, Header(alias=SESSION_HEADER, max_length=2048)]
 
 
 def _residence(session: CardSession) -> str:
@@ -48,21 +52,26 @@ def _residence(session: CardSession) -> str:
     return city
 
 
-def _request(session: CardSession, kind: str, city: str, **fields: object) -> CityRequest:
-    return CityRequest(
-        request_id=secrets.token_hex(16),
-        kind=kind,  # type: ignore[arg-type]
-        city_code=city,
-        card_serial=session.card_serial,
-        kiosk_id=session.kiosk_id,
-        **fields,  # type: ignore[arg-type]
-    )
+class _Ids(TypedDict):
+    request_id: str
+    city_code: str
+    card_serial: str
+    kiosk_id: str
+
+
+def _ids(session: CardSession, city: str) -> _Ids:
+    return {
+        "request_id": secrets.token_hex(16),
+        "city_code": city,
+        "card_serial": session.card_serial,
+        "kiosk_id": session.kiosk_id,
+    }
 
 
 async def application_key(service: CenterService, session: CardSession, city: str) -> bytes:
     """The 本籍地 city's application key, as that city answers it now."""
     await run_in_threadpool(routing.check_open, service.db, city)
-    answer = await service._ask_city(_request(session, "registration_key", city))
+    answer = await service._ask_city(RegistrationKeyCall(**_ids(session, city)))
     if answer.public_key is None:
         raise ProtocolViolation("protocol.invalid", "city answered without its key")
     return answer.public_key
@@ -78,36 +87,21 @@ async def apply(
     key = await application_key(service, session, body.city_code)
     await run_in_threadpool(routing.check_open, service.db, residence)
     applicant = await service._ask_city(
-        _request(session, "applicant", residence, recipient_key=key, other_city=body.city_code)
+        ApplicantCall(**_ids(session, residence), recipient_key=key, other_city=body.city_code)
     )
-    if applicant.sealed is None:
+    if applicant.envelope is None:
         raise ProtocolViolation("protocol.invalid", "residence city answered without the applicant")
     answer = await service._ask_city(
-        _request(
-            session,
-            "registration",
-            body.city_code,
+        RegistrationCall(
+            **_ids(session, body.city_code),
             application=body.application,
-            applicant=applicant.sealed,
+            applicant=applicant.envelope,
             other_city=residence,
         )
     )
     if answer.registration is None or answer.registration.city_code != body.city_code:
         raise ProtocolViolation("protocol.invalid", "city answered without the registration")
     return answer.registration
-
-
-class HonsekiRoute(BaseModel):
-    """A 本籍地 city's request to route a card to itself for 戸籍 documents."""
-
-    card_serial: str = Field(pattern=r"^[0-9A-F]{1,64}$")
-    honseki_city: str = Field(pattern=r"^[0-9]{6}$")
-
-
-class HonsekiRouted(BaseModel):
-    """What the centre recorded (no serial, no card_ref)."""
-
-    honseki_city: str
 
 
 def set_honseki_route(db: sessionmaker[Session], body: HonsekiRoute) -> HonsekiRouted:
@@ -123,33 +117,27 @@ def set_honseki_route(db: sessionmaker[Session], body: HonsekiRoute) -> HonsekiR
     return HonsekiRouted(honseki_city=body.honseki_city)
 
 
-def _session(request: Request, token: str | None) -> tuple[CenterService, CardSession]:
-    service: CenterService = request.app.state.service
-    kiosk = require_peer(request, "kiosk").ident
-    return service, service.session(kiosk, token)
+def install(app: FastAPI) -> None:
+    """The 利用登録 endpoints on the centre's app."""
 
+    @route(app, kiosk_center.REGISTRATION_KEY)
+    async def registration_key(
+        body: RegistrationKeyRequest, peer: PeerDep, service: Service, token: Token = None
+    ) -> RegistrationKey:
+        """The key a kiosk puts a 利用登録 application in an envelope for."""
+        session = service.session(expect_peer(peer, "kiosk").ident, token)
+        key = await application_key(service, session, body.city_code)
+        return RegistrationKey(city_code=body.city_code, public_key=key)
 
-@router.post("/v1/registrations/key", response_model=RegistrationKey)
-async def registration_key(
-    body: RegistrationKeyRequest, request: Request, token: str | None = Header(None, alias=SESSION_HEADER)
-) -> RegistrationKey:
-    """The key a kiosk seals a 利用登録 application to."""
-    service, session = _session(request, token)
-    key = await application_key(service, session, body.city_code)
-    return RegistrationKey(city_code=body.city_code, public_key=key)
+    @route(app, kiosk_center.REGISTER)
+    async def register(
+        body: RegistrationRequest, peer: PeerDep, service: Service, token: Token = None
+    ) -> RegistrationResult:
+        """Relay a 利用登録 application to the 本籍地 city."""
+        return await apply(service, service.session(expect_peer(peer, "kiosk").ident, token), body)
 
-
-@router.post("/v1/registrations", response_model=RegistrationResult)
-async def register(
-    body: RegistrationRequest, request: Request, token: str | None = Header(None, alias=SESSION_HEADER)
-) -> RegistrationResult:
-    """Relay a sealed 利用登録 application to the 本籍地 city."""
-    service, session = _session(request, token)
-    return await apply(service, session, body)
-
-
-@router.post("/v1/routes/honseki", response_model=HonsekiRouted)
-async def honseki_route(body: HonsekiRoute, request: Request) -> HonsekiRouted:
-    """Route an approved card to its 本籍地 city; only that city's issuer may."""
-    require_peer(request, "issuer", body.honseki_city)
-    return await run_in_threadpool(set_honseki_route, request.app.state.service.db, body)
+    @route(app, HONSEKI_ROUTE)
+    async def honseki_route(body: HonsekiRoute, peer: PeerDep, service: Service) -> HonsekiRouted:
+        """Route an approved card to its 本籍地 city; only that city's issuer may."""
+        expect_peer(peer, "issuer", body.honseki_city)
+        return await run_in_threadpool(set_honseki_route, service.db, body)

@@ -11,40 +11,19 @@ the centre stores ``card_ref`` only, and never logs the request body.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
-
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
 from kofu.center import routing
 from kofu.center.auth import card_ref
+from kofu.center.deps import Service
 from kofu.center.models import City, Route
-from kofu.net.app import require_peer
+from kofu.net.app import PeerDep, expect_peer
+from kofu.protocol.city_center import ROUTE, RouteRegistered, RouteRegistration
 from kofu.protocol.errors import ProtocolViolation, Refused
-
-router = APIRouter()
-
-
-class RouteRegistration(BaseModel):
-    """A city's request to route a card to itself."""
-
-    card_serial: str = Field(
-        pattern=r"^[0-9A-F]{1,64}$", description="auth certificate serial, upper-case hex"
-    )
-    residence_city: str = Field(pattern=r"^[0-9]{6}$")
-    effective_from: date | None = None
-
-
-class RouteRegistered(BaseModel):
-    """What the centre recorded (no serial, no card_ref)."""
-
-    status: Literal["registered", "scheduled"]
-    residence_city: str
-    effective_from: date
+from kofu.protocol.link import route
 
 
 def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegistered:
@@ -69,8 +48,11 @@ def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegiste
     )
 
 
-@router.post("/v1/routes", response_model=RouteRegistered, status_code=201)
-async def register_route(body: RouteRegistration, request: Request) -> RouteRegistered:
-    """Register a card's route; only the issuer of ``residence_city`` may."""
-    require_peer(request, "issuer", body.residence_city)
-    return await run_in_threadpool(register, request.app.state.service.db, body)
+def install(app: FastAPI) -> None:
+    """The route registry's endpoint on the centre's app."""
+
+    @route(app, ROUTE)
+    async def register_route(body: RouteRegistration, peer: PeerDep, service: Service) -> RouteRegistered:
+        """Register a card's route; only the issuer of ``residence_city`` may."""
+        expect_peer(peer, "issuer", body.residence_city)
+        return await run_in_threadpool(register, service.db, body)

@@ -25,17 +25,17 @@ from kofu.center.auth import (
     session_expiry,
 )
 from kofu.center.models import Order
-from kofu.net.client import link_error, raise_for_problem
+from kofu.net.client import acall
+from kofu.protocol.center_gateway import SUBMIT, CityRequest, CityResponse, MenuCall, OrderCall, Submission
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused, from_problem
-from kofu.protocol.messages import (
+from kofu.protocol.kiosk_center import (
     CityChoice,
-    CityRequest,
-    CityResponse,
     Menu,
     MenuRequest,
     OrderOutcome,
     OrderRequest,
     OrderResult,
+    OutcomeRecorded,
     SessionAuth,
     SessionAuthenticated,
     SessionChallenge,
@@ -96,13 +96,12 @@ class CenterService:
         """The city's menu for this card holder."""
         self._check_city(session, body.city_code)
         await run_in_threadpool(routing.check_open, self.db, body.city_code)
-        request = CityRequest(
+        request = MenuCall(
             request_id=secrets.token_hex(16),
-            kind="menu",
             city_code=body.city_code,
             card_serial=session.card_serial,
             kiosk_id=session.kiosk_id,
-            menu_key=body.kiosk_public_key,  # member names come back sealed for the kiosk
+            menu_key=body.kiosk_public_key,  # member names come back in an envelope for the kiosk
         )
         response = await self._ask_city(request)
         if response.menu is None:
@@ -115,9 +114,8 @@ class CenterService:
         await run_in_threadpool(routing.check_open, self.db, body.city_code)
         order_id = secrets.token_hex(16)
         await run_in_threadpool(self._record_order, order_id, session.kiosk_id, body)
-        request = CityRequest(
+        request = OrderCall(
             request_id=secrets.token_hex(16),
-            kind="order",
             city_code=body.city_code,
             card_serial=session.card_serial,
             kiosk_id=session.kiosk_id,
@@ -141,7 +139,7 @@ class CenterService:
             await run_in_threadpool(self._set_fee, order_id, result.fee_total or 0)
         return result
 
-    def outcome(self, kiosk_id: str, order_id: str, body: OrderOutcome) -> None:
+    def outcome(self, kiosk_id: str, order_id: str, body: OrderOutcome) -> OutcomeRecorded:
         """Close an order's history row with what the kiosk did; stop the city on a misissuance."""
         with self.db.begin() as session:
             order = session.get(Order, order_id)
@@ -155,8 +153,12 @@ class CenterService:
             if body.outcome != "printed":
                 order.fee_total = 0  # only printed documents are charged
             city = order.city_code
+            recorded = OutcomeRecorded(
+                order_id=order_id, status=order.status, outcome=order.outcome, fee_total=order.fee_total
+            )
         if body.outcome == "misissuance_prevented":
             routing.set_stopped(self.db, city, True, "misissuance_prevented")
+        return recorded
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -168,11 +170,7 @@ class CenterService:
         client = self.gateways.get(request.city_code)
         if client is None:
             raise LinkFailed("city.unavailable", "no gateway configured")
-        try:
-            response = await client.post("/v1/requests", content=request.model_dump_json())
-        except httpx.HTTPError as exc:
-            raise link_error(exc) from exc
-        raise_for_problem(response)
+        response = await acall(client, SUBMIT, Submission(request=request))
         answer = CityResponse.model_validate_json(response.content)
         if answer.request_id != request.request_id:
             raise ProtocolViolation("order.mismatch", "answer for another request")

@@ -19,6 +19,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         sp.add_argument("--city", required=True)
         sp.set_defaults(handler=_gateway if actor == "gateway" else _issuer)
     sub.add_parser("kiosk", help="run the kiosk screen").set_defaults(handler=_kiosk)
+    openapi = sub.add_parser("openapi", help="print an actor's OpenAPI document (JSON)")
+    openapi.add_argument("actor", choices=sorted(OPENAPI_ACTORS))
+    openapi.set_defaults(handler=_openapi)
+
+
+#: The actors with an HTTP surface, and how each app is built for its document alone.
+OPENAPI_ACTORS = ("center", "gateway", "public")
+
+
+def openapi_app(actor: str, settings: Settings):  # type: ignore[no-untyped-def]
+    """``actor``'s app, built only to describe its routes (it serves nothing)."""
+    if actor == "center":
+        from kofu.center.app import create_app
+
+        return create_app()
+    if actor == "gateway":
+        from kofu.city.gateway.app import create_app as create_gateway
+
+        return create_gateway(settings.cities[0])
+    from kofu.center.public import create_public_app
+
+    return create_public_app()
+
+
+def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    print(json.dumps(openapi_app(args.actor, settings).openapi(), ensure_ascii=False, indent=1))
+    return 0
 
 
 def _raise_interrupt(*_args: object) -> None:

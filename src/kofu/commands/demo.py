@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 
 from kofu.config import Settings
 
@@ -18,11 +19,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from kofu.commands.seal_keys import add_pki_actions
 
     add_pki_actions(pki_sub)  # rotate-seal, revoke-seal, seals, export-trust-list
-    sub.add_parser("seed", help="create the demo cities, residents and cards (if missing)").set_defaults(
-        handler=_seed
+    seed = sub.add_parser("seed", help="create the demo cities, residents and cards (if missing)")
+    seed.set_defaults(handler=_seed)
+    seed_sub = seed.add_subparsers(dest="seed_action", required=False, metavar="ACTION")
+    check = seed_sub.add_parser(
+        "check",
+        help="list contradictions in a city's registry, or in a freshly generated world (exit 1 if any)",
+        description="Reads the registry of each --city (URL from the settings), or generates both demo "
+        "cities in memory with --seed/--households/--as-of, and prints one line per contradiction: "
+        "kind, city, row ids. No names are printed.",
     )
+    check.add_argument("--city", action="append", metavar="CODE", help="a city code; repeat for both")
+    check.add_argument("--seed", type=int, help="generate a world with this seed instead of reading a city")
+    check.add_argument("--households", type=int, default=40, help="households per city (with --seed)")
+    check.add_argument("--as-of", type=_day, help="the day to judge on (default: today in Japan)")
+    check.add_argument("--summary", action="store_true", help="only the count of each kind")
+    check.set_defaults(handler=_seed_check)
     cards = sub.add_parser("cards", help="list the demo cards")
     cards.add_argument("--json", action="store_true", help="a JSON list (card, pin, city, name, traits, …)")
+    cards.add_argument(
+        "--trait", action="append", default=[], help="only cards with this trait (repeat for several)"
+    )
     cards.set_defaults(handler=_cards)
 
 
@@ -51,13 +68,52 @@ def _seed(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("a date like 2026-11-29") from exc
+
+
+def _seed_check(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.city.registry.check import check_registries, check_seeded, count_by_kind
+    from kofu.clock import today
+
+    as_of = args.as_of or today()
+    if args.seed is not None:
+        findings = check_seeded(args.seed, args.households, as_of)
+    elif args.city:
+        from kofu.city.registry import session_factory
+        from kofu.storage import make_engine
+
+        engines = {code: make_engine(settings.city_db_url(code)) for code in args.city}
+        sessions = {code: session_factory(engine)() for code, engine in engines.items()}
+        try:
+            findings = check_registries(sessions, as_of)
+        finally:
+            for session in sessions.values():
+                session.close()
+            for engine in engines.values():
+                engine.dispose()
+    else:
+        print("give --city CODE (repeatable) or --seed N", file=sys.stderr)
+        return 2
+    if not args.summary:
+        for finding in findings:
+            print(finding.line())
+    for kind, count in count_by_kind(findings).items():
+        print(f"{count:6d}  {kind}", file=sys.stderr)
+    print(f"{len(findings)} contradiction(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
 def _cards(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.demo import is_seeded, load_index, with_names
 
     if not is_seeded(settings):
         print("no demo yet: run `kofu seed` (or `make up`)", file=sys.stderr)
         return 1
-    cards = with_names(settings, load_index(settings))
+    cards = with_names(settings, [c for c in load_index(settings) if set(args.trait) <= set(c.traits)])
     if args.json:
         print(json.dumps(cards, ensure_ascii=False, indent=1))
     else:

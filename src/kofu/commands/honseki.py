@@ -30,23 +30,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _apply(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
     from kofu.card.state import CardStore
-    from kofu.kiosk.centre import CentreLink
+    from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import register_once
     from kofu.pki.tls import client_context
     from kofu.protocol.codes import message_for
     from kofu.protocol.errors import KofuError
 
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
-    centre = CentreLink(settings.center_url, context, settings.kiosk_id)
+    center = CenterLink(settings.center_url, context, settings.kiosk_id)
     try:
         result = register_once(
-            centre, CardStore(settings.cards_dir), args.card, args.pin, args.city, args.honseki, args.hittosha
+            center, CardStore(settings.cards_dir), args.card, args.pin, args.city, args.honseki, args.hittosha
         )
     except (KofuError, CardError) as exc:
         message = message_for(exc.code)
         print(f"refused: {exc.code}\n{message.ja}\n{message.en}", file=sys.stderr)
         return 3
     finally:
-        centre.close()
+        center.close()
     print(f"application #{result.registration_id} at {result.city_code}: {result.status}")
     return 0

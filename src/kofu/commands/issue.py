@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _issue(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
     from kofu.card.state import CardStore
-    from kofu.kiosk.centre import CentreLink
+    from kofu.kiosk.center import CenterLink
     from kofu.kiosk.devices import FilePrinter
     from kofu.kiosk.headless import issue_once
     from kofu.pki.tls import client_context
@@ -80,7 +80,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
         print("--card is needed with the emulated reader, and only with it", file=sys.stderr)
         return 2
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
-    centre = CentreLink(settings.center_url, context, settings.kiosk_id)
+    center = CenterLink(settings.center_url, context, settings.kiosk_id)
     reader = None
     try:
         if kind == "pcsc":
@@ -88,7 +88,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
 
             reader = PcscReader(settings.reader_name, wait=args.wait)
         issued = issue_once(
-            centre,
+            center,
             CardStore(settings.cards_dir),
             args.card,
             args.pin,
@@ -106,7 +106,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
         print(f"refused: {exc.code}{extra}\n{message.ja}\n{message.en}", file=sys.stderr)
         return 3
     finally:
-        centre.close()
+        center.close()
         if reader is not None:
             reader.close()
     print(

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from kofu.config import Settings
 
-EPILOG = """FILE is the PDF, a PNG/JPEG scan or photo of the printed sheet, or a text file with the code.
+EPILOG = """FILE is the PDF, a PNG/JPEG scan or photo of either side of a printed sheet, or a text
+file with a code. A PDF is checked whole (every page's drawing, images, fonts and text); from a
+photo or scan the codes are checked and the signed content of each page whose back was read is
+printed, line by line as the front reads, to be compared with the paper.
 The trust list comes from the centre's public address and is cached under $KOFU_VAR/trust-cache/
 (its signature checked against the pinned signer certificate every time); without a network the
 cached copy is used. --trust-list FILE uses a saved list instead (`kofu pki export-trust-list`).
@@ -97,9 +100,10 @@ def _code_text(data: bytes) -> str | None:
 
 
 def _print(verdict, note: str) -> None:  # type: ignore[no-untyped-def]
-    if verdict.payload is not None:
+    fields = verdict.fields()
+    if fields is not None:
         print("signed fields:")
-        for key, value in verdict.payload.as_fields().items():
+        for key, value in fields.items():
             if key == "people":
                 for person in value:
                     print(f"  person        {person['name']}  born {person['birth_date']}")
@@ -107,7 +111,28 @@ def _print(verdict, note: str) -> None:  # type: ignore[no-untyped-def]
                 print(f"  {key:<13} {value}")
     if verdict.city_name:
         print(f"  issuer        {verdict.city_name} (kid {verdict.kid})")
+    if verdict.ok:
+        for page in verdict.as_dict()["pages"]:
+            _print_page(page)
     label = "VALID" if verdict.ok else "NOT VALID"
     print(f"verdict: {label} {verdict.status.value} ({verdict.reason}) {verdict.detail} {note}".rstrip())
     if verdict.ok and not verdict.text_checked:
-        print("from an image only the signature is checked: compare the fields above with the paper")
+        print("from an image only the signatures are checked: compare the content above with the paper")
+
+
+def _print_page(page: dict) -> None:  # type: ignore[type-arg]
+    """A page's signed content, a line of text per line of the front, runs spaced by position."""
+    print(f"--- page {page['page']}: signed content ---")
+    for line in page["lines"]:
+        text, column = "", 0.0
+        for run in line:
+            gap = max(1, round((run["x"] - column) / 2.5)) if text else round(run["x"] / 5)
+            text += " " * gap + run["text"]
+            column = run["x"] + len(run["text"]) * run["size"] * 0.3528
+        print(text)
+    for picture in page["pictures"]:
+        print(
+            f"[{picture['kind']} {picture['width']}x{picture['height']} mm, image sha256 {picture['sha256']}]"
+        )
+        for row in picture["preview"][::2]:
+            print("    " + row.replace(".", " "))

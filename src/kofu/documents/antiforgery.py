@@ -1,65 +1,61 @@
-"""The paper layers the kiosk prints with every document (偽造防止).
+"""The printed security features of the sheets (偽造防止), drawn on a reportlab canvas.
 
-Front of every sheet, under the city's page:
   * 地紋 (void pantograph): a field of fine dots in which 「複写」 is written with coarser dots
-    at the same ink coverage. Read at arm's length the field is one even tint; a copier
-    (≈150–300 dpi, blur, a black/white threshold) loses the fine dots and keeps the coarse ones,
-    so 「複写」 emerges on the copy. Dot sizes: background 0.14 mm every 0.50 mm, latent word
-    0.34 mm every 1.35 mm — :data:`PATTERN`, tuned so both render at 4.4 % grey at 600 dpi
-    (nominal coverage differs: a fine dot loses more of its edge to rendering than a coarse one).
-  * a microtext line repeating the city name (0.5 mm high), top and bottom;
-  * the warning sentence, in the bottom margin.
-Back of every sheet: the same 地紋, a security image (a guilloche rosette of 0.08 mm lines
-whose shape derives from the seal code, so it differs per document and breaks up when copied),
-the seal QR, large, and how to verify the document.
+    at the same tone. The page is tiled in 1.35 mm cells: a cell of the word holds one 0.39 mm
+    dot, any other cell nine 0.13 mm dots (:class:`DotPattern`), so the word has no outline of
+    its own and an eye sees one even tint; a copier (≈150–300 dpi, blur, a black/white
+    threshold) loses the fine dots and keeps the coarse ones, so 「複写」 emerges on the copy
+    (measured in tests/documents/test_seal_latent.py).
+  * microtext: a line repeating the city name, 0.5 mm high;
+  * a security image: a guilloche rosette of 0.08 mm lines whose shape derives from the
+    document, so it differs per sheet and breaks up when copied.
 
-All text of these layers is drawn as images, never as PDF text, so the document's text hash
-(:func:`kofu.documents.seal.document_text_hash`) is the same on the printed sheets as in the
-city's PDF.
+Words are drawn as images (:func:`text_image`), never as PDF text, so the sheets add no text to
+the document's. :mod:`kofu.documents.sheets` lays these out on the printed sheets.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
-from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import FONT_FILES, GOTHIC, MINCHO
-from kofu.documents.qr import draw_qr
 
 LATENT_WORD = "複写"
-WARNING = (
-    "この用紙は偽造防止用紙です。複写すると「複写」の文字が現れます。"
-    "裏面のコードで記載内容が市区町村の発行したものか確認できます。"
-)
-HOW_TO_VERIFY = (
-    "この証明書の確認方法 / How to verify",
-    "1. 裏面のQRコードを読み取り、検証ページに画像を送るかコードを貼り付けてください。",
-    "   またはこの用紙の画像やPDFを `kofu verify ファイル` で確認できます（オフライン可）。",
-    "2. 署名が有効であり、表示された市区町村・発行番号・発行日・氏名・生年月日・住所が",
-    "   表面の記載と一致することを確かめてください。一致しなければ偽造・改ざんの疑いがあります。",
-    "3. Scan the QR, or run `kofu verify FILE`; the signed fields must match the front.",
-)
 
 
 @dataclass(frozen=True)
 class DotPattern:
-    """Dot geometry of the 地紋 (millimetres) and its ink (grey level, 0 = black)."""
+    """Dot geometry of the 地紋 (millimetres) and its ink (grey level, 0 = black).
 
-    fine_dot: float = 0.14
-    fine_pitch: float = 0.50
-    coarse_dot: float = 0.34
-    coarse_pitch: float = 1.35
+    The page is tiled with square cells ``cell`` wide. A cell of the latent word holds one
+    coarse dot; any other cell holds ``split`` x ``split`` fine dots. Both kinds of cell carry
+    the same ink and the tiles fit edge to edge, so no undotted seam betrays the word's outline.
+    The coarse dot is ``split`` times the fine one, so both carry the same area of ink (6.6 %).
+    """
+
+    fine_dot: float = 0.13
+    coarse_dot: float = 0.39
+    cell: float = 1.35
+    split: int = 3
     ink_grey: float = 0.0
     mask_cell: float = 0.25  # resolution of the latent-word mask
+
+    @property
+    def fine_pitch(self) -> float:
+        """Distance between fine dots."""
+        return self.cell / self.split
+
+    @property
+    def coarse_pitch(self) -> float:
+        """Distance between the latent word's dots (one per cell)."""
+        return self.cell
 
     def coverage(self) -> tuple[float, float]:
         """Ink coverage of the fine field and of the latent word (fractions of area)."""
@@ -84,11 +80,32 @@ def latent_mask(width: float = A4[0], height: float = A4[1], cell_mm: float = PA
     font = ImageFont.truetype(str(FONT_FILES[GOTHIC]), size)
     box = draw.textbbox((0, 0), LATENT_WORD, font=font)
     text_w, text_h = box[2] - box[0], box[3] - box[1]
-    for centre in (0.33, 0.70):  # twice, so a partial copy still shows it
+    for center in (0.33, 0.70):  # twice, so a partial copy still shows it
         x = (cols - text_w) // 2 - box[0]
-        y = round(rows * centre - text_h / 2) - box[1]
+        y = round(rows * center - text_h / 2) - box[1]
         draw.text((x, y), LATENT_WORD, fill=255, font=font)
     return np.asarray(image) > 127
+
+
+@functools.lru_cache(maxsize=4)
+def word_cells(width: float = A4[0], height: float = A4[1], pattern: DotPattern = PATTERN) -> Any:
+    """Which pattern cells belong to the word: a boolean array, row 0 at the top.
+
+    A cell is the word's when most of it lies inside the latent mask.
+    """
+    import numpy as np
+
+    mask = latent_mask(width, height, pattern.mask_cell).astype(float)
+    per = pattern.cell / pattern.mask_cell
+    cols, rows = int(width / mm / pattern.cell) + 1, int(height / mm / pattern.cell) + 1
+    cells = np.zeros((rows, cols), dtype=bool)
+    for r in range(rows):
+        top, bottom = round(r * per), round((r + 1) * per)
+        for c in range(cols):
+            left, right = round(c * per), round((c + 1) * per)
+            block = mask[top:bottom, left:right]
+            cells[r, c] = block.size > 0 and float(block.mean()) >= 0.5
+    return cells
 
 
 def _runs(line: Any, want: bool) -> list[tuple[int, int]]:
@@ -104,42 +121,58 @@ def _runs(line: Any, want: bool) -> list[tuple[int, int]]:
     return runs
 
 
-def _dot_rows(
-    canvas: Any, mask: Any, inside: bool, dot: float, pitch: float, height: float, cell: float
-) -> None:
-    """Rows of round dots (zero-length dashes with round caps) where ``mask == inside``."""
-    canvas.setLineWidth(dot * mm)
-    canvas.setDash([0, pitch * mm])
-    rows = mask.shape[0]
-    k = 0
-    y_mm = pitch / 2
-    while y_mm < rows * cell:
-        line = mask[min(rows - 1, int(y_mm / cell))]
-        offset = pitch / 2 if k % 2 else 0.0  # staggered rows read as an even tint
-        for start, end in _runs(line, inside):
-            first = math.ceil((start * cell - offset) / pitch) * pitch + offset
-            last = math.floor((end * cell - offset) / pitch) * pitch + offset
-            if last >= end * cell:
-                last -= pitch
-            if first > last:
-                continue
-            y = height - y_mm * mm
-            canvas.line(first * mm, y, last * mm + 0.01, y)
-        k += 1
-        y_mm += pitch
+def _strip(canvas: Any, name: str, dot: float, per_row: int, width: float, cell: float) -> None:
+    """A form one cell high and the page wide: ``per_row`` rows of filled dots in every cell.
+
+    Filled circles, not round-capped zero-length strokes: renderers give a stroke at least a
+    pixel's width, which darkens fine dots on a screen; a fill keeps its true area at any zoom.
+    """
+    if canvas.hasForm(name):
+        return
+    pitch = cell / per_row
+    count = int(width / mm / pitch) + per_row
+    canvas.beginForm(name, 0, 0, count * pitch * mm, cell * mm)
+    canvas.setFillGray(0)
+    path = canvas.beginPath()
+    for row in range(per_row):
+        y = (row + 0.5) * pitch * mm
+        for k in range(count):
+            path.circle((k + 0.5) * pitch * mm, y, dot / 2 * mm)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.endForm()
+
+
+def _clipped_rows(canvas: Any, cells: Any, want: bool, form: str, height: float, cell: float) -> None:
+    """Draw ``form`` along each row of cells, clipped to the runs of cells equal to ``want``."""
+    for r, row in enumerate(cells):
+        runs = _runs(row, want)
+        if not runs:
+            continue
+        bottom = height - (r + 1) * cell * mm
+        canvas.saveState()
+        clip = canvas.beginPath()
+        for start, end in runs:
+            clip.rect(start * cell * mm, bottom, (end - start) * cell * mm, cell * mm)
+        canvas.clipPath(clip, stroke=0, fill=0)
+        canvas.translate(0, bottom)
+        canvas.doForm(form)
+        canvas.restoreState()
 
 
 def draw_chimon(
     canvas: Any, width: float = A4[0], height: float = A4[1], pattern: DotPattern = PATTERN
 ) -> None:
-    """The 地紋 with the latent 「複写」 over the whole page."""
-    mask = latent_mask(width, height, pattern.mask_cell)
+    """The 地紋 with the latent 「複写」 over the whole page (see :class:`DotPattern`).
+
+    Two forms, a strip of fine cells and a strip of word cells, are drawn along every row of
+    cells, each clipped to its own cells: a few kilobytes of page for ~300,000 dots.
+    """
+    cells = word_cells(width, height, pattern)
+    _strip(canvas, "kofuChimonFine", pattern.fine_dot, pattern.split, width, pattern.cell)
+    _strip(canvas, "kofuChimonWord", pattern.coarse_dot, 1, width, pattern.cell)
     canvas.saveState()
-    canvas.setStrokeGray(pattern.ink_grey)
-    canvas.setLineCap(1)
-    cell = pattern.mask_cell
-    _dot_rows(canvas, mask, False, pattern.fine_dot, pattern.fine_pitch, height, cell)
-    _dot_rows(canvas, mask, True, pattern.coarse_dot, pattern.coarse_pitch, height, cell)
+    _clipped_rows(canvas, cells, False, "kofuChimonFine", height, pattern.cell)
+    _clipped_rows(canvas, cells, True, "kofuChimonWord", height, pattern.cell)
     canvas.restoreState()
 
 
@@ -165,18 +198,10 @@ def draw_text_image(canvas: Any, text: str, x: float, y: float, height_mm: float
     return width
 
 
-def _microtext(canvas: Any, city_name: str, y: float, width: float) -> None:
+def draw_microtext(canvas: Any, city_name: str, y: float, width: float) -> None:
     unit = f"{city_name}　" + "".join(f"{city_name}発行証明書　" for _ in range(1))
     line = unit * max(1, int((width - 30 * mm) / (len(unit) * 0.5 * mm)))
     draw_text_image(canvas, line[: int((width - 30 * mm) / (0.5 * mm))], 15 * mm, y, 0.5)
-
-
-def draw_front_layers(canvas: Any, city_name: str, width: float = A4[0], height: float = A4[1]) -> None:
-    """Everything the kiosk adds under the front of a sheet: 地紋, microtext lines, warning."""
-    draw_chimon(canvas, width, height)
-    _microtext(canvas, city_name, height - 7 * mm, width)
-    _microtext(canvas, city_name, 9 * mm, width)
-    draw_text_image(canvas, WARNING, 15 * mm, 4 * mm, 2.3, dpi=600)
 
 
 def draw_security_image(canvas: Any, seed: bytes, cx: float, cy: float, radius: float) -> None:
@@ -200,98 +225,3 @@ def draw_security_image(canvas: Any, seed: bytes, cx: float, cy: float, radius: 
                 path.lineTo(x, y)
         canvas.drawPath(path, stroke=1, fill=0)
     canvas.restoreState()
-
-
-def draw_back_static(
-    canvas: Any, city_name: str, verify_url: str, width: float = A4[0], height: float = A4[1]
-) -> None:
-    """What every back of a city's sheets shares: 地紋, microtext and how to verify."""
-    draw_chimon(canvas, width, height)
-    _microtext(canvas, city_name, height - 7 * mm, width)
-    y = height - 212 * mm
-    for line in (*HOW_TO_VERIFY, f"検証ページ / verification page: {verify_url}"):
-        draw_text_image(canvas, line, 20 * mm, y, 3.0, dpi=600)
-        y -= 6 * mm
-    _microtext(canvas, city_name, 9 * mm, width)
-
-
-def draw_back_variable(canvas: Any, seal_code: str, width: float = A4[0], height: float = A4[1]) -> None:
-    """What is this document's own on the back: the security image and the seal QR."""
-    draw_security_image(canvas, seal_code.encode(), width / 2, height - 75 * mm, 45 * mm)
-    size = 70 * mm
-    draw_qr(canvas, seal_code, (width - size) / 2, height - 200 * mm, size)
-
-
-def draw_back(
-    canvas: Any, city_name: str, seal_code: str, verify_url: str, width: float = A4[0], height: float = A4[1]
-) -> None:
-    """The back of a sheet: 地紋, security image, the seal QR and how to verify."""
-    draw_back_static(canvas, city_name, verify_url, width, height)
-    draw_back_variable(canvas, seal_code, width, height)
-
-
-@functools.lru_cache(maxsize=8)
-def _front_layer_pdf(city_name: str) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
-    # Inside a form XObject, so that laying a document over it touches a one-line page stream,
-    # never the pattern's tens of thousands of dots.
-    canvas.beginForm("kofuFront")
-    draw_front_layers(canvas, city_name)
-    canvas.endForm()
-    canvas.doForm("kofuFront")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-@functools.lru_cache(maxsize=8)
-def _back_static_pdf(city_name: str, verify_url: str) -> bytes:
-    # The pattern is the same on every back of a city's sheets: drawn once, reused (it is the
-    # slow part: tens of thousands of dots).
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
-    canvas.beginForm("kofuBack")
-    draw_back_static(canvas, city_name, verify_url)
-    canvas.endForm()
-    canvas.doForm("kofuBack")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _back_variable_pdf(seal_code: str) -> bytes:
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
-    draw_back_variable(canvas, seal_code)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def print_sheets(pdf: bytes, city_name: str, seal_code: str, verify_url: str) -> bytes:
-    """The PDF a printer prints duplex: each page of ``pdf`` over the front layers, then a back.
-
-    Raises :class:`DocumentError` ``document.unreadable`` for a PDF that cannot be read.
-    """
-    from pypdf import PdfReader, PdfWriter
-
-    try:
-        # The pattern pages hold one form XObject each; they are merged *under* the city's pages,
-        # so pypdf only rewrites their one-line streams (merging the other way round re-parses
-        # every page's content stream, which costs ~0.4 s a page).
-        front = PdfReader(io.BytesIO(_front_layer_pdf(city_name))).pages[0]
-        back_pattern = PdfReader(io.BytesIO(_back_static_pdf(city_name, verify_url))).pages[0]
-        writer = PdfWriter(clone_from=io.BytesIO(pdf))
-        back = PdfWriter(clone_from=io.BytesIO(_back_variable_pdf(seal_code))).pages[0]
-        back.merge_page(back_pattern, over=False)
-        count = len(writer.pages)
-        for index in range(count):
-            writer.pages[index].merge_page(front, over=False)  # the city's page lies over the pattern
-        for index in range(count):
-            writer.insert_page(back, index * 2 + 1)
-        out = io.BytesIO()
-        writer.write(out)
-    except Exception as exc:
-        raise DocumentError(f"cannot lay the security layers: {exc}", code="document.unreadable") from exc
-    return out.getvalue()

@@ -15,8 +15,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 
 from kofu.documents.errors import DocumentError
 from kofu.documents.ivs import VariationFont
@@ -69,3 +71,15 @@ def font(name: str) -> VariationFont:
     if not isinstance(found, VariationFont):
         raise DocumentError(f"font {name!r} is not a kofu font", code="document.font_missing")
     return found
+
+
+def new_canvas(target: Any, pagesize: tuple[float, float]) -> Canvas:
+    """A reportlab canvas whose every font is embedded.
+
+    reportlab's default initial font is Helvetica, which it names in every page (and form)
+    without embedding it; starting from one of our TrueType fonts instead, which reportlab only
+    includes once a character is drawn, leaves no font a printer would have to substitute.
+    ``invariant`` keeps the output byte-for-byte reproducible.
+    """
+    register_fonts()
+    return Canvas(target, pagesize=pagesize, invariant=True, initialFontName=MINCHO)

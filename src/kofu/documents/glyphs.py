@@ -18,6 +18,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from kofu.documents.content import page_log
 from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import FALLBACK, font
 from kofu.documents.ivs import is_variation_selector
@@ -127,6 +128,9 @@ def draw_string(
     if render_mode is not None:
         obj.setTextRenderMode(0)
     canvas.drawText(obj)
+    log = page_log(canvas)
+    if log is not None:  # the issuer signs what was drawn (reportlab keeps the CTM here)
+        log.text(canvas._currentMatrix, x, y, size, text)
 
 
 def spaced_width(text: str, font_name: str, size: float, char_space: float = 0.0) -> float:

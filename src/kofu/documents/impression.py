@@ -5,18 +5,27 @@ to four characters (usually the family name, or the full name), read in columns 
 left and top to bottom. We draw it in vermilion at its real size: the rim, then either the
 characters stretched to fill their cells (as seal carvers do) or, when the registry holds
 them, explicit stroke paths traced from the registered impression.
+
+The certificate prints the impression as an image (as a registered impression is an image of
+the stamped paper), made once from the vector drawing at :data:`IMAGE_DPI`: the issuer signs
+the image's digest, so swapping it on a PDF shows, and the back of the sheet carries a small
+bitmap of it for a checker to compare.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import io
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from reportlab.lib.units import mm as _mm
 
+from kofu.documents.content import PT_PER_MM, Picture, page_log
 from kofu.documents.errors import DocumentError
-from kofu.documents.fonts import MINCHO
+from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas
 from kofu.documents.glyphs import clusters, draw_string, text_width
 
 mm: float = float(_mm)
@@ -24,6 +33,8 @@ VERMILION = (0.86, 0.16, 0.1)
 MIN_SIZE_MM = 8.0
 MAX_SIZE_MM = 25.0
 SHAPES = ("round", "square", "oval")
+IMAGE_DPI = 400  # the printed impression: 0.064 mm a pixel, finer than any stamp's detail
+PREVIEW_MM = 0.25  # the bitmap on the back of the sheet: 0.25 mm a pixel
 
 # A stroke is a polyline in the seal's unit box: (0, 0) bottom left, (1, 1) top right.
 Stroke = tuple[tuple[float, float], ...]
@@ -84,13 +95,13 @@ class SealImpression:
         split = math.ceil(len(chars) / 2)
         return ["".join(chars[:split]), "".join(chars[split:])]
 
-    def draw(self, canvas: Any, x: float, y: float) -> None:
-        """Draw the impression with its bottom-left corner at ``(x, y)``."""
+    def draw(self, canvas: Any, x: float, y: float, colour: tuple[float, float, float] = VERMILION) -> None:
+        """Draw the impression (as vectors) with its bottom-left corner at ``(x, y)``."""
         w, h = self.width, self.height
         rim = w * 0.055
         canvas.saveState()
-        canvas.setStrokeColorRGB(*VERMILION)
-        canvas.setFillColorRGB(*VERMILION)
+        canvas.setStrokeColorRGB(*colour)
+        canvas.setFillColorRGB(*colour)
         canvas.setLineWidth(rim)
         path = canvas.beginPath()
         if self.shape == "square":
@@ -183,4 +194,72 @@ class SealFrame:
         canvas.rect(x, y, self.width, self.height, stroke=1, fill=0)
         canvas.restoreState()
         imp = self.impression
-        imp.draw(canvas, x + (self.width - imp.width) / 2, y + (self.height - imp.height) / 2)
+        left, bottom = x + (self.width - imp.width) / 2, y + (self.height - imp.height) / 2
+        draw_impression(canvas, imp, left, bottom)
+
+
+def draw_impression(canvas: Any, impression: SealImpression, x: float, y: float) -> None:
+    """Print the impression's image with its bottom-left corner at ``(x, y)``, and record it."""
+    from reportlab.lib.utils import ImageReader
+
+    image = impression_image(impression)
+    canvas.drawImage(ImageReader(image), x, y, impression.width, impression.height, mask="auto")
+    log = page_log(canvas)
+    if log is None:
+        return
+    a, b, c, d, e, f = canvas._currentMatrix  # reportlab keeps the CTM here
+    page_x, page_y = a * x + c * y + e, b * x + d * y + f
+    width_mm, height_mm = impression.width / PT_PER_MM, impression.height / PT_PER_MM
+    preview_w, preview_h, bits = preview_bits(image, width_mm, height_mm)
+    log.picture(
+        Picture(
+            kind="印影",
+            x=round(page_x / PT_PER_MM, 1),
+            y=round((log.height_pt - page_y) / PT_PER_MM - height_mm, 1),
+            width=round(width_mm, 1),
+            height=round(height_mm, 1),
+            sha256=image_sha256(image),
+            preview_width=preview_w,
+            preview_height=preview_h,
+            preview=bits,
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def impression_image(impression: SealImpression) -> Any:
+    """The impression as a vermilion RGBA image at :data:`IMAGE_DPI` (alpha = ink)."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, (impression.width, impression.height))
+    impression.draw(canvas, 0, 0, colour=(0, 0, 0))
+    canvas.showPage()
+    with SUBSET_LOCK:
+        canvas.save()
+    document = pdfium.PdfDocument(buffer.getvalue())
+    try:
+        grey = document[0].render(scale=IMAGE_DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        document.close()
+    alpha = grey.point(lambda v: 255 - v)
+    red, green, blue = (round(c * 255) for c in VERMILION)
+    image = Image.new("RGBA", grey.size, (red, green, blue, 0))
+    image.putalpha(alpha)
+    return image
+
+
+def image_sha256(image: Any) -> str:
+    """SHA-256 of an RGBA image as a PDF embeds it: its RGB samples, then its alpha (SMask)."""
+    return hashlib.sha256(image.convert("RGB").tobytes() + image.getchannel("A").tobytes()).hexdigest()
+
+
+def preview_bits(image: Any, width_mm: float, height_mm: float) -> tuple[int, int, bytes]:
+    """A 1-bit bitmap of ``image``'s ink at :data:`PREVIEW_MM` a pixel: width, height, packed rows."""
+    from PIL import Image
+
+    size = (max(1, round(width_mm / PREVIEW_MM)), max(1, round(height_mm / PREVIEW_MM)))
+    small = image.getchannel("A").resize(size, Image.Resampling.BOX)
+    bits = small.point(lambda v: 255 if v >= 96 else 0).convert("1")
+    return size[0], size[1], bits.tobytes()

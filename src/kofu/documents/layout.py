@@ -19,13 +19,13 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
 from kofu.documents.blocks import Certification, DocumentSpec, Table
 from kofu.documents.errors import DocumentError
-from kofu.documents.fonts import MINCHO, SUBSET_LOCK, register_fonts
+from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas, register_fonts
 from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
+from kofu.documents.qr import QR_LEFT, QR_SIZE, QR_TOP, SEAL_CODE_FORM
 from kofu.documents.table import Edge, TableStyle, draw_table, table_height
 from kofu.documents.wareki import to_wareki
 from kofu.documents.wrap import wrap_text
@@ -63,6 +63,11 @@ class DocumentLayout:
     seal_size: float = 21 * mm
     max_pages: int = 20
     table: TableStyle = field(default_factory=TableStyle)
+    # The seal code's own square (quiet zone included) at the top left: nothing else is drawn there.
+    seal_code_left: float = QR_LEFT
+    seal_code_top: float = QR_TOP
+    seal_code_size: float = QR_SIZE
+    seal_code_gap: float = 2 * mm
 
     @property
     def content_width(self) -> float:
@@ -74,9 +79,27 @@ class DocumentLayout:
         """Y coordinate of the top margin."""
         return self.page_height - self.margin_top
 
+    @property
+    def seal_code_box(self) -> tuple[float, float, float, float]:
+        """The seal code's square: left, bottom, right, top (points)."""
+        top = self.page_height - self.seal_code_top
+        left = self.seal_code_left
+        return left, top - self.seal_code_size, left + self.seal_code_size, top
+
+    @property
+    def header_top(self) -> float:
+        """Y coordinate of the header table: below the title band and below the seal code."""
+        return min(self.top - self.title_band, self.seal_code_box[1] - self.seal_code_gap)
+
+    @property
+    def title_width(self) -> float:
+        """Room for the centred title: the page less the seal code's square on both sides."""
+        reserved = self.seal_code_box[2] + self.seal_code_gap
+        return min(self.content_width, self.page_width - 2 * reserved)
+
     def body_top(self, spec: DocumentSpec) -> float:
         """Y coordinate where the first block of every page starts."""
-        top = self.top - self.title_band
+        top = self.header_top
         if spec.header is not None:
             top -= table_height(spec.header, self.content_width, self.table) + 2 * self.block_gap
         return top
@@ -149,11 +172,14 @@ class DocumentLayout:
         pages = self.paginate(spec)
         buffer = io.BytesIO()
         try:
-            canvas = Canvas(buffer, pagesize=(self.page_width, self.page_height), invariant=True)
+            canvas = new_canvas(buffer, pagesize=(self.page_width, self.page_height))
             canvas.setTitle(spec.pdf_title or spec.title)
             canvas.setAuthor(spec.certification.city_name)
             canvas.setCreator("kofu")
             canvas.setProducer("kofu")
+            # The seal code's square holds one form, empty until the issuer seals the document.
+            canvas.beginForm(SEAL_CODE_FORM, 0, 0, self.seal_code_size, self.seal_code_size)
+            canvas.endForm()
             for number, page in enumerate(pages, start=1):
                 if page_hook is not None:
                     page_hook(canvas, number, len(pages))
@@ -172,8 +198,7 @@ class DocumentLayout:
         self.draw_issue_number(canvas, spec.issue_number)
         self.draw_title(canvas, spec.title)
         if spec.header is not None:
-            header_top = self.top - self.title_band
-            draw_table(canvas, spec.header, self.margin_x, header_top, self.content_width, self.table)
+            draw_table(canvas, spec.header, self.margin_x, self.header_top, self.content_width, self.table)
         y = self.body_top(spec)
         blocks = page.blocks
         for index, block in enumerate(blocks):
@@ -198,6 +223,11 @@ class DocumentLayout:
             self.draw_certification(canvas, spec.certification)
         if total > 1:
             self.draw_page_number(canvas, number, total)
+        left, bottom, _right, _top = self.seal_code_box
+        canvas.saveState()
+        canvas.translate(left, bottom)
+        canvas.doForm(SEAL_CODE_FORM)
+        canvas.restoreState()
 
     def draw_issue_number(self, canvas: Any, issue_number: str) -> None:
         """Draw 「発行番号 第 XXXXXXXX 号」 at the top right."""
@@ -215,8 +245,8 @@ class DocumentLayout:
         """Draw the title centred below the issue number, letter-spaced like printed forms."""
         size = self.title_size
         space = self.title_char_space
-        # Long titles (課税証明書 with its 年度) shrink to fit the line rather than overflow.
-        while spaced_width(title, MINCHO, size, space) > self.content_width and size > 10:
+        # Long titles (課税証明書 with its 年度) shrink to fit the line, clear of the seal code.
+        while spaced_width(title, MINCHO, size, space) > self.title_width and size > 10:
             size -= 0.5
             space = min(space, size * 0.1)
         width = spaced_width(title, MINCHO, size, space)

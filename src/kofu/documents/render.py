@@ -3,6 +3,8 @@
 ``render("koseki", data)`` checks that ``data`` is the input type of that document and draws
 it with the document's own layout; unknown types and mismatched data are
 ``document.invalid``. ``page_hook`` is passed through, for the anti-forgery layer.
+``render_document`` also returns what each page certifies (:class:`PageContent`: every string
+drawn and the seal impression), recorded while drawing, for the issuer to sign.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kofu.documents.content import PAGE_LOG, PageContent, PageLog
 from kofu.documents.errors import DocumentError
 from kofu.documents.fuhyo import FuhyoData, render_fuhyo
 from kofu.documents.inkan import InkanData, render_inkan
@@ -57,3 +60,25 @@ def render(doc_type: str, data: DocumentData, *, page_hook: PageHook | None = No
         )
     kwargs: dict[str, Any] = {"page_hook": page_hook}
     return renderer.render(data, **kwargs)
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A rendered document and, page by page, what it certifies."""
+
+    pdf: bytes
+    pages: tuple[PageContent, ...]
+
+
+def render_document(doc_type: str, data: DocumentData) -> RenderedDocument:
+    """Render like :func:`render` and record each page's content while drawing it."""
+    logs: list[PageLog] = []
+
+    def record(canvas: Any, number: int, _total: int) -> None:
+        width, height = canvas._pagesize
+        log = PageLog(number, float(width), float(height))
+        setattr(canvas, PAGE_LOG, log)
+        logs.append(log)
+
+    pdf = render(doc_type, data, page_hook=record)
+    return RenderedDocument(pdf, tuple(log.content() for log in logs))

@@ -5,16 +5,19 @@ The COSE_Sign1 is ES256 with the protected header ``{alg: ES256, kid: 8 bytes}``
 first 8 bytes of SHA-256 of the city's seal certificate (DER). Its payload is a CBOR map with
 small integer keys::
 
-    0 version (1)          5 page count                 9 order binding (32 bytes, a hash)
-    1 city code            6 [[name, birth date], …]
+    0 version (2)          5 page count                 9 order binding (32 bytes, a hash)
+    1 city code            6 [[name, birth date], …]   10 SHA-256 of the manifest (32 bytes)
     2 document type        7 address (or 本籍) shown
     3 issue number         8 SHA-256 of the document's full text (32 bytes)
     4 issue date (ISO)
 
-"Full text" is :func:`document_text_hash`: the PDF's extracted text, NFKC-normalised with every
-whitespace character removed, so it can be recomputed from the final PDF (the QR, the 地紋 and
-the other paper layers add no text). The payload never holds the My Number or the 住民票コード;
-:func:`check_no_identifiers` refuses any value that looks like either.
+"Full text" is :func:`texts_hash`: the pages' text, NFKC-normalised with every whitespace
+character removed, as text extraction gives it back from the final PDF (the QR, the 地紋 and the
+other paper layers add no text). The manifest (:mod:`kofu.documents.integrity`) digests every
+page's drawing, images, fonts and annotations and each page's signed back payload
+(:mod:`kofu.documents.backcode`), which holds everything the page certifies. The payload never
+holds the My Number or the 住民票コード; :func:`check_no_identifiers` refuses any value that looks
+like either.
 """
 
 from __future__ import annotations
@@ -34,14 +37,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from kofu.documents.text import extract_text, page_texts
+from kofu.documents.content import normalise_text
 
 PREFIX = "KOFU1:"
-VERSION = 1
+VERSION = 2
 MAX_CODE_CHARS = 4296  # the most a QR (version 40, alphanumeric, level L) can carry
 _MAX_INFLATED = 16 * 1024
 _IDENTIFIER = re.compile(r"\d{11,}")  # 住民票コード has 11 digits, the My Number 12
-_WHITESPACE = re.compile(r"\s+")
 
 
 class SealError(Exception):
@@ -74,6 +76,7 @@ class SealPayload:
     address: str
     text_sha256: str  # hex
     binding: str  # hex, the order binding of kofu.protocol.envelope
+    manifest_sha256: str = "00" * 32  # hex, see kofu.documents.integrity
 
     def to_cbor(self) -> bytes:
         """The CBOR map that is signed."""
@@ -90,6 +93,7 @@ class SealPayload:
                 7: self.address,
                 8: bytes.fromhex(self.text_sha256),
                 9: bytes.fromhex(self.binding),
+                10: bytes.fromhex(self.manifest_sha256),
             }
         )
 
@@ -99,7 +103,7 @@ class SealPayload:
         try:
             m = cbor2.loads(data)
             if not isinstance(m, dict) or m.get(0) != VERSION:
-                raise ValueError("not a version-1 payload map")
+                raise ValueError(f"not a version-{VERSION} payload map")
             people = m[6]
             if not isinstance(people, list):
                 raise ValueError("people is not a list")
@@ -113,6 +117,7 @@ class SealPayload:
                 address=_str(m[7]),
                 text_sha256=_bytes32(m[8]).hex(),
                 binding=_bytes32(m[9]).hex(),
+                manifest_sha256=_bytes32(m[10]).hex(),
             )
         except Exception as exc:  # cbor2 raises many kinds; garbage must never escape as a crash
             raise SealError(f"payload is not a seal payload: {exc}", code="seal.payload.invalid") from exc
@@ -130,6 +135,7 @@ class SealPayload:
             "address": self.address,
             "text_sha256": self.text_sha256,
             "order_binding": self.binding,
+            "manifest_sha256": self.manifest_sha256,
         }
 
 
@@ -151,34 +157,57 @@ def _bytes32(value: Any) -> bytes:
     return value
 
 
+def check_text(value: str) -> None:
+    """Refuse a value shaped like a My Number or 住民票コード (11+ digits): none is ever signed."""
+    if _IDENTIFIER.search(unicodedata.normalize("NFKC", value)):
+        raise ValueError("a seal payload must never carry a My Number or 住民票コード")
+
+
 def check_no_identifiers(payload: SealPayload) -> None:
     """Refuse a payload holding anything shaped like a My Number or 住民票コード (11+ digits)."""
     values = [payload.city, payload.doc, payload.issue_number, payload.address]
     values += [v for p in payload.people for v in (p.name, p.birth_date)]
     for value in values:
-        if _IDENTIFIER.search(unicodedata.normalize("NFKC", value)):
-            raise ValueError("a seal payload must never carry a My Number or 住民票コード")
+        check_text(value)
 
 
-def normalise_text(text: str) -> str:
-    """NFKC, then every whitespace character (spaces, newlines, form feeds) removed."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def document_text_hash(pdf: bytes) -> str:
-    """SHA-256 (hex) of the document's full text: :func:`normalise_text` of all its pages' text."""
-    return hashlib.sha256(normalise_text(extract_text(pdf)).encode()).hexdigest()
-
-
-def text_hash_and_pages(pdf: bytes) -> tuple[str, int]:
-    """:func:`document_text_hash` and the number of pages bearing text (a printed sheet's back has none)."""
-    return texts_hash_and_pages(page_texts(pdf))
+def texts_hash(texts: list[str]) -> str:
+    """SHA-256 (hex) of a document's full text, given its pages' text: :func:`normalise_text` of
+    each page, concatenated."""
+    return hashlib.sha256("".join(normalise_text(t) for t in texts).encode()).hexdigest()
 
 
 def texts_hash_and_pages(texts: list[str]) -> tuple[str, int]:
-    """:func:`text_hash_and_pages` of a PDF whose pages' text (:func:`page_texts`) is ``texts``."""
-    normalised = [normalise_text(t) for t in texts]
-    return hashlib.sha256("".join(normalised).encode()).hexdigest(), sum(1 for t in normalised if t)
+    """:func:`texts_hash` and the number of pages bearing text (a printed sheet's back has none)."""
+    return texts_hash(texts), sum(1 for t in texts if normalise_text(t))
+
+
+def text_hash_and_pages(pdf: bytes) -> tuple[str, int]:
+    """:func:`texts_hash_and_pages` of a PDF's pages as text extraction reads them."""
+    return texts_hash_and_pages(read_page_texts(pdf))
+
+
+def document_text_hash(pdf: bytes) -> str:
+    """:func:`texts_hash` of a PDF."""
+    return text_hash_and_pages(pdf)[0]
+
+
+def read_page_texts(pdf: bytes) -> list[str]:
+    """Each page's text as pdfium extracts it (in drawing order; ~20x faster than pypdf)."""
+    import pypdfium2 as pdfium
+
+    from kofu.documents.errors import DocumentError
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except Exception as exc:  # PdfiumError for anything that is not a PDF
+        raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
+    try:
+        return [str(page.get_textpage().get_text_range()) for page in document]
+    except Exception as exc:
+        raise DocumentError(f"cannot extract text: {exc}", code="document.unreadable") from exc
+    finally:
+        document.close()
 
 
 # -- COSE_Sign1 --------------------------------------------------------------------------------
@@ -194,17 +223,27 @@ def _cose_key(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> An
     return EC2Key.from_pem_public_key(pem.decode())
 
 
-def sign_payload(payload: SealPayload, key: ec.EllipticCurvePrivateKey, kid: bytes) -> str:
-    """Sign ``payload`` (ES256, ``kid`` in the protected header) and return the code text."""
+def sign_cose(payload: bytes, key: ec.EllipticCurvePrivateKey, kid: bytes) -> bytes:
+    """A COSE_Sign1 (ES256, ``kid`` in the protected header) over ``payload``."""
     from pycose.algorithms import Es256
     from pycose.headers import KID, Algorithm
     from pycose.messages.sign1message import Sign1Message
 
-    message = Sign1Message(phdr={Algorithm: Es256, KID: kid}, payload=payload.to_cbor())
+    message = Sign1Message(phdr={Algorithm: Es256, KID: kid}, payload=payload)
     message.key = _cose_key(key)
     encoded: bytes = message.encode()
-    text: str = base45.b45encode(zlib.compress(encoded, 9)).decode()
-    return PREFIX + text
+    return encoded
+
+
+def encode_code(cose: bytes) -> str:
+    """base45(zlib(``cose``)): the QR-alphanumeric text of a signed message."""
+    text: str = base45.b45encode(zlib.compress(cose, 9)).decode()
+    return text
+
+
+def sign_payload(payload: SealPayload, key: ec.EllipticCurvePrivateKey, kid: bytes) -> str:
+    """Sign ``payload`` (ES256, ``kid`` in the protected header) and return the code text."""
+    return PREFIX + encode_code(sign_cose(payload.to_cbor(), key, kid))
 
 
 @dataclass(frozen=True)
@@ -218,38 +257,28 @@ class ParsedSeal:
 
     def signature_valid(self, public_key: ec.EllipticCurvePublicKey) -> bool:
         """Whether the COSE signature verifies with ``public_key``."""
-        if not isinstance(public_key.curve, ec.SECP256R1):
-            return False
-        try:
-            self.message.key = _cose_key(public_key)
-            return bool(self.message.verify_signature())
-        except Exception:  # pycose raises its own and ValueError for bad signatures
-            return False
+        return cose_signature_valid(self.message, public_key)
 
 
-def parse_seal(code: str) -> ParsedSeal:
-    """Decode a seal code text; raise :class:`SealError` saying which layer is malformed.
-
-    Codes: ``seal.code.prefix`` (not a kofu seal), ``seal.code.encoding`` (base45/zlib),
-    ``seal.code.cose`` (not an ES256 COSE_Sign1 with an 8-byte kid), ``seal.payload.invalid``.
-    """
-    from pycose.algorithms import Es256
-    from pycose.headers import KID, Algorithm
-    from pycose.messages.sign1message import Sign1Message
-
-    code = code.strip()
-    if not code.startswith(PREFIX):
-        raise SealError("not a kofu seal code (no KOFU1: prefix)", code="seal.code.prefix")
-    if len(code) > MAX_CODE_CHARS:
-        raise SealError("code longer than any QR can hold", code="seal.code.encoding")
+def decode_code(text: str) -> bytes:
+    """The COSE bytes of base45(zlib(…)) ``text``; raise ``seal.code.encoding``."""
     try:
-        compressed = base45.b45decode(code[len(PREFIX) :])
+        compressed = base45.b45decode(text)
         inflater = zlib.decompressobj()
         raw = inflater.decompress(compressed, _MAX_INFLATED)
         if inflater.unconsumed_tail or not inflater.eof:
             raise ValueError("truncated or oversized zlib stream")
     except Exception as exc:
         raise SealError(f"code is not base45 + zlib: {exc}", code="seal.code.encoding") from exc
+    return bytes(raw)
+
+
+def parse_cose(raw: bytes) -> tuple[bytes, bytes, Any]:
+    """The kid, payload and pycose message of COSE_Sign1 bytes; raise ``seal.code.cose``."""
+    from pycose.algorithms import Es256
+    from pycose.headers import KID, Algorithm
+    from pycose.messages.sign1message import Sign1Message
+
     try:
         # pycose's own decode() expects CBOR arrays as lists; cbor2 6 gives tuples.
         tagged = cbor2.loads(raw)
@@ -272,6 +301,32 @@ def parse_seal(code: str) -> ParsedSeal:
             raise ValueError("no payload")
     except Exception as exc:
         raise SealError(f"not a COSE_Sign1: {exc}", code="seal.code.cose") from exc
+    return kid, body, message
+
+
+def cose_signature_valid(message: Any, public_key: ec.EllipticCurvePublicKey) -> bool:
+    """Whether a parsed COSE_Sign1 verifies with ``public_key`` (P-256 only)."""
+    if not isinstance(public_key.curve, ec.SECP256R1):
+        return False
+    try:
+        message.key = _cose_key(public_key)
+        return bool(message.verify_signature())
+    except Exception:  # pycose raises its own and ValueError for bad signatures
+        return False
+
+
+def parse_seal(code: str) -> ParsedSeal:
+    """Decode a seal code text; raise :class:`SealError` saying which layer is malformed.
+
+    Codes: ``seal.code.prefix`` (not a kofu seal), ``seal.code.encoding`` (base45/zlib),
+    ``seal.code.cose`` (not an ES256 COSE_Sign1 with an 8-byte kid), ``seal.payload.invalid``.
+    """
+    code = code.strip()
+    if not code.startswith(PREFIX):
+        raise SealError("not a kofu seal code (no KOFU1: prefix)", code="seal.code.prefix")
+    if len(code) > MAX_CODE_CHARS:
+        raise SealError("code longer than any QR can hold", code="seal.code.encoding")
+    kid, body, message = parse_cose(decode_code(code[len(PREFIX) :]))
     return ParsedSeal(kid=kid, payload=SealPayload.from_cbor(body), code=code, message=message)
 
 

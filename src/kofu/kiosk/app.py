@@ -47,10 +47,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -58,7 +57,7 @@ from kofu.card.errors import CardError
 from kofu.card.state import CardStore
 from kofu.config import Settings
 from kofu.kiosk import maintenance, registration
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.flow import FlowError
 from kofu.kiosk.maintenance import MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
@@ -66,7 +65,20 @@ from kofu.kiosk.screen import IDLE_TIMEOUT, KioskScreen
 from kofu.kiosk.seals import KioskSeals
 from kofu.kiosk.slot import PcscSlot
 from kofu.kiosk.speaker import guidance_json
+from kofu.protocol import kiosk_screen as screen_api
 from kofu.protocol.errors import KofuError
+from kofu.protocol.kiosk_screen import (
+    CityKindChoice,
+    Copies,
+    DocumentChoice,
+    Maintain,
+    Money,
+    Options,
+    Pin,
+    PlaceCard,
+    Registration,
+)
+from kofu.protocol.link import route
 
 log = logging.getLogger(__name__)
 
@@ -80,49 +92,6 @@ READER_POLL = 0.25  # seconds between PC/SC presence checks
 _SHEET_ID = re.compile(r"[0-9a-f]{32}")
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PlaceCard(_Body):
-    card: str = Field(min_length=1, max_length=64)
-
-
-class Pin(_Body):
-    pin: str = Field(min_length=1, max_length=16)
-
-
-class CityKind(_Body):
-    kind: str = Field(pattern=r"^(residence|honseki)$")
-
-
-class Registration(_Body):
-    city_code: str = Field(pattern=r"^\d{6}$")
-    honseki: str = Field(min_length=1, max_length=120)
-    hittosha: str = Field(min_length=1, max_length=60)
-
-
-class Document(_Body):
-    doc: str = Field(min_length=1, max_length=16)
-
-
-class Options(_Body):
-    options: dict[str, str]
-
-
-class Copies(_Body):
-    copies: int
-
-
-class Money(_Body):
-    amount: int
-
-
-class Maintain(_Body):
-    action: str = Field(min_length=1, max_length=32)
-    value: float | None = None
-
-
 def error_response(code: str, status: int, tries_left: int | None = None) -> JSONResponse:
     message = kiosk_message(code)
     body = {"code": code, "message_ja": message.ja, "message_en": message.en, "tries_left": tries_left}
@@ -132,11 +101,9 @@ def error_response(code: str, status: int, tries_left: int | None = None) -> JSO
 def demo_card_list(settings: Settings) -> list[dict[str, Any]]:
     """The SIMULATED card slot's choice of demo cards (names read live from the demo registries)."""
     from kofu.city.registry.cities import CITIES
-    from kofu.demo import is_seeded, load_index, with_names
+    from kofu.demo import wallet, with_names
 
-    if not is_seeded(settings):
-        return []
-    cards = with_names(settings, load_index(settings))
+    cards = with_names(settings, wallet(settings))
     return [
         {
             "card": c["card"],
@@ -158,7 +125,7 @@ def served_cities(settings: Settings) -> dict[str, str]:
 
 
 def create_app(
-    centre: CentreLink,
+    center: CenterLink,
     cards: CardStore,
     settings: Settings,
     *,
@@ -171,7 +138,7 @@ def create_app(
     """The kiosk's touch screen for one kiosk: one screen, one resident at a time."""
     pcsc = PcscSlot(settings.reader_name) if settings.reader == "pcsc" else None
     screen = KioskScreen(
-        centre, cards, idle_timeout=idle_timeout, seals=seals, cities=served_cities(settings), pcsc=pcsc
+        center, cards, idle_timeout=idle_timeout, seals=seals, cities=served_cities(settings), pcsc=pcsc
     )
     gate = MaintenanceGate(maintenance_key or load_or_create_key(settings.var_dir / "kiosk"))
 
@@ -201,7 +168,7 @@ def create_app(
             await run_in_threadpool(screen.close)
             if pcsc is not None:
                 await run_in_threadpool(pcsc.close)
-            centre.close()
+            center.close()
 
     app = FastAPI(title="kofu kiosk", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.screen = screen
@@ -247,7 +214,7 @@ def create_app(
         result = await run_in_threadpool(screen.run, fn, *args)
         return {**result, "state": screen.last_state}
 
-    @app.get("/", response_class=HTMLResponse)
+    @route(app, screen_api.PAGE)
     async def index(request: Request) -> Response:
         # A new page is a new screen: a visit the last page left open ends now (refund, and any
         # documents still in the tray go to the retained bin), so a reload never shows them.
@@ -264,15 +231,15 @@ def create_app(
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
 
-    @app.get("/api/guidance")
+    @route(app, screen_api.GUIDANCE)
     async def guidance() -> dict[str, Any]:
         return guidance_json()
 
-    @app.post("/api/touch")
+    @route(app, screen_api.TOUCH)
     async def touch() -> dict[str, Any]:
         return await step(screen.touch)
 
-    @app.post("/api/leave")
+    @route(app, screen_api.LEAVE)
     async def leave() -> dict[str, Any]:
         return await step(screen.page_left)
 
@@ -289,106 +256,106 @@ def create_app(
         response.headers["WWW-Authenticate"] = 'Bearer realm="kofu kiosk maintenance"'
         return response
 
-    @app.get("/maintenance", response_class=HTMLResponse)
+    @route(app, screen_api.MAINTENANCE_PAGE)
     async def maintenance_page(request: Request) -> Response:
         response = templates.TemplateResponse(request, "maintenance.html", {"kiosk_id": settings.kiosk_id})
         response.headers["Content-Security-Policy"] = PAGE_POLICY
         return response
 
-    @app.get("/api/maintenance/status", response_model=None)
+    @route(app, screen_api.MAINTENANCE_STATUS)
     async def maintenance_status(request: Request) -> dict[str, Any] | JSONResponse:
         if not await authorized(request):
             return denied()
         return await run_in_threadpool(screen.run, maintenance.maintenance_status, screen)
 
-    @app.post("/api/maintenance/action", response_model=None)
+    @route(app, screen_api.MAINTENANCE_ACTION)
     async def maintenance_action(request: Request, body: Maintain) -> dict[str, Any] | JSONResponse:
         if not await authorized(request):
             return denied()
         log.info("maintenance: %s", body.action)
         return await run_in_threadpool(screen.run, maintenance.maintain, screen, body.action, body.value)
 
-    @app.get("/api/state")
+    @route(app, screen_api.STATE)
     async def state() -> dict[str, Any]:
         return await run_in_threadpool(screen.state)
 
-    @app.get("/api/device/cards")
+    @route(app, screen_api.DEVICE_CARDS)
     async def device_cards() -> dict[str, Any]:
         if pcsc is not None:  # a real reader: no demo cards to pick, the card is put on it by hand
             return {"simulated": False, "reader": pcsc.json(), "cards": []}
         return {"simulated": True, "cards": await run_in_threadpool(card_list, settings)}
 
-    @app.post("/api/card/place")
+    @route(app, screen_api.CARD_PLACE)
     async def place_card(body: PlaceCard) -> dict[str, Any]:
         return await step(screen.place_card, body.card)
 
-    @app.post("/api/card/read")
+    @route(app, screen_api.CARD_READ)
     async def read_card() -> dict[str, Any]:
         return await step(screen.read_reader_card)
 
-    @app.post("/api/card/remove")
+    @route(app, screen_api.CARD_REMOVE)
     async def remove_card() -> dict[str, Any]:
         return await step(screen.remove_card)
 
-    @app.post("/api/pin")
+    @route(app, screen_api.PIN)
     async def pin(body: Pin) -> dict[str, Any]:
         return await step(screen.enter_pin, body.pin)
 
-    @app.post("/api/city")
-    async def city(body: CityKind) -> dict[str, Any]:
+    @route(app, screen_api.CITY)
+    async def city(body: CityKindChoice) -> dict[str, Any]:
         return await step(screen.choose_city, body.kind)
 
-    @app.get("/api/menu")
+    @route(app, screen_api.MENU)
     async def menu() -> dict[str, Any]:
         return await step(screen.menu)
 
-    @app.get("/api/registration/cities")
+    @route(app, screen_api.REGISTRATION_CITIES)
     async def registration_cities() -> dict[str, Any]:
         return await step(registration.registration_cities, screen)
 
-    @app.post("/api/registration")
+    @route(app, screen_api.REGISTRATION)
     async def apply(body: Registration) -> dict[str, Any]:
         return await step(
             registration.apply_registration, screen, body.city_code, body.honseki, body.hittosha
         )
 
-    @app.post("/api/document")
-    async def document(body: Document) -> dict[str, Any]:
+    @route(app, screen_api.DOCUMENT)
+    async def document(body: DocumentChoice) -> dict[str, Any]:
         return await step(screen.choose_document, body.doc)
 
-    @app.post("/api/options")
+    @route(app, screen_api.OPTIONS)
     async def options(body: Options) -> dict[str, Any]:
         return await step(screen.choose_options, body.options)
 
-    @app.post("/api/copies")
+    @route(app, screen_api.COPIES)
     async def copies(body: Copies) -> dict[str, Any]:
         return await step(screen.choose_copies, body.copies)
 
-    @app.get("/api/confirm")
+    @route(app, screen_api.CONFIRM)
     async def confirm() -> dict[str, Any]:
         return await step(screen.confirmation)
 
-    @app.post("/api/order")
+    @route(app, screen_api.ORDER)
     async def order() -> dict[str, Any]:
         return await step(screen.order)
 
-    @app.post("/api/cash")
+    @route(app, screen_api.CASH)
     async def cash(body: Money) -> dict[str, Any]:
         return await step(screen.insert_money, body.amount)
 
-    @app.post("/api/cash/take")
+    @route(app, screen_api.CASH_TAKE)
     async def take_change() -> dict[str, Any]:
         return await step(screen.take_change)
 
-    @app.post("/api/pay")
+    @route(app, screen_api.PAY)
     async def pay() -> dict[str, Any]:
         return await step(screen.pay_and_print)
 
-    @app.get("/api/tray")
+    @route(app, screen_api.TRAY)
     async def tray() -> dict[str, Any]:
         return {"sheets": (await run_in_threadpool(screen.state)).get("tray", [])}
 
-    @app.get("/api/tray/{sheet_id}")
+    @route(app, screen_api.SHEET)
     async def sheet(sheet_id: str) -> Response:
         if not _SHEET_ID.fullmatch(sheet_id):
             return error_response("kiosk.tray.empty", 404)
@@ -401,11 +368,11 @@ def create_app(
             headers={"Content-Disposition": 'inline; filename="document.pdf"'},
         )
 
-    @app.post("/api/tray/take")
+    @route(app, screen_api.TRAY_TAKE)
     async def take_documents() -> dict[str, Any]:
         return await step(screen.take_documents)
 
-    @app.post("/api/cancel")
+    @route(app, screen_api.CANCEL)
     async def cancel() -> dict[str, Any]:
         return await step(screen.cancel)
 

@@ -23,12 +23,18 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from kofu.card.errors import CardError, CardRemoved
 from kofu.card.jpki import JpkiDriver
 from kofu.card.reader import Reader
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import CashUnit, Printer
 from kofu.kiosk.seals import KioskSeals
-from kofu.protocol.envelope import open_sealed, order_binding
+from kofu.protocol.envelope import (
+    envelope_application,
+    open_document,
+    open_members,
+    order_binding,
+    with_member_labels,
+)
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
-from kofu.protocol.messages import (
+from kofu.protocol.kiosk_center import (
     CityChoice,
     DocumentOffer,
     Menu,
@@ -37,7 +43,6 @@ from kofu.protocol.messages import (
     RegistrationRequest,
     RegistrationResult,
 )
-from kofu.protocol.sealed import open_members, seal_application, with_member_labels
 
 
 class FlowError(KofuError):
@@ -73,10 +78,10 @@ class KioskFlow:
     """The steps of one resident's visit."""
 
     def __init__(
-        self, centre: CentreLink, cash: CashUnit, printer: Printer, seals: KioskSeals | None = None
+        self, center: CenterLink, cash: CashUnit, printer: Printer, seals: KioskSeals | None = None
     ) -> None:
-        self.seals = seals or KioskSeals.for_centre(centre)
-        self.centre = centre
+        self.seals = seals or KioskSeals.for_center(center)
+        self.center = center
         self.cash = cash
         self.printer = printer
         self.state = "idle"
@@ -128,14 +133,14 @@ class KioskFlow:
             raise Refused("card.removed")
         try:
             self.driver.verify_auth_pin(pin)
-            challenge = self.centre.open_session()
+            challenge = self.center.open_session()
             signature = self.driver.sign(hashlib.sha256(challenge.challenge).digest())
         except CardRemoved as exc:
             self.cancel()
             raise card_error(exc) from exc
         except CardError as exc:
             raise card_error(exc) from exc
-        authenticated = self.centre.authenticate(challenge.session_id, self.certificate, signature)
+        authenticated = self.center.authenticate(challenge.session_id, self.certificate, signature)
         self.token, self.cities = authenticated.session_token, authenticated.cities
         self.state = "authenticated"
         return self.cities
@@ -154,9 +159,9 @@ class KioskFlow:
         assert self.token is not None and self.card_serial is not None
         key = X25519PrivateKey.generate()  # for this menu only: member names come sealed to it
         raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        menu = self.centre.menu(self.token, city_code, raw)
-        if menu.sealed_members is not None:
-            labels = open_members(menu.sealed_members, key, menu.city_code, self.card_serial)
+        menu = self.center.menu(self.token, city_code, raw)
+        if menu.member_envelope is not None:
+            labels = open_members(menu.member_envelope, key, menu.city_code, self.card_serial)
             menu = with_member_labels(menu, labels)
         self.menu = menu
         self.state = "menu"
@@ -166,10 +171,10 @@ class KioskFlow:
         """Apply for 利用登録 at the 本籍地 city: 本籍 and 筆頭者 travel sealed for that city."""
         self._expect("authenticated", "menu")
         assert self.token is not None and self.card_serial is not None
-        key = self.centre.registration_key(self.token, city_code)
-        application = seal_application(honseki, hittosha, key, city_code, self.card_serial)
+        key = self.center.registration_key(self.token, city_code)
+        application = envelope_application(honseki, hittosha, key, city_code, self.card_serial)
         request = RegistrationRequest(city_code=city_code, application=application)
-        return self.centre.register(self.token, request)
+        return self.center.register(self.token, request)
 
     def offer(self, doc: str) -> DocumentOffer:
         self._expect("menu")
@@ -195,12 +200,12 @@ class KioskFlow:
             idempotency_key=secrets.token_hex(16),
         )
         self.seals.trust_list()  # no trust list, no order: nothing could be checked
-        result = self.centre.order(self.token, request)
+        result = self.center.order(self.token, request)
         if result.status == "refused" or result.envelope is None:
             code = result.error.code if result.error else "order.invalid"
             raise Refused(code)
         try:
-            header, pdf = open_sealed(result.envelope, key, result.order_id)
+            header, pdf = open_document(result.envelope, key, result.order_id)
             expected = order_binding(result.order_id, self.card_serial, offer.doc, copies)
             if (header.order_id, header.city_code, header.doc, header.copies, header.binding) != (
                 result.order_id,
@@ -219,7 +224,7 @@ class KioskFlow:
                 pages=header.pages,
             )
         except ProtocolViolation:
-            self.centre.outcome(result.order_id, OrderOutcome(outcome="misissuance_prevented"))
+            self.center.outcome(result.order_id, OrderOutcome(outcome="misissuance_prevented"))
             raise
         self.document = IssuedDocument(
             order_id=result.order_id,
@@ -249,11 +254,11 @@ class KioskFlow:
             self.printer.print_document(sheets, document.copies, document.title)
         except Exception as exc:
             self.cash.refund()
-            self.centre.outcome(document.order_id, OrderOutcome(outcome="failed"))
+            self.center.outcome(document.order_id, OrderOutcome(outcome="failed"))
             self.state = "done"
             raise Refused("kiosk.print.failed") from exc
         change = self.cash.collect(document.fee_total)
-        self.centre.outcome(
+        self.center.outcome(
             document.order_id, OrderOutcome(outcome="printed", copies_printed=document.copies)
         )
         self.state = "done"
@@ -265,7 +270,7 @@ class KioskFlow:
         if self.state == "ordered" and self.document is not None:
             # If the centre cannot be told, the order stays open there; the money is back either way.
             with contextlib.suppress(KofuError):
-                self.centre.outcome(self.document.order_id, OrderOutcome(outcome="cancelled"))
+                self.center.outcome(self.document.order_id, OrderOutcome(outcome="cancelled"))
         self.wipe()
         return refund
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from kofu.card.reader import Reader
 from kofu.card.state import CardStore
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import DENOMINATIONS, Printer, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
-from kofu.protocol.messages import CityChoice, DocumentOffer, RegistrationResult
+from kofu.protocol.kiosk_center import CityChoice, DocumentOffer, RegistrationResult
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def member_choices(offer: DocumentOffer, options: dict[str, str]) -> dict[str, s
     printed, turned into the menu's opaque member tokens; tokens pass unchanged."""
     resolved = dict(options)
     for spec in offer.options:
-        if not spec.sealed_labels or spec.name not in options:
+        if not spec.enveloped_labels or spec.name not in options:
             continue
         picked = []
         for part in options[spec.name].split(","):
@@ -69,7 +69,7 @@ def _card_and_pin(flow: KioskFlow, reader: Reader, pin: str) -> list[CityChoice]
 
 
 def issue_once(
-    centre: CentreLink,
+    center: CenterLink,
     store: CardStore | None,
     card: str | None,
     pin: str,
@@ -87,7 +87,7 @@ def issue_once(
     (e.g. a :class:`~kofu.card.pcsc.PcscReader`) when one is given.
     """
     cash = SimulatedCashUnit()
-    flow = KioskFlow(centre, cash, printer)
+    flow = KioskFlow(center, cash, printer)
     try:
         if reader is not None:
             cities = _card_and_pin(flow, reader, pin)
@@ -110,7 +110,7 @@ def issue_once(
 
 
 def register_once(
-    centre: CentreLink,
+    center: CenterLink,
     store: CardStore | None,
     card: str | None,
     pin: str,
@@ -121,7 +121,7 @@ def register_once(
     reader: Reader | None = None,
 ) -> RegistrationResult:
     """One 利用登録 visit: card, PIN, then the application (本籍, 筆頭者) to the 本籍地 ``city``."""
-    flow = KioskFlow(centre, SimulatedCashUnit(), SimulatedPrinter())  # prints nothing
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())  # prints nothing
     try:
         if reader is not None:
             _card_and_pin(flow, reader, pin)

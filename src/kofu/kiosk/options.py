@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kofu.kiosk.messages import kiosk_message
-from kofu.protocol.messages import DocumentOffer, Menu, OptionSpec
+from kofu.protocol.kiosk_center import DocumentOffer, Menu, OptionSpec
 
 
 def offer_json(offer: DocumentOffer) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def menu_json(menu: Menu | None) -> dict[str, Any] | None:
     """The menu for the screen: offers a rule already refuses carry the resident's words for it."""
     if menu is None:
         return None
-    body = menu.model_dump(mode="json", exclude={"sealed_members"})
+    body = menu.model_dump(mode="json", exclude={"member_envelope"})
     for offer in body["documents"]:
         if offer.get("refusal"):
             message = kiosk_message(offer["refusal"])

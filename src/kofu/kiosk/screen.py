@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from kofu.card.errors import CardError
 from kofu.card.state import CardStore
-from kofu.kiosk.centre import CentreLink
+from kofu.kiosk.center import CenterLink
 from kofu.kiosk.clockface import clock_face
 from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow, card_error
@@ -36,7 +36,7 @@ from kofu.kiosk.seals import KioskSeals
 from kofu.kiosk.slot import SIMULATED, PcscSlot
 from kofu.kiosk.tray import Outputs
 from kofu.protocol.errors import KofuError, Refused
-from kofu.protocol.messages import DocumentOffer
+from kofu.protocol.kiosk_center import DocumentOffer
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class KioskScreen:
 
     def __init__(
         self,
-        centre: CentreLink,
+        center: CenterLink,
         cards: CardStore,
         *,
         idle_timeout: float = IDLE_TIMEOUT,
@@ -71,12 +71,12 @@ class KioskScreen:
         pcsc: PcscSlot | None = None,
     ) -> None:
         self.pcsc = pcsc  # the card slot is a real PC/SC reader (else the SIMULATED demo-card slot)
-        self.centre = centre
+        self.center = center
         self.cities = dict(cities or {})  # city code → name: the cities this kiosk's centre serves
         self.cards = cards
         self.cash = SimulatedCashUnit()
         self.printer = SimulatedPrinter()
-        self.flow = KioskFlow(centre, self.cash, self.printer, seals)
+        self.flow = KioskFlow(center, self.cash, self.printer, seals)
         self.idle_timeout = idle_timeout
         self.clock = clock
         self.lock = threading.Lock()

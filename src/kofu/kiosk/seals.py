@@ -3,8 +3,10 @@
 The trust list comes from the centre's public address (the centre's port + 9) through the
 kiosk's own TLS client, which trusts only the network CA and checks the host name; its signer
 is pinned on first load (or given explicitly as ``anchor``). Each page of the document must
-carry the same seal code, signed by a listed, unrevoked key of the ordering city, over this
-document's full text, for this order (binding), type, issue number and page count.
+carry the same seal code, signed by a listed, unrevoked key of the ordering city, for this
+order (binding), type, issue number and page count, and the PDF must be, object for object,
+what the city sealed (:mod:`kofu.documents.pdfcheck`). The backs it prints carry each page's
+signed content and the verification address from the centre's signed trust list.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import httpx
 from cryptography import x509
 
 from kofu.config import PUBLIC_PORT_OFFSET
-from kofu.documents.antiforgery import print_sheets
 from kofu.documents.errors import DocumentError
 from kofu.documents.qr import READBACK_DPI, decode_image, qr_crop, render_page
+from kofu.documents.sheets import print_sheets
 from kofu.documents.verify import Status, verify_code
 from kofu.pki.trust import TrustCache, TrustList, TrustListError
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
@@ -34,9 +36,9 @@ class KioskSeals:
         self._client = client
 
     @classmethod
-    def for_centre(cls, centre: Any) -> KioskSeals:
+    def for_center(cls, center: Any) -> KioskSeals:
         """The seal check for a kiosk talking to ``centre`` (a CentreLink): public port = port + 9."""
-        client: httpx.Client = centre.client
+        client: httpx.Client = center.client
         base = client.base_url
         port = (base.port or 443) + PUBLIC_PORT_OFFSET
         return cls(client, str(base.copy_with(port=port, path="/")))
@@ -83,5 +85,7 @@ class KioskSeals:
         return code
 
     def sheets(self, pdf: bytes, city_name: str, seal_code: str) -> bytes:
-        """What the printer prints: each page over the front layers, each followed by its back."""
-        return print_sheets(pdf, city_name, seal_code, self.public_url + "/")
+        """What the printer prints: each page over the front layers, each followed by its back
+        (the page's signed content and the verification page the centre publishes)."""
+        verify_url = self.trust_list().verify_url or self.public_url + "/"
+        return print_sheets(pdf, city_name, verify_url)

@@ -1,8 +1,16 @@
-"""What every actor's HTTP surface shares: error mapping and peer checks."""
+"""What every actor's HTTP surface shares: error mapping and the calling peer.
+
+The peer is a FastAPI dependency (``PeerDep``): in production it is read from the client
+certificate of the mutually authenticated TLS connection; an in-process test replaces
+``tls_peer`` with ``app.dependency_overrides`` (FastAPI's own testing seam), so nothing in the
+security path knows about tests.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -29,14 +37,19 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": problem.model_dump()}, status_code=400)
 
 
-def require_peer(request: Request, role: str, ident: str | None = None) -> Peer:
-    """The calling peer, if it is the expected role (and identity); otherwise refuse."""
+def tls_peer(request: Request) -> Peer:
+    """The peer of this request, known by its client certificate; refused without one."""
     peer = peer_of(request)
     if peer is None:
-        # In-process unit tests have no TLS; they name the peer they play explicitly.
-        peer = getattr(request.app.state, "unit_test_peer", None)
-    if peer is None:
         raise AuthFailed("link.peer.missing", "no client certificate")
+    return peer
+
+
+PeerDep = Annotated[Peer, Depends(tls_peer)]
+
+
+def expect_peer(peer: Peer, role: str, ident: str | None = None) -> Peer:
+    """``peer`` if it is the expected role (and identity); otherwise refuse."""
     if peer.role != role or (ident is not None and peer.ident != ident):
         raise AuthFailed(
             "link.peer.rejected", f"expected {role}/{ident or '*'}, got {peer.role}/{peer.ident}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ssl
 
 import httpx
+from pydantic import BaseModel
 
 from kofu.protocol.errors import KofuError, LinkFailed, Problem, from_problem
+from kofu.protocol.link import Endpoint
 
 _JSON = {"content-type": "application/json"}
 
@@ -41,3 +43,50 @@ def link_error(exc: httpx.HTTPError) -> KofuError:
     if isinstance(exc, httpx.TimeoutException):
         return LinkFailed("link.timeout", type(exc).__name__)
     return LinkFailed("link.unavailable", type(exc).__name__)
+
+
+def call(
+    client: httpx.Client,
+    endpoint: Endpoint,
+    body: BaseModel | None = None,
+    *,
+    query: BaseModel | None = None,
+    headers: dict[str, str] | None = None,
+    path: dict[str, str] | None = None,
+) -> httpx.Response:
+    """One call of ``endpoint`` (its method, path, query and body as the link declares them);
+    the answer, once it is a success. Transport failures and error answers raise KofuError."""
+    try:
+        response = client.request(
+            endpoint.method,
+            endpoint.url(**(path or {})),
+            content=body.model_dump_json() if body is not None else None,
+            params=endpoint.params(query) if query is not None else None,
+            headers=headers,
+        )
+    except httpx.HTTPError as exc:
+        raise link_error(exc) from exc
+    raise_for_problem(response)
+    return response
+
+
+async def acall(
+    client: httpx.AsyncClient,
+    endpoint: Endpoint,
+    body: BaseModel | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    path: dict[str, str] | None = None,
+) -> httpx.Response:
+    """``call`` for an async client."""
+    try:
+        response = await client.request(
+            endpoint.method,
+            endpoint.url(**(path or {})),
+            content=body.model_dump_json() if body is not None else None,
+            headers=headers,
+        )
+    except httpx.HTTPError as exc:
+        raise link_error(exc) from exc
+    raise_for_problem(response)
+    return response

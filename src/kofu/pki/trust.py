@@ -10,7 +10,8 @@ Format (``kofu-trust-list/1``), one JSON object::
     payload = {"issued_at": ISO, "next_update": ISO, "lgpki_ca": PEM,
                "cities": [{"code", "name", "seals": [{"kid": hex16, "certificate": PEM,
                            "not_before": ISO, "not_after": ISO, "current": bool}]}],
-               "revoked": [{"kid": hex16, "city", "revoked_at": ISO, "reason"}]}
+               "revoked": [{"kid": hex16, "city", "revoked_at": ISO, "reason"}],
+               "verify_url": URL of the public verification page (optional)}
 
 A verifier pins the signer certificate (``var/pki/trust/signer.pem`` or one it was given) and
 checks the signature before using anything in the list; each seal certificate must be issued by
@@ -192,7 +193,7 @@ def _pem(cert: x509.Certificate) -> str:
 
 
 def build_trust_list(
-    paths: PkiPaths, cities: Mapping[str, str], now: dt.datetime | None = None
+    paths: PkiPaths, cities: Mapping[str, str], now: dt.datetime | None = None, verify_url: str = ""
 ) -> dict[str, Any]:
     """The payload of the trust list for ``cities`` (code → name), from the PKI files."""
     issued = now or utcnow()
@@ -215,6 +216,7 @@ def build_trust_list(
         "lgpki_ca": _pem(load_or_create_lgpki_ca(paths).cert),
         "cities": entries,
         "revoked": _read_revoked(paths),
+        "verify_url": verify_url,
     }
 
 
@@ -268,6 +270,7 @@ class TrustList:
     city_names: Mapping[str, str]
     signer: x509.Certificate = field(repr=False)
     raw: bytes = field(repr=False)
+    verify_url: str = ""  # the public verification page, as printed on the back of sheets
 
     def lookup(self, kid: bytes | str) -> SealEntry | None:
         """The listed seal certificate with key id ``kid``, or None."""
@@ -353,6 +356,7 @@ def _parse_payload(payload: dict[str, Any], blob: bytes, signer: x509.Certificat
         city_names=names,
         signer=signer,
         raw=blob,
+        verify_url=str(payload.get("verify_url") or ""),
     )
 
 
@@ -360,9 +364,10 @@ def _parse_payload(payload: dict[str, Any], blob: bytes, signer: x509.Certificat
 class TrustPublisher:
     """The centre's signed trust list, rebuilt when the seal files or revocations change."""
 
-    def __init__(self, paths: PkiPaths, cities: Mapping[str, str]) -> None:
+    def __init__(self, paths: PkiPaths, cities: Mapping[str, str], verify_url: str = "") -> None:
         self.paths = paths
         self.cities = dict(cities)
+        self.verify_url = verify_url
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._signed = b""
@@ -383,7 +388,9 @@ class TrustPublisher:
             stale = time.monotonic() - self._built_at > NEXT_UPDATE.total_seconds() / 2
             if state != self._fingerprint or stale:
                 key, cert = load_signer(self.paths)
-                self._signed = sign_trust_list(build_trust_list(self.paths, self.cities), key, cert)
+                self._signed = sign_trust_list(
+                    build_trust_list(self.paths, self.cities, verify_url=self.verify_url), key, cert
+                )
                 self._fingerprint, self._built_at = state, time.monotonic()
             return self._signed
 

@@ -245,7 +245,7 @@ MESSAGES: dict[str, Message] = {
 
 
 #: Families of codes a resident need not tell apart: a member without words of its own (e.g.
-#: ``link.timeout``, ``link.peer.rejected``, ``protocol.sealed``, ``route.conflict``) is told with
+#: ``link.timeout``, ``link.peer.rejected``, ``protocol.envelope``, ``route.conflict``) is told with
 #: the words of its family's first member.
 FAMILIES: dict[str, str] = {
     "link.": "link.unavailable",

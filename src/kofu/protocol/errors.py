@@ -24,6 +24,12 @@ class Problem(BaseModel):
     tries_left: int | None = None
 
 
+class ProblemBody(BaseModel):
+    """``{"error": Problem}``: how every actor answers an error."""
+
+    error: Problem
+
+
 class KofuError(Exception):
     """Base of every error with a stable code."""
 

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.peers import as_peer
 
 from kofu import clock
 from kofu.center import routes_api, routing
@@ -24,7 +25,7 @@ SERIAL = "1A2B3C4D5E"
 
 
 @pytest.fixture
-def centre(tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
+def center(tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'center.db'}")
     Base.metadata.create_all(engine)
     db = session_factory(engine)
@@ -32,9 +33,9 @@ def centre(tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
     routing.ensure_city(db, "132110", "小平市")
     app = FastAPI()
     install_error_handlers(app)
-    app.include_router(routes_api.router)
+    routes_api.install(app)
     app.state.service = SimpleNamespace(db=db)
-    app.state.unit_test_peer = Peer("issuer", "132292")
+    as_peer(app, Peer("issuer", "132292"))
     with TestClient(app) as client:
         yield client, app
     engine.dispose()
@@ -52,10 +53,10 @@ def post(
     return response.status_code, response.json()
 
 
-def test_a_city_registers_its_new_card_and_the_centre_keeps_only_the_hash(
-    centre: tuple[TestClient, FastAPI],
+def test_a_city_registers_its_new_card_and_the_center_keeps_only_the_hash(
+    center: tuple[TestClient, FastAPI],
 ) -> None:
-    client, app = centre
+    client, app = center
     status, body = post(client, "132292")
     assert status == 201 and body["status"] == "registered"
     assert SERIAL not in str(body)
@@ -66,21 +67,21 @@ def test_a_city_registers_its_new_card_and_the_centre_keeps_only_the_hash(
     assert post(client, "132292")[0] == 201  # idempotent
 
 
-def test_only_the_citys_own_issuer_may_register(centre: tuple[TestClient, FastAPI]) -> None:
-    client, app = centre
+def test_only_the_citys_own_issuer_may_register(center: tuple[TestClient, FastAPI]) -> None:
+    client, app = center
     status, body = post(client, "132110")  # peer is 132292's issuer
     assert status == 403 and body["error"]["code"] == "link.peer.rejected"  # type: ignore[index]
-    app.state.unit_test_peer = Peer("kiosk", "K0001")
+    as_peer(app, Peer("kiosk", "K0001"))
     assert post(client, "132292")[0] == 403
-    app.state.unit_test_peer = Peer("gateway", "132292")
+    as_peer(app, Peer("gateway", "132292"))
     assert post(client, "132292")[0] == 403
 
 
-def test_a_move_is_scheduled_and_takes_effect_the_next_day(centre: tuple[TestClient, FastAPI]) -> None:
-    client, app = centre
+def test_a_move_is_scheduled_and_takes_effect_the_next_day(center: tuple[TestClient, FastAPI]) -> None:
+    client, app = center
     db = app.state.service.db
     post(client, "132292")
-    app.state.unit_test_peer = Peer("issuer", "132110")
+    as_peer(app, Peer("issuer", "132110"))
     status, body = post(client, "132110")  # not without a date: the card is routed elsewhere
     assert status == 400 and body["error"]["code"] == "route.conflict"  # type: ignore[index]
     move_day = dt.date(2026, 5, 10)
@@ -97,11 +98,11 @@ def test_a_move_is_scheduled_and_takes_effect_the_next_day(centre: tuple[TestCli
         assert [c.card_ref for c in session.scalars(select(RouteChange))] == [card_ref(SERIAL)]
 
 
-def test_unknown_routes_and_cities_are_refused(centre: tuple[TestClient, FastAPI]) -> None:
-    client, app = centre
+def test_unknown_routes_and_cities_are_refused(center: tuple[TestClient, FastAPI]) -> None:
+    client, app = center
     status, body = post(client, "132292", dt.date(2026, 1, 1))
     assert status == 422 and body["error"]["code"] == "route.unknown"  # type: ignore[index]
-    app.state.unit_test_peer = Peer("issuer", "999999")
+    as_peer(app, Peer("issuer", "999999"))
     status, body = post(client, "999999")
     assert body["error"]["code"] == "city.unknown"  # type: ignore[index]
     status, _ = post(client, "132292", serial="not-hex")

@@ -10,17 +10,19 @@ import json
 from typing import Any
 
 from tests.aio import run
+from tests.peers import as_peer
 
 from kofu.city.gateway.app import create_app
 from kofu.city.gateway.queue import CityQueue
 from kofu.pki.tls import Peer
-from kofu.protocol.messages import CityRequest, CityResponse, Menu
+from kofu.protocol.center_gateway import CityResponse, MenuCall
+from kofu.protocol.kiosk_center import Menu
 
 CITY = "132292"
 
 
-def _request(rid: str) -> CityRequest:
-    return CityRequest(request_id=rid, kind="menu", city_code=CITY, card_serial="0A", kiosk_id="K0001")
+def _request(rid: str) -> MenuCall:
+    return MenuCall(request_id=rid, city_code=CITY, card_serial="0A", kiosk_id="K0001")
 
 
 async def _pull(app: Any, wait: float, hang_up: asyncio.Event | None = None) -> tuple[int, list[str]]:
@@ -64,7 +66,7 @@ async def _pull(app: Any, wait: float, hang_up: asyncio.Event | None = None) -> 
 def test_a_request_goes_to_the_live_poll_not_to_one_whose_issuer_hung_up() -> None:
     async def scenario() -> None:
         app = create_app(CITY)
-        app.state.unit_test_peer = Peer("issuer", CITY)  # no TLS at the ASGI level
+        as_peer(app, Peer("issuer", CITY))  # no TLS at the ASGI level
         queue: CityQueue = app.state.queue
         hang_up = asyncio.Event()
         dead = asyncio.create_task(_pull(app, wait=20, hang_up=hang_up))

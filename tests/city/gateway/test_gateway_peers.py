@@ -21,7 +21,9 @@ from kofu.net.client import sync_client
 from kofu.pki.init import init_pki
 from kofu.pki.paths import PkiPaths
 from kofu.pki.tls import client_context
-from kofu.protocol.messages import CityPull, CityRequest, CityResponse, Menu
+from kofu.protocol.center_gateway import CityResponse, MenuCall, Submission
+from kofu.protocol.gateway_issuer import CityPull
+from kofu.protocol.kiosk_center import Menu
 
 CITY, OTHER = "132292", "132110"
 CENTRE = ("center", "center")
@@ -53,8 +55,12 @@ def clients(pki: PkiPaths, gateway: str) -> Iterator[dict[tuple[str, str], httpx
         client.close()
 
 
-def _request(rid: str, city: str = CITY) -> CityRequest:
-    return CityRequest(request_id=rid, kind="menu", city_code=city, card_serial="0A", kiosk_id="K0001")
+def _request(rid: str, city: str = CITY) -> MenuCall:
+    return MenuCall(request_id=rid, city_code=city, card_serial="0A", kiosk_id="K0001")
+
+
+def _submission(rid: str, city: str = CITY) -> str:
+    return Submission(request=_request(rid, city)).model_dump_json()
 
 
 def _answer(rid: str, name: str) -> CityResponse:
@@ -68,7 +74,7 @@ def _call(client: httpx.Client, route: str) -> httpx.Response:
     if route == "results":
         return client.post("/v1/results", content=_answer("nobody-waits", "x").model_dump_json())
     if route == "requests":
-        return client.post("/v1/requests", content=_request(f"r-{time.monotonic_ns()}").model_dump_json())
+        return client.post("/v1/requests", content=_submission(f"r-{time.monotonic_ns()}"))
     return client.get("/v1/health")
 
 
@@ -101,23 +107,23 @@ def test_the_issuer_of_this_city_pulls_and_answers(clients: dict[tuple[str, str]
     assert _call(clients[ISSUER], "results").status_code == 410  # accepted; nobody waits for it
 
 
-def test_the_centre_asks_for_health_and_is_held_to_the_gateway_city(
+def test_the_center_asks_for_health_and_is_held_to_the_gateway_city(
     clients: dict[tuple[str, str], httpx.Client],
 ) -> None:
     health = _call(clients[CENTRE], "health")
     assert health.status_code == 200 and health.json() == {"city": CITY, "waiting": 0}
-    wrong = clients[CENTRE].post("/v1/requests", content=_request("w", city=OTHER).model_dump_json())
+    wrong = clients[CENTRE].post("/v1/requests", content=_submission("w", city=OTHER))
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "protocol.wrong_city"
 
 
-def test_only_this_citys_issuer_sees_and_answers_what_the_centre_submits(
+def test_only_this_citys_issuer_sees_and_answers_what_the_center_submits(
     clients: dict[tuple[str, str], httpx.Client],
 ) -> None:
-    centre, issuer, other = clients[CENTRE], clients[ISSUER], clients[OTHER_ISSUER]
+    center, issuer, other = clients[CENTRE], clients[ISSUER], clients[OTHER_ISSUER]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        waiting = pool.submit(centre.post, "/v1/requests", content=_request("r-1").model_dump_json())
+        waiting = pool.submit(center.post, "/v1/requests", content=_submission("r-1"))
         deadline = time.monotonic() + 10
-        while _call(centre, "health").json()["waiting"] == 0:
+        while _call(center, "health").json()["waiting"] == 0:
             assert time.monotonic() < deadline and not waiting.done()
             time.sleep(0.02)
         # another city's issuer and a kiosk neither see it nor answer it
@@ -125,7 +131,7 @@ def test_only_this_citys_issuer_sees_and_answers_what_the_centre_submits(
         assert _refused(clients[KIOSK].get("/v1/pull", params={"wait": 0}))
         forged = _answer("r-1", "forged by another city").model_dump_json()
         assert _refused(other.post("/v1/results", content=forged))
-        assert _call(centre, "health").json()["waiting"] == 1  # still queued, still unanswered
+        assert _call(center, "health").json()["waiting"] == 1  # still queued, still unanswered
         pulled = CityPull.model_validate_json(issuer.get("/v1/pull", params={"wait": 5}).content)
         assert [r.request_id for r in pulled.requests] == ["r-1"]
         assert _refused(other.post("/v1/results", content=forged))  # pulled, still not for others

@@ -8,12 +8,13 @@ import pytest
 from tests.aio import run as _run
 
 from kofu.city.gateway.queue import CityQueue
+from kofu.protocol.center_gateway import CityResponse, MenuCall
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
-from kofu.protocol.messages import CityRequest, CityResponse, Menu
+from kofu.protocol.kiosk_center import Menu
 
 
-def _request(rid: str) -> CityRequest:
-    return CityRequest(request_id=rid, kind="menu", city_code="132292", card_serial="0A", kiosk_id="K0001")
+def _request(rid: str) -> MenuCall:
+    return MenuCall(request_id=rid, city_code="132292", card_serial="0A", kiosk_id="K0001")
 
 
 def _answer(rid: str, name: str) -> CityResponse:

@@ -19,7 +19,7 @@ import pytest
 from kofu.city.issuer import catalog
 from kofu.city.issuer.subject import Subject, document_options
 from kofu.commands.issue import DOCS
-from kofu.protocol.messages import OptionSpec
+from kofu.protocol.kiosk_center import OptionSpec
 
 #: Options whose choices are not fixed words: people (opaque tokens) and the city's tax years.
 PLACEHOLDERS = {"members": "N", "member": "N", "fiscal_year": "YYYY"}
@@ -82,7 +82,7 @@ def test_every_option_and_choice_of_the_catalog_is_in_the_help(help_text: str) -
         assert list(table[doc]) == [s.name for s in specs], doc
         for spec in specs:
             value, words = table[doc][spec.name]
-            if spec.sealed_labels or spec.name == "fiscal_year":
+            if spec.enveloped_labels or spec.name == "fiscal_year":
                 assert value.split(",")[0].removesuffix("[") == PLACEHOLDERS[spec.name], (doc, spec.name)
             else:
                 assert value.split("|") == spec.choices, (doc, spec.name)  # in order: the default first

@@ -20,10 +20,17 @@ from kofu.city.registry.models import CitySetting, DocumentSetting, Resident
 from kofu.city.registry.queries import pending_registrations
 from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.documents.text import extract_text
-from kofu.protocol.envelope import open_sealed
+from kofu.protocol.center_gateway import (
+    ApplicantCall,
+    CityResponse,
+    MenuCall,
+    OrderCall,
+    RegistrationCall,
+    RegistrationKeyCall,
+)
+from kofu.protocol.envelope import envelope_application, open_document, open_members, with_member_labels
 from kofu.protocol.errors import Refused
-from kofu.protocol.messages import CityRequest, CityResponse, Menu, OrderRequest
-from kofu.protocol.sealed import open_members, seal_application, with_member_labels
+from kofu.protocol.kiosk_center import Menu, OrderRequest
 from kofu.storage import make_engine, session_factory
 
 CITY = "132292"
@@ -65,9 +72,8 @@ def _service(db: Db) -> IssuerService:
 
 def _menu(db: Db, person: SeededPerson) -> Menu:
     key = X25519PrivateKey.generate()
-    request = CityRequest(
+    request = MenuCall(
         request_id="m",
-        kind="menu",
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K",
@@ -76,8 +82,8 @@ def _menu(db: Db, person: SeededPerson) -> Menu:
     answer = _service(db).handle(request)
     assert answer.error is None and answer.menu is not None, answer.error
     menu = answer.menu
-    if menu.sealed_members is not None:
-        menu = with_member_labels(menu, open_members(menu.sealed_members, key, CITY, _serial(person)))
+    if menu.member_envelope is not None:
+        menu = with_member_labels(menu, open_members(menu.member_envelope, key, CITY, _serial(person)))
     return menu
 
 
@@ -102,9 +108,8 @@ def _answer(
         kiosk_public_key=_raw(key or X25519PrivateKey.generate()),
         idempotency_key="idem-0001",
     )
-    request = CityRequest(
+    request = OrderCall(
         request_id="o",
-        kind="order",
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K",
@@ -121,7 +126,7 @@ def _order(db: Db, person: SeededPerson, doc: str, copies: int = 1, **options: s
     if answer.order.status == "refused":
         assert answer.order.error is not None
         return "refused", answer.order.error.code
-    _header, pdf = open_sealed(answer.order.envelope, key, ORDER_ID)  # type: ignore[arg-type]
+    _header, pdf = open_document(answer.order.envelope, key, ORDER_ID)  # type: ignore[arg-type]
     return "issued", extract_text(pdf)
 
 
@@ -136,21 +141,20 @@ def test_member_names_travel_sealed_and_tokens_are_opaque(world) -> None:  # typ
         and sum(q.household_id == p.household_id for q in people) >= 2
     )
     key = X25519PrivateKey.generate()
-    request = CityRequest(
+    request = MenuCall(
         request_id="m",
-        kind="menu",
         city_code=CITY,
         card_serial=_serial(head),
         kiosk_id="K",
         menu_key=_raw(key),
     )
     sealed = _service(db).handle(request).menu
-    assert sealed is not None and sealed.sealed_members is not None
+    assert sealed is not None and sealed.member_envelope is not None
     assert head.name not in sealed.model_dump_json()  # no name in clear: only tokens and ciphertext
     menu = _menu(db, head)
     juminhyo = next(o for o in menu.documents if o.doc == "juminhyo")
     chooser = next(s for s in juminhyo.options if s.name == "members")
-    assert chooser.multiple and chooser.sealed_labels and chooser.shown_when == {"household": "members"}
+    assert chooser.multiple and chooser.enveloped_labels and chooser.shown_when == {"household": "members"}
     assert chooser.choice_labels_ja[0].startswith(head.name)
     other = chooser.choices[1]
     status, text = _order(db, head, "juminhyo", household="members", members=other)
@@ -286,27 +290,25 @@ def test_registration_kinds_record_a_pending_application(world) -> None:  # type
     member = _pick(people, "honseki-here")
     serial = "ABCDEF0123"
     base = {"city_code": CITY, "card_serial": serial, "kiosk_id": "K"}
-    key = service.handle(CityRequest(request_id="k", kind="registration_key", **base)).public_key  # type: ignore[arg-type]
+    key = service.handle(RegistrationKeyCall(request_id="k", **base)).public_key  # type: ignore[arg-type]
     assert key is not None and key == service.keys.application_public_key
     # The residence city (here the same database plays it) seals the holder's name and birth date.
     applicant_card = _serial(member)
     sealed = service.handle(
-        CityRequest(
+        ApplicantCall(
             request_id="a",
-            kind="applicant",
             city_code=CITY,
             card_serial=applicant_card,
             kiosk_id="K",
             recipient_key=key,
             other_city=CITY,
         )
-    ).sealed
+    ).envelope
     assert sealed is not None and member.name.encode() not in sealed
-    application = seal_application(member.honseki or "", member.hittosha or "", key, CITY, applicant_card)
+    application = envelope_application(member.honseki or "", member.hittosha or "", key, CITY, applicant_card)
     answer = service.handle(
-        CityRequest(
+        RegistrationCall(
             request_id="r",
-            kind="registration",
             city_code=CITY,
             card_serial=applicant_card,
             kiosk_id="K",
@@ -322,9 +324,8 @@ def test_registration_kinds_record_a_pending_application(world) -> None:  # type
         assert pending.applicant_name == member.name and pending.residence_city_code == OTHER
     # Opened for another card, the application does not open.
     wrong = service.handle(
-        CityRequest(
+        RegistrationCall(
             request_id="w",
-            kind="registration",
             city_code=CITY,
             card_serial=serial,
             kiosk_id="K",
@@ -333,7 +334,7 @@ def test_registration_kinds_record_a_pending_application(world) -> None:  # type
             other_city=OTHER,
         )
     )
-    assert wrong.error is not None and wrong.error.code == "protocol.sealed"
+    assert wrong.error is not None and wrong.error.code == "protocol.envelope"
 
 
 def test_a_character_no_font_has_is_render_failed_not_a_blank(world) -> None:  # type: ignore[no-untyped-def]
@@ -357,14 +358,14 @@ def test_a_rendered_page_without_its_issue_number_is_render_failed(world, monkey
 
     db, people = world
     person = _pick(people, "tax-declared")
-    real_render = service_module.render
+    real_render = service_module.render_document
 
-    def misnumbered(doc: str, data: Any) -> bytes:  # a renderer that prints another issue number
+    def misnumbered(doc: str, data: Any) -> Any:  # a renderer that prints another issue number
         return real_render(doc, replace(data, issue_number="1999-999999"))
 
-    monkeypatch.setattr(service_module, "render", misnumbered)
+    monkeypatch.setattr(service_module, "render_document", misnumbered)
     answer = _answer(db, person, "juminhyo")
     assert answer.error is not None and answer.error.code == "document.render_failed"
     assert answer.error.detail == "a page does not carry the issue number"
-    monkeypatch.setattr(service_module, "render", real_render)
+    monkeypatch.setattr(service_module, "render_document", real_render)
     assert _order(db, person, "juminhyo")[0] == "issued"

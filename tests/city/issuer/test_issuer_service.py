@@ -15,8 +15,9 @@ from kofu.city.issuer.service import IssuerService
 from kofu.city.registry.db import create_schema
 from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.documents.text import extract_text
-from kofu.protocol.envelope import open_sealed, order_binding
-from kofu.protocol.messages import CityRequest, OrderRequest
+from kofu.protocol.center_gateway import CityRequest, MenuCall, OrderCall
+from kofu.protocol.envelope import open_document, order_binding
+from kofu.protocol.kiosk_center import OrderRequest
 from kofu.storage import make_engine, session_factory
 
 CITY = "132292"
@@ -72,9 +73,8 @@ def _order(person: SeededPerson, key: X25519PrivateKey, **options: str) -> CityR
         kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
         idempotency_key="idem-0001",
     )
-    return CityRequest(
+    return OrderCall(
         request_id="r1",
-        kind="order",
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K0001",
@@ -92,7 +92,7 @@ def test_order_is_sealed_for_the_kiosk_and_bound_to_order_and_card(registry) -> 
     )
     assert answer.error is None and answer.order is not None and answer.order.status == "issued"
     assert answer.order.fee_total == 400
-    header, pdf = open_sealed(answer.order.envelope, key, "order-1")  # type: ignore[arg-type]
+    header, pdf = open_document(answer.order.envelope, key, "order-1")  # type: ignore[arg-type]
     assert header.binding == order_binding("order-1", _serial(head), "juminhyo", 2)
     assert header.issue_number.startswith("2026-")
     assert head.name in extract_text(pdf)
@@ -100,9 +100,7 @@ def test_order_is_sealed_for_the_kiosk_and_bound_to_order_and_card(registry) -> 
 
 def test_menu_lists_juminhyo_with_its_options(registry) -> None:  # type: ignore[no-untyped-def]
     db, people = registry
-    request = CityRequest(
-        request_id="m", kind="menu", city_code=CITY, card_serial=_serial(people["head"]), kiosk_id="K"
-    )
+    request = MenuCall(request_id="m", city_code=CITY, card_serial=_serial(people["head"]), kiosk_id="K")
     menu = _service(db).handle(request).menu
     assert menu is not None and menu.city_name == "西東京市"
     offer = next(o for o in menu.documents if o.doc == "juminhyo")
@@ -110,7 +108,7 @@ def test_menu_lists_juminhyo_with_its_options(registry) -> None:  # type: ignore
     # Without a kiosk menu key there is no member chooser (names could not travel sealed).
     assert {o.name for o in offer.options} >= {"household", "setainushi", "honseki"}
     assert "members" not in {o.name for o in offer.options}
-    assert menu.sealed_members is None
+    assert menu.member_envelope is None
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,9 @@ def test_rare_names_round_trip(any_engine: Engine) -> None:
             if resident.family_name in CODE_POINTS:
                 assert [ord(c) for c in resident.family_name] == CODE_POINTS[resident.family_name]
                 member = session.scalars(
-                    select(KosekiMember).where(KosekiMember.resident_id == resident.id)
+                    select(KosekiMember).where(
+                        KosekiMember.resident_id == resident.id, KosekiMember.removed.is_(False)
+                    )
                 ).first()
                 if member is not None:
                     assert member.family_name == resident.family_name

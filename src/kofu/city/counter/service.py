@@ -21,7 +21,7 @@ from kofu.card.office import OfficeDriver, PinKind, check_pin_format
 from kofu.card.reader import Reader
 from kofu.card.state import CardState, CardStore
 from kofu.city.counter import jpki
-from kofu.city.counter.centre import CentreRoutes, RouteRegistrar
+from kofu.city.counter.center import CenterRoutes, RouteRegistrar
 from kofu.city.counter.errors import CardNotRegistered, ResidentNotEligible
 from kofu.city.counter.models import CardRecord, ensure_tables
 from kofu.city.registry.cities import CITIES
@@ -136,11 +136,11 @@ class CounterService:
         self.db = session_factory(self.engine)
         self.store = CardStore(settings.cards_dir)
         self._own_routes = routes is None
-        self.routes: RouteRegistrar = routes or CentreRoutes(settings, city)
+        self.routes: RouteRegistrar = routes or CenterRoutes(settings, city)
 
     def close(self) -> None:
         """Release the database and the centre link."""
-        if self._own_routes and isinstance(self.routes, CentreRoutes):
+        if self._own_routes and isinstance(self.routes, CenterRoutes):
             self.routes.close()
         self.engine.dispose()
 

@@ -7,51 +7,50 @@ answer. Requests for another city are refused. Persists nothing, logs no request
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 from fastapi import FastAPI, Query, Request, Response
 
 from kofu.city.gateway.queue import CityQueue
-from kofu.net.app import install_error_handlers, require_peer
+from kofu.net.app import PeerDep, expect_peer, install_error_handlers
+from kofu.protocol import center_gateway, gateway_issuer
+from kofu.protocol.center_gateway import CityRequest, CityResponse, GatewayHealth, Submission
 from kofu.protocol.errors import ProtocolViolation
-from kofu.protocol.messages import CityPull, CityRequest, CityResponse
+from kofu.protocol.gateway_issuer import CityPull, PullQuery
+from kofu.protocol.link import route
 
 REQUEST_TIMEOUT = 25.0
-PULL_WAIT_MAX = 25.0
 
 
 def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> FastAPI:
     """The gateway of one city."""
-    app = FastAPI(title=f"kofu gateway {city_code}", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title=f"kofu gateway {city_code}", docs_url=None, redoc_url=None)
     install_error_handlers(app)
     queue = CityQueue()
     app.state.queue = queue
 
-    @app.post("/v1/requests", response_model=CityResponse)
-    async def submit(body: CityRequest, request: Request) -> CityResponse:
-        require_peer(request, "center")
-        if body.city_code != city_code:
+    @route(app, center_gateway.SUBMIT)
+    async def submit(body: Submission, peer: PeerDep) -> CityResponse:
+        expect_peer(peer, "center")
+        if body.request.city_code != city_code:
             raise ProtocolViolation("protocol.wrong_city", "this gateway serves another city")
-        return await queue.submit(body, request_timeout)
+        return await queue.submit(body.request, request_timeout)
 
-    @app.get("/v1/pull", response_model=CityPull)
-    async def pull(
-        request: Request,
-        wait: float = Query(20.0, ge=0, le=PULL_WAIT_MAX),
-        limit: int = Query(8, ge=1, le=64),
-    ) -> CityPull:
-        require_peer(request, "issuer", city_code)
-        return CityPull(requests=await _pull_while_connected(queue, request, limit, wait))
+    @route(app, gateway_issuer.PULL)
+    async def pull(request: Request, query: Annotated[PullQuery, Query()], peer: PeerDep) -> CityPull:
+        expect_peer(peer, "issuer", city_code)
+        return CityPull(requests=await _pull_while_connected(queue, request, query.limit, query.wait))
 
-    @app.post("/v1/results", status_code=204)
-    async def result(body: CityResponse, request: Request) -> Response:
-        require_peer(request, "issuer", city_code)
+    @route(app, gateway_issuer.RESULTS)
+    async def result(body: CityResponse, peer: PeerDep) -> Response:
+        expect_peer(peer, "issuer", city_code)
         delivered = queue.complete(body)
         return Response(status_code=204 if delivered else 410)
 
-    @app.get("/v1/health")
-    async def health(request: Request) -> dict[str, object]:
-        require_peer(request, "center")
-        return {"city": city_code, "waiting": queue.waiting}
+    @route(app, center_gateway.HEALTH)
+    async def health(peer: PeerDep) -> GatewayHealth:
+        expect_peer(peer, "center")
+        return GatewayHealth(city=city_code, waiting=queue.waiting)
 
     return app
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from kofu.protocol.center_gateway import CityRequest, CityResponse
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
-from kofu.protocol.messages import CityRequest, CityResponse
 
 
 class CityQueue:

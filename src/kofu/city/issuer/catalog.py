@@ -14,7 +14,7 @@ from datetime import time
 
 from kofu.city.registry.models import DocumentSetting
 from kofu.protocol.errors import Refused
-from kofu.protocol.messages import DocumentOffer, OptionSpec
+from kofu.protocol.kiosk_center import DocumentOffer, OptionSpec
 
 #: Copies per order when the city has no setting (kept for callers of the old constant).
 MAX_COPIES = 10
@@ -49,7 +49,7 @@ def member_option(
         choice_labels_en=[f"Person {i}" for i in range(1, len(tokens) + 1)],
         shown_when=shown_when,
         multiple=multiple,
-        sealed_labels=True,
+        enveloped_labels=True,
     )
 
 
@@ -173,7 +173,7 @@ def resolve_options(specs: Sequence[OptionSpec], chosen: dict[str, str]) -> dict
             if not value.isdigit() or len(value) != 4:
                 raise Refused("order.invalid", "fiscal_year is a year")
         elif not values or any(v not in spec.choices for v in values):
-            if spec.name == HOUSEHOLD_MEMBERS and spec.sealed_labels and all(values):
+            if spec.name == HOUSEHOLD_MEMBERS and spec.enveloped_labels and all(values):
                 raise Refused("city.member.not_in_household", "a chosen token names nobody here")
             raise Refused("order.invalid", f"option {spec.name!r} not offered with that value")
         resolved[spec.name] = value

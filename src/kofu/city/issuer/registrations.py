@@ -2,7 +2,7 @@
 
     registration_key   (本籍地 city)   → its X25519 application key
     applicant          (residence city) → the card holder's name and birth date, read live from
-                                         the residence record, sealed for the 本籍地 city's key
+                                         the residence record, in an envelope for the 本籍地 city's key
     registration       (本籍地 city)   → opens the kiosk's application (本籍, 筆頭者) and the
                                          residence city's applicant data, records it pending
 
@@ -19,40 +19,42 @@ from typing import TYPE_CHECKING
 from kofu.city.issuer.eligibility import check_resident
 from kofu.city.registry.errors import RegistrationNotPending
 from kofu.city.registry.queries import apply_registration, resident_for_card
-from kofu.protocol.errors import ProtocolViolation, Refused
-from kofu.protocol.messages import CityRequest, CityResponse, RegistrationResult
-from kofu.protocol.sealed import open_applicant, open_application, seal_applicant
+from kofu.protocol.center_gateway import (
+    ApplicantCall,
+    CityResponse,
+    RegistrationCall,
+    RegistrationKeyCall,
+)
+from kofu.protocol.envelope import envelope_applicant, open_applicant, open_application
+from kofu.protocol.errors import Refused
+from kofu.protocol.kiosk_center import RegistrationResult
 
 if TYPE_CHECKING:
     from kofu.city.issuer.service import IssuerService
 
 
-def handle(service: IssuerService, request: CityRequest) -> CityResponse:
+def handle(
+    service: IssuerService, request: RegistrationKeyCall | ApplicantCall | RegistrationCall
+) -> CityResponse:
     """Answer a registration_key, applicant or registration request."""
     rid = request.request_id
-    if request.kind == "registration_key":
+    if isinstance(request, RegistrationKeyCall):
         return CityResponse(request_id=rid, public_key=service.keys.application_public_key)
-    if request.kind == "applicant":
-        return CityResponse(request_id=rid, sealed=_applicant(service, request))
-    if request.kind == "registration":
-        return CityResponse(request_id=rid, registration=_register(service, request))
-    raise ProtocolViolation("protocol.invalid", f"unknown request kind {request.kind}")
+    if isinstance(request, ApplicantCall):
+        return CityResponse(request_id=rid, envelope=_applicant(service, request))
+    return CityResponse(request_id=rid, registration=_register(service, request))
 
 
-def _applicant(service: IssuerService, request: CityRequest) -> bytes:
-    if request.recipient_key is None or request.other_city is None:
-        raise ProtocolViolation("protocol.invalid", "applicant request without its recipient")
+def _applicant(service: IssuerService, request: ApplicantCall) -> bytes:
     with service.db() as session:
         resident = check_resident(resident_for_card(session, request.card_serial))
         if resident.is_foreign:
             raise Refused("city.koseki.not_found", "foreign residents have no family register")
         name, birth = resident.name, resident.birth_date.isoformat()
-    return seal_applicant(name, birth, request.recipient_key, request.other_city, request.card_serial)
+    return envelope_applicant(name, birth, request.recipient_key, request.other_city, request.card_serial)
 
 
-def _register(service: IssuerService, request: CityRequest) -> RegistrationResult:
-    if request.application is None or request.applicant is None or request.other_city is None:
-        raise ProtocolViolation("protocol.invalid", "registration request incomplete")
+def _register(service: IssuerService, request: RegistrationCall) -> RegistrationResult:
     key, city, serial = service.keys.application_key, service.city_code, request.card_serial
     honseki, hittosha = open_application(request.application, key, city, serial)
     name, birth = open_applicant(request.applicant, key, city, serial)

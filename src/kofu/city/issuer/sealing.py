@@ -1,42 +1,39 @@
-"""The issuer's seal: one call that signs a rendered document and stamps its QR on every page.
+"""The issuer's seal: signs a rendered document, stamps its code, and checks the result.
 
-`seal_document` works on the finished PDF of any document type, so each renderer stays
-unaware of it: it hashes the full text, builds the payload from the document data (the people
-and the address it shows), signs with the city's seal key, draws the QR at the top left of each
-page (over the margin, never over content), then re-reads its own output (same text hash, the
-code decodes back) before the document leaves the issuer.
+`seal_document` takes the rendered PDF and what each page certifies (recorded while drawing,
+:class:`kofu.documents.content.PageContent`). It signs one back payload per page (the page's
+complete content, for the back of the printed sheet), digests the PDF's structure into the
+manifest, signs the front payload (identifying fields, the text's hash, the manifest's hash),
+draws the front code in every page's reserved square and embeds the manifest and the backs —
+one revision, written once. Before the document leaves the issuer it is checked as any
+verifier would check it (:func:`kofu.documents.pdfcheck.check_pdf`), its text is confirmed to be
+the content signed, and the front code must read back from page 1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
-
-from kofu import clock
+from kofu.documents import integrity
+from kofu.documents.backcode import BackPayload, payload_sha256, sign_back
+from kofu.documents.content import PageContent
 from kofu.documents.errors import DocumentError
+from kofu.documents.integrity import Manifest, SealAttachment
+from kofu.documents.pdfcheck import check_pdf
 from kofu.documents.qr import (
-    QR_LEFT,
     QR_SIZE,
-    QR_TOP,
+    QUIET_ZONE,
     READBACK_DPI,
     decode_image,
-    draw_qr,
     qr_crop,
+    qr_modules,
     render_page,
 )
-from kofu.documents.seal import (
-    SealedPerson,
-    SealPayload,
-    kid_of,
-    sign_payload,
-    text_hash_and_pages,
-    texts_hash_and_pages,
-)
+from kofu.documents.seal import SealedPerson, SealPayload, kid_of, sign_payload, texts_hash
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import load_seal
@@ -86,75 +83,74 @@ def _load_seal(paths: PkiPaths) -> Any:
     return load
 
 
-def stamp_qr(pdf: bytes, code: str) -> bytes:
-    """``pdf`` with the QR of ``code`` drawn at the top left of every page."""
-    from pypdf import PdfReader, PdfWriter
-
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        buffer = io.BytesIO()
-        canvas = Canvas(buffer, pagesize=(width, height), invariant=True)
-        # The QR's modules go into a form XObject: merging then touches a one-line page stream
-        # instead of re-parsing thousands of drawing operations.
-        canvas.beginForm("kofuSealQR")
-        draw_qr(canvas, code, QR_LEFT, height - QR_TOP - QR_SIZE, QR_SIZE)
-        canvas.endForm()
-        canvas.doForm("kofuSealQR")
-        canvas.showPage()
-        canvas.save()
-        page.merge_page(PdfReader(io.BytesIO(buffer.getvalue())).pages[0])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def stamp_code(pdf: bytes, code: str, attachment: bytes = b"") -> bytes:
+    """``pdf`` (rendered with the seal code's square) with the QR of ``code`` drawn in that
+    square on every page and ``attachment`` embedded."""
+    drawing = integrity.code_drawing(qr_modules(code), QR_SIZE, QUIET_ZONE)
+    return integrity.finish(pdf, drawing, attachment)
 
 
 def seal_document(
     pdf: bytes,
     data: Any,
     *,
+    pages: Sequence[PageContent],
     city_code: str,
     doc: str,
     issue_number: str,
     binding: str,
     pki: PkiPaths,
-    texts: list[str] | None = None,
 ) -> bytes:
-    """Sign ``pdf`` (rendered from ``data``) with the city's seal key and stamp the seal QR.
+    """Sign ``pdf`` (rendered from ``data``, certifying ``pages``) with the city's seal key.
 
-    ``texts``: the pages' text of ``pdf`` (:func:`kofu.documents.text.page_texts`) when the
-    caller has already read it, so it is not extracted again; the sealed output is read anew.
-    Raises :class:`KofuError` ``document.render_failed`` if the seal key is unusable or the
-    sealed PDF does not read back: nothing unsealed or unreadable leaves the issuer.
+    Raises :class:`KofuError` ``document.render_failed`` if the seal key is unusable, the PDF
+    does not match its recorded content, or the sealed PDF does not check out: nothing unsealed,
+    unreadable or inconsistent leaves the issuer.
     """
     try:
         key, cert = _load_seal(pki)(city_code)
-        text_hash, pages = text_hash_and_pages(pdf) if texts is None else texts_hash_and_pages(texts)
-        people, address = identifying_fields(data)
+        kid = kid_of(cert)
         issue_date = getattr(data, "issue_date", None)
+        if not isinstance(issue_date, dt.date):
+            raise DocumentError("the document has no issue date", code="document.render_failed")
+        backs = tuple(
+            sign_back(BackPayload(city_code, doc, issue_number, issue_date, len(pages), page), key, kid)
+            for page in pages
+        )
+        document, digests = integrity.digest_pdf(pdf)
+        if len(digests) != len(pages):
+            raise DocumentError("the PDF's pages are not the pages recorded", code="document.render_failed")
+        manifest = Manifest(
+            document, tuple(replace(d, back=payload_sha256(b)) for d, b in zip(digests, backs, strict=True))
+        )
+        people, address = identifying_fields(data)
         payload = SealPayload(
             city=city_code,
             doc=doc,
             issue_number=issue_number,
-            issue_date=issue_date if isinstance(issue_date, dt.date) else clock.today(),
-            pages=pages,
+            issue_date=issue_date,
+            pages=len(pages),
             people=people,
             address=address,
-            text_sha256=text_hash,
+            text_sha256=texts_hash([page.text() for page in pages]),
             binding=binding,
+            manifest_sha256=manifest.sha256().hex(),
         )
-        code = sign_payload(payload, key, kid_of(cert))
-        return _stamped_and_read_back(pdf, code, (text_hash, pages))
-    except (DocumentError, PkiError) as exc:
+        code = sign_payload(payload, key, kid)
+        sealed = stamp_code(pdf, code, SealAttachment(manifest.to_cbor(), backs).to_cbor())
+        _check(sealed, code, payload)
+        return sealed
+    except (DocumentError, PkiError, ValueError) as exc:
         raise KofuError("document.render_failed", f"sealing failed: {exc}") from exc
 
 
-def _stamped_and_read_back(pdf: bytes, code: str, text: tuple[str, int]) -> bytes:
-    """``pdf`` with the QR of ``code``, once its text (hash, pages) is unchanged and the QR reads."""
-    sealed = stamp_qr(pdf, code)
-    if text_hash_and_pages(sealed) != text:
-        raise DocumentError("stamping the seal changed the document's text", code="document.render_failed")
+def _check(sealed: bytes, code: str, payload: SealPayload) -> None:
+    """The sealed PDF is exactly what was signed (text included) and its code reads back."""
+    finding = check_pdf(sealed, payload).finding
+    if finding is not None:
+        raise DocumentError(
+            f"the sealed document does not check: {finding.reason} {finding.detail}",
+            code="document.render_failed",
+        )
     if code not in decode_image(render_page(sealed, 1, READBACK_DPI, qr_crop())):
         raise DocumentError("the seal QR does not read back", code="document.render_failed")
-    return sealed

@@ -31,14 +31,16 @@ from kofu.city.issuer.sealing import seal_document
 from kofu.city.issuer.subject import Subject, document_options, load_subject
 from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
 from kofu.city.registry.queries import city_settings, next_issue_number
+from kofu.documents.content import PageContent, normalise_text
 from kofu.documents.errors import DocumentError
-from kofu.documents.render import render
-from kofu.documents.text import page_count, page_texts
+from kofu.documents.render import render_document
+from kofu.documents.seal import read_page_texts
+from kofu.documents.text import page_count
 from kofu.pki.paths import PkiPaths
-from kofu.protocol.envelope import DocumentHeader, order_binding, seal
+from kofu.protocol.center_gateway import CityRequest, CityResponse, MenuCall, OrderCall
+from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
 from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
-from kofu.protocol.messages import CityRequest, CityResponse, DocumentOffer, Menu, OrderResult
-from kofu.protocol.sealed import seal_members
+from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
 
 
 class IssuerService:
@@ -66,13 +68,13 @@ class IssuerService:
         try:
             if request.city_code != self.city_code:
                 raise ProtocolViolation("protocol.wrong_city", "request for another city")
-            if request.kind == "menu":
+            if isinstance(request, MenuCall):
                 return CityResponse(request_id=rid, menu=self.menu(request))
-            if request.kind == "order":
+            if isinstance(request, OrderCall):
                 return CityResponse(request_id=rid, order=self.order(request))
             return registrations.handle(self, request)
         except Refused as exc:
-            if request.kind == "order" and request.order_id:
+            if isinstance(request, OrderCall):
                 refused = OrderResult(order_id=request.order_id, status="refused", error=exc.problem())
                 return CityResponse(request_id=rid, order=refused)
             return CityResponse(request_id=rid, error=exc.problem())
@@ -80,7 +82,7 @@ class IssuerService:
             return CityResponse(request_id=rid, error=exc.problem())
 
     # -- menu -------------------------------------------------------------------------------------
-    def menu(self, request: CityRequest) -> Menu:
+    def menu(self, request: MenuCall) -> Menu:
         """The documents this card holder can order now, with the city's live settings."""
         now = self.now()
         with self.db() as session:
@@ -99,19 +101,20 @@ class IssuerService:
                 refusal = _menu_refusal(session, doc, subject, setting, document, now)
                 offers.append(catalog.menu_offer(doc, document, setting.copy_limit, options.specs, refusal))
                 labels.update(options.labels())
-            sealed = None
+            members = None
             if request.menu_key is not None and labels:
-                sealed = seal_members(labels, request.menu_key, self.city_code, request.card_serial)
+                members = envelope_members(labels, request.menu_key, self.city_code, request.card_serial)
             return Menu(
-                city_code=self.city_code, city_name=setting.city_name, documents=offers, sealed_members=sealed
+                city_code=self.city_code,
+                city_name=setting.city_name,
+                documents=offers,
+                member_envelope=members,
             )
 
     # -- order ------------------------------------------------------------------------------------
-    def order(self, request: CityRequest) -> OrderResult:
-        """Issue the ordered document, sealed for the ordering kiosk."""
+    def order(self, request: OrderCall) -> OrderResult:
+        """Issue the ordered document, in an envelope for the ordering kiosk."""
         order, order_id = request.order, request.order_id
-        if order is None or order_id is None:
-            raise ProtocolViolation("protocol.invalid", "order request without an order")
         catalog.offer_for(order.doc)
         now = self.now()
         today = self._day(now)
@@ -129,18 +132,18 @@ class IssuerService:
             options = catalog.resolve_options(choices.specs, order.options)
             issue_number = next_issue_number(session, self.city_code, today.year)
             prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
-        pdf, texts = self._render(order.doc, prepared, issue_number)
+        pdf, pages = self._render(order.doc, prepared, issue_number)
         binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
         if self.pki is not None:
             pdf = seal_document(
                 pdf,
                 prepared.data,
+                pages=pages,
                 city_code=self.city_code,
                 doc=order.doc,
                 issue_number=issue_number,
                 binding=binding,
                 pki=self.pki,
-                texts=texts,
             )
         header = DocumentHeader(
             order_id=order_id,
@@ -155,7 +158,7 @@ class IssuerService:
         return OrderResult(
             order_id=order_id,
             status="issued",
-            envelope=seal(header, pdf, order.kiosk_public_key),
+            envelope=envelope_document(header, pdf, order.kiosk_public_key),
             fee_total=fee * order.copies,
             pages=header.pages,
         )
@@ -165,29 +168,34 @@ class IssuerService:
         hours checked and the date printed never fall on two sides of midnight."""
         return self._today() if self._today is not None else clock.japan_date(now)
 
-    def _render(self, doc: str, prepared: Prepared, issue_number: str) -> tuple[bytes, list[str]]:
-        """The rendered PDF, confirmed, and its pages' text."""
+    def _render(
+        self, doc: str, prepared: Prepared, issue_number: str
+    ) -> tuple[bytes, tuple[PageContent, ...]]:
+        """The rendered PDF, confirmed, and what each page certifies (for the seal)."""
         try:
-            pdf = render(doc, prepared.data)
+            rendered = render_document(doc, prepared.data)
         except DocumentError as exc:
             if exc.code == "document.too_long":
                 raise Refused("document.too_long", "a name or address exceeds the layout") from exc
             raise KofuError("document.render_failed", exc.code) from exc
-        return pdf, self._confirm(pdf, prepared, issue_number)
+        self._confirm(rendered.pdf, prepared, issue_number)
+        return rendered.pdf, rendered.pages
 
     @staticmethod
-    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> list[str]:
+    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
         """Re-read the rendered document: it names exactly the people it was made for, and every
-        page carries its issue number. Returns the pages' text (the seal hashes it)."""
-        pages = page_texts(pdf)  # read once: text extraction is the costly part of this check
-        text = "\n\f\n".join(pages)
-        if not all(name in text for name in prepared.expected):
+        page carries its issue number (the seal then checks that this text is what it signs)."""
+        try:
+            pages = [normalise_text(page) for page in read_page_texts(pdf)]
+        except DocumentError as exc:
+            raise KofuError("document.render_failed", exc.code) from exc
+        text = "".join(pages)
+        if not all(normalise_text(name) in text for name in prepared.expected):
             raise KofuError("document.render_failed", "rendered document does not name its subject")
-        if any(name in text for name in prepared.absent):
+        if any(normalise_text(name) in text for name in prepared.absent):
             raise KofuError("document.render_failed", "rendered document names someone not chosen")
-        if not all(issue_number in page for page in pages):
+        if not all(normalise_text(issue_number) in page for page in pages):
             raise KofuError("document.render_failed", "a page does not carry the issue number")
-        return pages
 
     def _setting(self, session: Session) -> CitySetting:
         setting = city_settings(session, self.city_code)

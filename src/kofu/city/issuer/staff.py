@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu.city.registry.db import session_factory
@@ -25,8 +24,9 @@ from kofu.city.registry.queries import (
     reject_registration,
 )
 from kofu.config import Settings
-from kofu.net.client import link_error, raise_for_problem, sync_client
+from kofu.net.client import call, sync_client
 from kofu.pki.tls import client_context
+from kofu.protocol.city_center import HONSEKI_ROUTE, HonsekiRoute
 from kofu.protocol.errors import Refused
 from kofu.storage import make_engine
 
@@ -99,14 +99,11 @@ def reject(settings: Settings, city: str, registration_id: int, today: date, rea
 
 
 def _route(settings: Settings, city: str, card_serial: str) -> None:
-    body = {"card_serial": card_serial.upper(), "honseki_city": city}
+    body = HonsekiRoute(card_serial=card_serial.upper(), honseki_city=city)
     with sync_client(
         settings.center_url, client_context(settings.pki, "issuer", city), timeout=20.0
     ) as client:
-        try:
-            raise_for_problem(client.post("/v1/routes/honseki", json=body))
-        except httpx.HTTPError as exc:
-            raise link_error(exc) from exc
+        call(client, HONSEKI_ROUTE, body)
 
 
 # -- settings ------------------------------------------------------------------------------------

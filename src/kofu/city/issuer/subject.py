@@ -28,7 +28,7 @@ from kofu.city.registry.queries import (
     registration_for_card,
     resident_for_card,
 )
-from kofu.protocol.messages import OptionSpec
+from kofu.protocol.kiosk_center import OptionSpec
 
 
 @dataclass

@@ -17,8 +17,9 @@ import httpx
 
 from kofu.city.issuer.service import IssuerService
 from kofu.net.client import sync_client
+from kofu.protocol.center_gateway import CityRequest, CityResponse
 from kofu.protocol.errors import Problem
-from kofu.protocol.messages import CityPull, CityRequest, CityResponse
+from kofu.protocol.gateway_issuer import PULL, RESULTS, CityPull, PullQuery
 
 log = logging.getLogger("kofu.issuer")
 
@@ -39,7 +40,8 @@ class PullWorker:
         backoff = 0.2
         while not self.stop.is_set():
             try:
-                response = self.client.get("/v1/pull", params={"wait": PULL_WAIT, "max": 1})
+                query = PullQuery(wait=PULL_WAIT, limit=1)  # one at a time: the siblings take the rest
+                response = self.client.get(PULL.url(), params=PULL.params(query))
                 response.raise_for_status()
                 pulled = CityPull.model_validate_json(response.content)
                 backoff = 0.2
@@ -61,7 +63,7 @@ class PullWorker:
             problem = Problem(code="document.render_failed", detail=type(exc).__name__, kind="error")
             answer = CityResponse(request_id=request.request_id, error=problem)
         try:
-            reply = self.client.post("/v1/results", content=answer.model_dump_json())
+            reply = self.client.post(RESULTS.url(), content=answer.model_dump_json())
             if reply.status_code == 410:
                 log.info("request %s was no longer awaited; answer dropped", request.request_id)
         except httpx.HTTPError as exc:

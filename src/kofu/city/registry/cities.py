@@ -1,8 +1,10 @@
-"""The two demo cities: codes, names, invented mayors and their real town names."""
+"""The two demo cities: codes, names, invented mayors and their real town names (``places.towns``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from kofu.city.registry.places import towns as _real
 
 #: Fee per copy and document (yen), as many cities charge at kiosks.
 DEFAULT_FEES = {"juminhyo": 200, "inkan": 200, "koseki": 450, "fuhyo": 300, "kazei": 300}
@@ -26,35 +28,17 @@ class CityInfo:
         return f"{self.prefecture}{self.name}"
 
 
+def _towns(*parts: tuple[tuple[str, int], ...], first: str, last: str) -> tuple[str, ...]:
+    names = [town for part in parts for town, _ in part if town not in (first, last)]
+    return (first, *names, last)
+
+
 NISHITOKYO = CityInfo(
     code="132292",
     name="西東京市",
     prefecture="東京都",
     mayor_name="保谷　健一郎",  # invented
-    towns=(
-        "田無町",
-        "南町",
-        "北原町",
-        "西原町",
-        "芝久保町",
-        "向台町",
-        "新町",
-        "柳沢",
-        "東伏見",
-        "保谷町",
-        "下保谷",
-        "泉町",
-        "住吉町",
-        "ひばりが丘",
-        "ひばりが丘北",
-        "谷戸町",
-        "緑町",
-        "栄町",
-        "富士町",
-        "中町",
-        "東町",
-        "北町",
-    ),
+    towns=_towns(_real.TANASHI, _real.HOYA, first="田無町", last="北町"),
 )
 
 KODAIRA = CityInfo(
@@ -62,26 +46,7 @@ KODAIRA = CityInfo(
     name="小平市",
     prefecture="東京都",
     mayor_name="小川　美智子",  # invented
-    towns=(
-        "小川町",
-        "小川東町",
-        "学園東町",
-        "学園西町",
-        "仲町",
-        "喜平町",
-        "鈴木町",
-        "花小金井",
-        "花小金井南町",
-        "上水本町",
-        "天神町",
-        "津田町",
-        "美園町",
-        "回田町",
-        "御幸町",
-        "大沼町",
-        "栄町",
-        "たかの台",
-    ),
+    towns=_towns(_real.KODAIRA, first="小川町", last="たかの台"),
 )
 
 #: Demo cities by 6-digit local government code.

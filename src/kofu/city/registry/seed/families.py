@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan, years_before
+from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan, RegisterPlan, years_before
 from kofu.city.registry.seed.registers import Parents, Tools
 
 _LINK_SHARE = 0.45  # how often a spouse or young single is a child of another seeded household
@@ -67,8 +67,8 @@ class FamilyBuilder(Tools):
                     return parents
         father_birth = years_before(child.birth_date, self.rng.randint(25, 38))
         mother_birth = years_before(child.birth_date, self.rng.randint(22, 36))
-        father = self.phantom(family, "男", father_birth)
-        mother = self.phantom(family, "女", mother_birth)
+        father = self.phantom(family, "男", father_birth, avoid=(child.given_name,))
+        mother = self.phantom(family, "女", mother_birth, avoid=(child.given_name,))
         mother.birth_family = self.family()
         married = self.between(
             years_before(max(father_birth, mother_birth), -20), child.birth_date - timedelta(days=300)
@@ -76,7 +76,7 @@ class FamilyBuilder(Tools):
         register = self.register(where, father.name, married, "婚姻")
         parents = Parents(register, father, mother, family)
         husband, _ = self.couple(
-            register, father, mother, married, self.elsewhere_label(), self.elsewhere_label()
+            register, father, mother, married, *self._from_parents(father, mother, married)
         )
         if father.birth_date < years_before(self.as_of, 78) and self.rng.random() < 0.6:
             self.died(husband, self.death(father, years_before(father_birth, -70)), "妻")
@@ -84,10 +84,20 @@ class FamilyBuilder(Tools):
             self._sibling(parents, child)
         return parents
 
+    def _from_parents(self, husband: PersonPlan, wife: PersonPlan, on: date) -> tuple[str, str]:
+        """The 従前戸籍 of a couple whose parents' registers are kept outside the demo cities."""
+        maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
+        return (
+            self.elsewhere_label(on, husband.birth_date.year - 30, husband.family_name),
+            self.elsewhere_label(on, wife.birth_date.year - 30, maiden),
+        )
+
     def _fits(self, parents: Parents, child: PersonPlan) -> bool:
         mother_birth = parents.mother.birth_date
         if not years_before(mother_birth, -20) <= child.birth_date <= years_before(mother_birth, -42):
             return False
+        if child.birth_date < parents.register.hensei_on + timedelta(days=200):
+            return False  # born into the register: after the marriage that made it
         return all(
             e.person.given_name != child.given_name
             and abs((e.person.birth_date - child.birth_date).days) > 300
@@ -112,7 +122,8 @@ class FamilyBuilder(Tools):
             parents, PersonPlan("", "", "", "", "男", birth)
         ):
             return
-        sibling = self.phantom(parents.family, self.rng.choice(("男", "女")), birth)
+        taken = (*tuple(e.person.given_name for e in parents.register.entries), child.given_name)
+        sibling = self.phantom(parents.family, self.rng.choice(("男", "女")), birth, avoid=taken)
         entry = self.child_entry(parents, sibling)
         if sibling.age(self.as_of) >= 27 and self.rng.random() < 0.7:
             self.left_by_marriage(
@@ -124,7 +135,7 @@ class FamilyBuilder(Tools):
         low = years_before(max(a.birth_date, b.birth_date), -20)
         high = min(before, self.as_of - timedelta(days=30))
         if high < low:
-            return max(high, years_before(max(a.birth_date, b.birth_date), -16))
+            return max(high, years_before(max(a.birth_date, b.birth_date), -18))
         return self.between(max(low, years_before(high, 12)), high)
 
     def _married(self, household: HouseholdPlan) -> None:
@@ -182,14 +193,18 @@ class FamilyBuilder(Tools):
         """The register of the head's parents, one of whom lives with the household."""
         elder = next(m for m in household.members if m.zokugara in ("父", "母"))
         family = (head.family_name, head.family_kana)
-        birth = years_before(elder.birth_date, self.rng.randint(-4, 4))
-        other = self.phantom(family, "女" if elder.sex == "男" else "男", birth)
+        birth = min(
+            years_before(elder.birth_date, self.rng.randint(-4, 4)), years_before(head.birth_date, 22)
+        )
+        other = self.phantom(
+            family, "女" if elder.sex == "男" else "男", birth, avoid=(elder.given_name, head.given_name)
+        )
         father, mother = (elder, other) if elder.sex == "男" else (other, elder)
         mother.birth_family = self.family()
         married = self._married_on(father, mother, head.birth_date - timedelta(days=300))
         register = self.register(household.honseki_city_code, father.name, married, "婚姻")
         husband, wife = self.couple(
-            register, father, mother, married, self.elsewhere_label(), self.elsewhere_label()
+            register, father, mother, married, *self._from_parents(father, mother, married)
         )
         gone = husband if other is father else wife
         self.died(
@@ -205,7 +220,7 @@ class FamilyBuilder(Tools):
         person = household.members[0]
         family = (person.family_name, person.family_kana)
         age, draw = person.age(self.as_of), self.rng.random()
-        if age < 20 or (age < 40 and draw < 0.5):
+        if age < 25 or (age < 40 and draw < 0.5):
             plain = household.special is None and not household.features
             parents = self.parents_of(person, family, household.honseki_city_code, link=plain)
             person.family_name, person.family_kana = parents.family
@@ -216,35 +231,40 @@ class FamilyBuilder(Tools):
             self._spouse_gone(household, person, divorced=True)
         else:
             on = self.between(years_before(person.birth_date, -20), self.as_of - timedelta(days=60))
-            register = self.register(household.honseki_city_code, person.name, on, "分籍")
-            parents = self.parents_of(person, family, self._where(household, person), link=False)
-            names = {"father_name": parents.father.name, "mother_name": parents.mother.name}
-            entry = self.entry(register, person, on, is_hittosha=True, **names)
-            entry.events.append(self.event("分籍", on, previous=parents.register.label))
-            left = self.child_entry(parents, person)
-            left.events.append(self.event("分籍", on, new=register.label))
-            left.remove(on, "分籍")
+            self._bunseki(household, person, on)
+
+    def _bunseki(self, household: HouseholdPlan, person: PersonPlan, on: date) -> RegisterPlan:
+        """``person`` leaves the parents' register on ``on`` for a register of their own (分籍)."""
+        family = (person.family_name, person.family_kana)
+        register = self.register(household.honseki_city_code, person.name, on, "分籍")
+        parents = self.parents_of(person, family, self._where(household, person), link=False)
+        names = {"father_name": parents.father.name, "mother_name": parents.mother.name}
+        entry = self.entry(register, person, on, is_hittosha=True, **names)
+        entry.events.append(self.event("分籍", on, previous=parents.register.label))
+        left = self.child_entry(parents, person)
+        left.events.append(self.event("分籍", on, new=register.label))
+        left.remove(on, "分籍")
+        return register
 
     def _single_parent(self, household: HouseholdPlan) -> None:
         head = household.members[0]
         children = sorted((m for m in household.members if m.zokugara == "子"), key=lambda c: c.birth_date)
-        if head.sex == "女" and self.rng.random() < 0.25:
-            register = self.register(household.honseki_city_code, head.name, children[0].birth_date, "出生")
-            self.entry(register, head, children[0].birth_date, is_hittosha=True)
+        if head.sex == "女" and self.rng.random() < 0.25:  # unmarried: her own register (分籍) first
+            first = children[0].birth_date
+            low = max(years_before(head.birth_date, -20), years_before(first, 6))
+            register = self._bunseki(household, head, self.between(low, first - timedelta(days=30)))
             for n, child in enumerate(children):
                 entry = self.entry(register, child, child.birth_date, zokugara="子", mother_name=head.name)
                 if n == 0 and self.rng.random() < 0.5:
-                    father = f"{self.family()[0]}\u3000{self.given('男')[0]}"
-                    on = child.birth_date + timedelta(days=self.rng.randint(0, 500))
-                    entry.father_name = father
-                    entry.events.append(
-                        self.event(
-                            "認知",
-                            min(on, self.as_of - timedelta(days=7)),
-                            father,
-                            previous=self.elsewhere_label(),
-                        )
+                    born = child.birth_date.year - self.rng.randint(22, 35)
+                    father = self.full_name(self.family()[0], "男", born)
+                    on = min(
+                        child.birth_date + timedelta(days=self.rng.randint(0, 500)),
+                        self.as_of - timedelta(days=7),
                     )
+                    entry.father_name = father
+                    cited = self.elsewhere_label(on, born, hittosha=father)
+                    entry.events.append(self.event("認知", on, father, previous=cited))
             return
         self._spouse_gone(household, head, divorced=True, children=children)
 
@@ -259,13 +279,17 @@ class FamilyBuilder(Tools):
         """``person``'s marriage ended by 離婚 (or the spouse's 死亡); children stay with the 筆頭者."""
         family = (person.family_name, person.family_kana)
         birth = years_before(person.birth_date, self.rng.randint(-4, 4))
-        spouse = self.phantom(family, "女" if person.sex == "男" else "男", birth)
+        if children:
+            birth = min(birth, years_before(children[0].birth_date, 22))
+        birth = min(birth, years_before(self.as_of, 23))  # an adult when they married
+        taken = (person.given_name, *(c.given_name for c in children))
+        spouse = self.phantom(family, "女" if person.sex == "男" else "男", birth, avoid=taken)
         husband, wife = (person, spouse) if person.sex == "男" else (spouse, person)
         wife.birth_family = self.family()
         first = children[0].birth_date - timedelta(days=200) if children else self.as_of - timedelta(days=400)
         married = self._married_on(husband, wife, first)
         register = self.register(household.honseki_city_code, husband.name, married, "婚姻")
-        pair = self.couple(register, husband, wife, married, self.elsewhere_label(), self.elsewhere_label())
+        pair = self.couple(register, husband, wife, married, *self._from_parents(husband, wife, married))
         for child in children:
             self.child_entry(Parents(register, husband, wife, family), child)
         gone, stays = (pair[1], pair[0]) if person is husband else (pair[0], pair[1])
@@ -277,7 +301,10 @@ class FamilyBuilder(Tools):
         on = max(self.between(min(last, latest), latest), married + timedelta(days=1))
         if person is husband:
             self.divorce(stays, wife.name, on)
-            self.divorce(gone, husband.name, on, new=self.elsewhere_label())
+            maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
+            self.divorce(
+                gone, husband.name, on, new=self.elsewhere_label(on, wife.birth_date.year - 30, maiden)
+            )
             gone.remove(on, "離婚")
             return
         own = self.register(household.honseki_city_code, person.name, on, "離婚")
@@ -285,9 +312,6 @@ class FamilyBuilder(Tools):
         self.divorce(pair[1], husband.name, on, new=own.label)
         pair[1].remove(on, "離婚")
         maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
-        names = {
-            f: f"{maiden}\u3000{self.given(sex)[0]}"
-            for f, sex in (("father_name", "男"), ("mother_name", "女"))
-        }
+        names = {"father_name": pair[1].father_name, "mother_name": pair[1].mother_name}
         entry = self.entry(own, person, on, is_hittosha=True, **names)
         self.divorce(entry, husband.name, on, previous=register.label)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from kofu.city.registry.cities import CityInfo, kanji_number
+from kofu.city.registry.cities import CityInfo
 from kofu.city.registry.models import SETAINUSHI
-from kofu.city.registry.seed import names
+from kofu.city.registry.seed import addresses, names
 from kofu.city.registry.seed.people import ForeignPlan, HouseholdPlan, PersonPlan, years_before
+
+#: An address longer than this (characters, as printed) is a long one (``traits.LONG_ADDRESS_CHARS``).
+LONG_ADDRESS_CHARS = 60
 
 KINDS = ("single", "couple", "family", "single_parent", "three_gen")
 _KIND_WEIGHTS = (25, 20, 35, 10, 10)
@@ -25,25 +28,6 @@ _HEAD_AGE = {
     "single_parent": (25, 55),
     "three_gen": (30, 55),
 }
-# Where movers came from: real municipalities; the town part is Faker's and may be invented.
-PRIOR_MUNICIPALITIES = (
-    "東京都練馬区",
-    "東京都杉並区",
-    "東京都武蔵野市",
-    "東京都東久留米市",
-    "東京都国分寺市",
-    "東京都世田谷区",
-    "埼玉県所沢市",
-    "埼玉県新座市",
-    "埼玉県さいたま市浦和区",
-    "神奈川県横浜市港北区",
-    "神奈川県川崎市中原区",
-    "千葉県船橋市",
-    "大阪府大阪市北区",
-    "愛知県名古屋市中区",
-    "北海道札幌市中央区",
-    "福岡県福岡市博多区",
-)
 _BUILDING_PREFIXES = ("メゾン", "グリーン", "サンライズ", "エクセル", "ルミエール", "ベル", "フォレスト")
 
 
@@ -66,9 +50,14 @@ class Planner:
 
     def person(self, family: tuple[str, str], sex: str, age: int, zokugara: str, taken=()) -> PersonPlan:  # type: ignore[no-untyped-def]
         """A Japanese person of that family, sex and age, with a given name not in ``taken``."""
+        birth = self._birth_for_age(age)
+        return self.named(family, sex, birth, zokugara, taken)
+
+    def named(self, family: tuple[str, str], sex: str, birth: date, zokugara: str, taken=()) -> PersonPlan:  # type: ignore[no-untyped-def]
+        """A Japanese person born on ``birth`` with a name of their generation not in ``taken``."""
         used = {p.given_name for p in taken}
         while True:  # no two people of one household share a given name
-            given = self.names.given(sex)
+            given = self.names.given(sex, birth.year)
             if given[0] not in used:
                 break
         return PersonPlan(
@@ -77,26 +66,23 @@ class Planner:
             given_name=given[0],
             given_kana=given[1],
             sex=sex,
-            birth_date=self._birth_for_age(age),
+            birth_date=birth,
             zokugara=zokugara,
         )
 
     def address(self) -> tuple[str, str]:
-        """A 町 and 丁目・番・号 not used yet in this city."""
+        """A real 町 and a 丁目・番・号 (or 番地) not used yet in this city."""
         while True:
-            town = self.rng.choice(self.city.towns)
-            chome = kanji_number(self.rng.randint(1, 5))
-            text = f"{chome}丁目{self.rng.randint(1, 30)}番{self.rng.randint(1, 20)}号"
+            lineage = addresses.city_lineage(self.rng, self.city.code)
+            town, text = addresses.street(self.rng, lineage, self.as_of)
             if (town, text) not in self._addresses:
                 self._addresses.add((town, text))
                 return town, text
 
-    def prior_address(self) -> str:
-        """An address outside the city (the 前住所 of someone who moved in)."""
-        municipality = self.rng.choice(PRIOR_MUNICIPALITIES)
-        chome = kanji_number(self.rng.randint(1, 6))
-        number = f"{self.rng.randint(1, 30)}番{self.rng.randint(1, 25)}号"
-        return f"{municipality}{self.names.town()}{chome}丁目{number}"
+    def prior_address(self, moved_in: date) -> str:
+        """An address outside the city (the 転入前住所 of someone who moved in on ``moved_in``),
+        written with the names of that day."""
+        return addresses.address(self.rng, addresses.pick(self.rng, moved_in), moved_in)
 
     # -- households --------------------------------------------------------------------------
     def household(
@@ -124,6 +110,9 @@ class Planner:
             foreign=foreign,
         )
         if long_address:
+            while len(plan.address) <= LONG_ADDRESS_CHARS:  # a short 町 and 番地 need another draw
+                plan.town, plan.chome_banchi = self.address()
+                plan.building = names.long_building(self.rng)
             plan.features.append("long-address")
         if foreign:
             self._foreign_members(plan)
@@ -156,7 +145,8 @@ class Planner:
         if kind in ("family", "single_parent", "three_gen"):
             limit = {"family": 4, "single_parent": 3, "three_gen": 3}[kind]
             low = 0 if kind == "three_gen" else 1
-            self.children(plan, family, mother, rng.randint(low, limit), at_least=low)
+            father = next((m for m in plan.members if m.sex == "男" and m is not mother), None)
+            self.children(plan, family, mother, rng.randint(low, limit), at_least=low, father=father)
         if kind == "three_gen":
             parent_sex = rng.choice(("男", "女"))
             parent_age = min(95, head_age + rng.randint(24, 36))
@@ -164,21 +154,32 @@ class Planner:
             plan.members.append(self.person(family, parent_sex, parent_age, zokugara, plan.members))
 
     def children(
-        self, plan: HouseholdPlan, family: tuple[str, str], mother: PersonPlan, count: int, at_least: int
+        self,
+        plan: HouseholdPlan,
+        family: tuple[str, str],
+        mother: PersonPlan,
+        count: int,
+        at_least: int,
+        father: PersonPlan | None = None,
     ) -> None:
-        """Append ``count`` children (子) born to ``mother``, one to four years apart."""
+        """Append ``count`` children (子) born to ``mother``, one to four years apart, the first
+        when both parents were 21 or more (they married first) and the last before she is 46."""
         mother_age = mother.age(self.as_of)
-        first = self.rng.randint(max(18, min(22, mother_age - 1)), max(18, min(34, mother_age - 1)))
+        first = self.rng.randint(max(21, min(22, mother_age - 1)), max(21, min(34, mother_age - 1)))
         birth = self.date_between(
             years_before(mother.birth_date, -first), years_before(mother.birth_date, -first - 1)
         )
+        if father is not None:
+            birth = max(
+                birth, years_before(father.birth_date, -21) + timedelta(days=self.rng.randint(1, 300))
+            )
+        last = years_before(mother.birth_date, -46)
         for n in range(count):
-            if birth >= self.as_of - timedelta(days=30):
+            if birth >= self.as_of - timedelta(days=30) or birth > last:
                 if n >= at_least:
                     break
-                birth = self.as_of - timedelta(days=self.rng.randint(30, 300))
-            child = self.person(family, self.rng.choice(("男", "女")), 0, "子", plan.members)
-            child.birth_date = birth
+                birth = min(last, self.as_of - timedelta(days=self.rng.randint(30, 300)))
+            child = self.named(family, self.rng.choice(("男", "女")), birth, "子", plan.members)
             plan.members.append(child)
             birth += timedelta(days=self.rng.randint(330, 4 * 365))
 
@@ -233,7 +234,7 @@ class Planner:
     def give_alias(self, person: PersonPlan) -> None:
         """Register a 通称 (a Japanese name used in daily life) for a foreign resident."""
         assert person.foreign is not None
-        family, given = names.alias_family(self.rng), self.names.given(person.sex)
+        family, given = names.alias_family(self.rng), self.names.given(person.sex, person.birth_date.year)
         person.foreign.alias_name = f"{family[0]}\u3000{given[0]}"
         person.foreign.alias_kana = f"{family[1]}\u3000{given[1]}"
 
@@ -242,7 +243,7 @@ class Planner:
         rng, head = self.rng, plan.members[0]
         low = max(years_before(head.birth_date, -18), years_before(self.as_of, 35))
         plan.created = self.date_between(low, self.as_of - timedelta(days=14))
-        prior = self.prior_address() if not plan.foreign else f"{head.foreign.nationality}"  # type: ignore[union-attr]
+        prior = self.prior_address(plan.created) if not plan.foreign else f"{head.foreign.nationality}"  # type: ignore[union-attr]
         head_born_here = not plan.foreign and rng.random() < 0.2
         for person in plan.members:
             person.address_defined_date = plan.created
@@ -258,7 +259,7 @@ class Planner:
             elif late_joiner:
                 joined = self.date_between(plan.created, self.as_of - timedelta(days=7))
                 person.became_resident_date = person.address_defined_date = joined
-                person.prior_address = self.prior_address()
+                person.prior_address = self.prior_address(joined)
             else:
                 person.became_resident_date = plan.created
                 person.prior_address = prior

@@ -42,13 +42,20 @@ def plan_seals(
         if person is not abolished and rng.random() >= (0.7 if age >= 20 else 0.15):
             continue
         low = max(years_before(person.birth_date, -SEAL_MIN_AGE), person.became_resident_date)
-        registered = _between(rng, low, as_of - timedelta(days=60))
+        until = as_of if person.status_date is None else min(as_of, person.status_date)
+        if low > until - timedelta(days=60):
+            continue  # not here long enough
+        registered = _between(rng, low, until - timedelta(days=60))
         seal = SealPlan(person, registered, impression(rng, person))
         seals.append(seal)
         if person is abolished or rng.random() < 0.08:
-            seal.abolished_on = _between(rng, registered + timedelta(days=1), as_of - timedelta(days=20))
-            if person is not abolished and rng.random() < 0.4:
-                again = _between(rng, seal.abolished_on + timedelta(days=1), as_of - timedelta(days=1))
+            seal.abolished_on = _between(rng, registered + timedelta(days=1), until - timedelta(days=20))
+            if (
+                person is not abolished
+                and rng.random() < 0.4
+                and seal.abolished_on < until - timedelta(days=2)
+            ):
+                again = _between(rng, seal.abolished_on + timedelta(days=1), until - timedelta(days=1))
                 seals.append(SealPlan(person, again, impression(rng, person)))
         if person.status != "active" and person.status_date is not None:
             live = seals[-1]

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
+from kofu.city.registry.seed.addresses import rename
 from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan
 
 #: The amounts of a record with nothing assessed (未申告).
@@ -114,7 +115,8 @@ def plan_taxes(
             continue
         if person.status_date is not None and person.status_date <= jan1:
             continue
-        address = next((a for a, since in reversed(person.history) if since <= jan1), household.address)
+        held = next((a for a, since in reversed(person.history) if since <= jan1), household.address)
+        address = rename(held, jan1)  # as named on 1 January
         declared = id(person) not in undeclared and rng.random() >= 0.08
         plan = TaxPlan(person, fiscal_year, declared, address)
         if declared:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kofu.city.registry.seed.households import LONG_ADDRESS_CHARS as _LONG
 from kofu.city.registry.seed.inkan import SealPlan
 from kofu.city.registry.seed.names import has_rare_character
 from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan
@@ -36,7 +37,7 @@ TRAITS = (
     "rare-character",
 )
 #: An address longer than this (characters, as printed) is flagged ``long-address``.
-LONG_ADDRESS_CHARS = 60
+LONG_ADDRESS_CHARS = _LONG
 
 
 def traits_of(

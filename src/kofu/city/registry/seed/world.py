@@ -12,11 +12,12 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kofu.city.registry.cities import CITIES, CityInfo, kanji_number
-from kofu.city.registry.seed import names
+from kofu.city.registry.cities import CITIES, CityInfo
+from kofu.city.registry.seed import addresses, names
 from kofu.city.registry.seed.families import FamilyBuilder
 from kofu.city.registry.seed.households import Planner
-from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, RegisterPlan, years_before
+from kofu.city.registry.seed.lives import Lives
+from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, RegisterPlan
 
 #: Share of households whose 本籍 is in the other demo city.
 HONSEKI_ELSEWHERE_SHARE = 0.2
@@ -48,11 +49,22 @@ def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
     rng = random.Random(f"kofu.city.registry.world:{seed}:{as_of.isoformat()}:{sorted(counts.items())}")
     source = names.NameSource(rng)
     for code, plans in households.items():
-        for plan in plans:
-            for person in plan.members:
-                _history(rng, source, CITIES[code], plan, person)
+        for person in (p for plan in plans for p in plan.members):
+            if person.became_resident_reason == "出生" and person.foreign is None:  # born here: named as then
+                person.birth_place = addresses.municipality(
+                    addresses.city_lineage(rng, code), person.birth_date
+                )
     builder = FamilyBuilder(rng, source, as_of)
     builder.build([plan for code in sorted(households) for plan in households[code]])
+    lives = Lives(rng, as_of)
+    for code, plans in households.items():
+        for plan in plans:
+            for person in plan.members:
+                lives.resident(CITIES[code], plan, person)
+    kept = {id(e.person) for r in builder.registers if r.city_code is not None for e in r.entries}
+    for phantom in builder.phantoms:
+        if id(phantom) in kept:  # only a register kept in a demo city has a 附票 to write
+            lives.phantom(phantom)
     return World(as_of, households, builder.registers, builder.phantoms)
 
 
@@ -122,7 +134,7 @@ def _mark_special(rng: random.Random, as_of: date, plans: list[HouseholdPlan]) -
 
     for plan in plans:
         if plan.special == "moved-out":
-            left_on = after(max(p.became_resident_date for p in plan.members))
+            left_on = after(max(p.address_defined_date for p in plan.members))
             for person in plan.members:
                 person.status, person.status_date = "moved_out", left_on
         elif plan.special == "deceased":
@@ -134,32 +146,3 @@ def _mark_special(rng: random.Random, as_of: date, plans: list[HouseholdPlan]) -
                 person.dv_protected = True
         elif plan.special == "pending-change":
             plan.members[0].pending_change = True
-
-
-def _history(
-    rng: random.Random, source: names.NameSource, city: CityInfo, plan: HouseholdPlan, person: PersonPlan
-) -> None:
-    """The resident's addresses: where they came from (or an earlier address in the city), the
-    current one, and where they went when they moved out."""
-    history: list[tuple[str, date]] = []
-    if person.became_resident_reason == "出生":
-        person.birth_place = city.full_name
-        if person.address_defined_date > person.birth_date:
-            chome = kanji_number(rng.randint(1, 5))
-            earlier = f"{city.full_name}{rng.choice(city.towns)}{chome}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
-            history.append((earlier, person.birth_date))
-    else:
-        low = max(person.birth_date, years_before(person.became_resident_date, 12))
-        high = person.became_resident_date - timedelta(days=1)
-        since = low + timedelta(days=rng.randint(0, max(0, (high - low).days)))
-        history.append((person.prior_address or "", since))
-    history.append((plan.address, person.address_defined_date))
-    if person.status == "moved_out" and person.status_date is not None:
-        chome = kanji_number(rng.randint(1, 6))
-        history.append(
-            (
-                f"{rng.choice(('東京都三鷹市', '埼玉県和光市'))}{source.town()}{chome}丁目1番1号",
-                person.status_date,
-            )
-        )
-    person.history = history

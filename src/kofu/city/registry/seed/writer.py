@@ -6,6 +6,7 @@ moved past them afterwards, so later ORM inserts (cards, 利用登録, new seals
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
@@ -24,8 +25,9 @@ from kofu.city.registry.models import (
     TaxIncome,
     TaxRecord,
 )
+from kofu.city.registry.seed.addresses import rename
 from kofu.city.registry.seed.inkan import SealPlan
-from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan
+from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan, RegisterPlan
 from kofu.city.registry.seed.registers import kaisei_on
 from kofu.city.registry.seed.tax import TaxPlan
 from kofu.city.registry.seed.world import World
@@ -80,16 +82,25 @@ def write_city(
             )
             for n, event in enumerate(entry.events, start=1):
                 rows[KosekiEvent].append(
-                    dict(vars(event), id=ids.take(KosekiEvent), member_id=member_id, position=n)
+                    dict(
+                        vars(event),
+                        id=ids.take(KosekiEvent),
+                        member_id=member_id,
+                        position=n,
+                        previous_register=_cited(event.previous_register, event.event_on),
+                        new_register=_cited(event.new_register, event.event_on),
+                    )
                 )
-            for n, (address, since) in enumerate(fuhyo_lines(entry), start=1):
+            for n, (address, since) in enumerate(fuhyo_lines(entry, register), start=1):
                 rows[FuhyoEntry].append(
                     dict(id=ids.take(FuhyoEntry), koseki_id=koseki_id, member_id=member_id, position=n,
                          address=address, defined_on=since)
                 )  # fmt: skip
+    numbered = _last_seal_number(session)  # a city seeded again continues its registration numbers
     for seal in seals:
         rows[SealRegistration].append(
-            dict(id=ids.take(SealRegistration), resident_id=resident_ids[seal.person], registration_number=seal.number,
+            dict(id=ids.take(SealRegistration), resident_id=resident_ids[seal.person],
+                 registration_number=f"{numbered + int(seal.number):08d}",
                  registered_on=seal.registered_on, status="active" if seal.abolished_on is None else "abolished",
                  abolished_on=seal.abolished_on, impression=seal.impression.to_json())
         )  # fmt: skip
@@ -122,21 +133,33 @@ def write_city(
     return resident_ids, household_ids
 
 
+def _last_seal_number(session: Session) -> int:
+    numbers = session.scalars(select(SealRegistration.registration_number))
+    return max((int(n) for n in numbers if n.isdigit()), default=0)
+
+
 def _table(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-def fuhyo_lines(entry: EntryPlan) -> list[tuple[str, Any]]:
-    """The member's 附票 lines: the address held when entering the register, and every later one
-    until leaving it (at least one line)."""
-    history = entry.person.history
-    before = [line for line in history if line[1] <= entry.entered_on]
-    after = [
-        line
-        for line in history
-        if line[1] > entry.entered_on and (entry.removed_on is None or line[1] <= entry.removed_on)
-    ]
-    return (before[-1:] + after) or history[:1]
+def _cited(label: str | None, on: date) -> str | None:
+    """A register label as an entry of ``on`` cites it: its 本籍 in the names of that day."""
+    return rename(label, on) if label else None
+
+
+def fuhyo_lines(entry: EntryPlan, register: RegisterPlan) -> list[tuple[str, date]]:
+    """The member's 附票 lines: from entering the register (or its 改製, when later) — the address
+    held then, written in the names of that day — and every later one until leaving the register
+    or dying. None for a member gone before the register was computerized."""
+    person = entry.person
+    start = max(entry.entered_on, kaisei_on(register) or entry.entered_on)
+    ends = [d for d in (entry.removed_on, person.death_date) if d is not None]
+    end = min(ends) if ends else None
+    if end is not None and end < start:
+        return []
+    held = [(rename(address, start), since) for address, since in person.history if since <= start][-1:]
+    later = [line for line in person.history if start < line[1] and (end is None or line[1] <= end)]
+    return held + later
 
 
 def _resident(person: PersonPlan, resident_id: int, household_id: int) -> dict[str, Any]:

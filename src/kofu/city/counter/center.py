@@ -8,13 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
-import httpx
-
 from kofu.city.counter.errors import RouteNotRegistered
 from kofu.config import Settings
-from kofu.net.client import link_error, raise_for_problem, sync_client
+from kofu.net.client import call, sync_client
 from kofu.pki.tls import client_context
-from kofu.protocol.errors import KofuError
+from kofu.protocol.city_center import ROUTE, RouteRegistered, RouteRegistration
+from kofu.protocol.errors import KofuError, LinkFailed
 
 
 class RouteRegistrar(Protocol):
@@ -25,7 +24,7 @@ class RouteRegistrar(Protocol):
         ...
 
 
-class CentreRoutes:
+class CenterRoutes:
     """``POST /v1/routes`` at the centre, as the issuer of ``city``."""
 
     def __init__(self, settings: Settings, city: str) -> None:
@@ -35,19 +34,16 @@ class CentreRoutes:
         )
 
     def register(self, card_serial: str, residence_city: str, effective_from: date | None = None) -> str:
-        body = {
-            "card_serial": card_serial.upper(),
-            "residence_city": residence_city,
-            "effective_from": effective_from.isoformat() if effective_from else None,
-        }
+        body = RouteRegistration(
+            card_serial=card_serial.upper(), residence_city=residence_city, effective_from=effective_from
+        )
         try:
-            response = self._client.post("/v1/routes", json=body)
-            raise_for_problem(response)
-        except httpx.HTTPError as exc:
-            raise RouteNotRegistered(f"centre unreachable: {link_error(exc).code}") from exc
+            response = call(self._client, ROUTE, body)
+        except LinkFailed as exc:
+            raise RouteNotRegistered(f"centre unreachable: {exc.code}") from exc
         except KofuError as exc:
             raise RouteNotRegistered(f"centre refused the route: {exc.code}") from exc
-        return str(response.json()["status"])
+        return RouteRegistered.model_validate_json(response.content).status
 
     def close(self) -> None:
         self._client.close()

@@ -1,0 +1,115 @@
+"""The centre → city gateway link (LGWAN, mTLS: only the centre's certificate may submit).
+
+    POST /v1/requests   CityRequest → CityResponse   (the answer of the city's issuer)
+    GET  /v1/health     → GatewayHealth
+
+A ``CityRequest`` is one of five kinds, a tagged union on ``kind``; the gateway relays it to the
+city's issuer untouched and relays the issuer's ``CityResponse`` back (see
+``kofu.protocol.gateway_issuer``). Card serials cross this link and the next one only: the
+city needs them to find the card holder; the centre keeps none.
+
+    menu               the card holder's menu; member names come back in an envelope for
+                       ``menu_key``
+    order              issue ``order`` as ``order_id``; the document comes back in an envelope
+                       for the order's kiosk key
+    registration_key   the city's 利用登録 application key
+    applicant          the residence city puts the card holder's name and birth date in an
+                       envelope for ``recipient_key``, the application key of the 本籍地 city
+                       ``other_city``
+    registration       the 本籍地 city opens ``application`` (from the kiosk) and ``applicant``
+                       (from the residence city ``other_city``) and records a pending 利用登録
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from kofu.protocol.errors import Problem
+from kofu.protocol.kiosk_center import Menu, OrderRequest, OrderResult, RegistrationResult
+from kofu.protocol.link import Endpoint
+from kofu.protocol.types import B64, CardSerial, CityCode, Id, KioskId, Model, X25519Key
+
+#: The actor that serves this link.
+SERVER = "gateway"
+
+
+class _Call(Model):
+    request_id: Id
+    city_code: CityCode
+    card_serial: CardSerial
+    kiosk_id: KioskId
+
+
+class MenuCall(_Call):
+    """The menu for this card holder."""
+
+    kind: Literal["menu"] = "menu"
+    menu_key: X25519Key | None = None
+
+
+class OrderCall(_Call):
+    """Issue this order."""
+
+    kind: Literal["order"] = "order"
+    order_id: Id
+    order: OrderRequest
+
+
+class RegistrationKeyCall(_Call):
+    """The city's 利用登録 application key."""
+
+    kind: Literal["registration_key"] = "registration_key"
+
+
+class ApplicantCall(_Call):
+    """The card holder's name and birth date, in an envelope for the 本籍地 city."""
+
+    kind: Literal["applicant"] = "applicant"
+    recipient_key: X25519Key
+    other_city: CityCode
+
+
+class RegistrationCall(_Call):
+    """Record a 利用登録 from the kiosk's application and the residence city's applicant."""
+
+    kind: Literal["registration"] = "registration"
+    other_city: CityCode
+    application: B64
+    applicant: B64
+
+
+CityRequest = Annotated[
+    MenuCall | OrderCall | RegistrationKeyCall | ApplicantCall | RegistrationCall,
+    Field(discriminator="kind"),
+]
+
+
+class CityResponse(Model):
+    """The issuer's answer to one CityRequest: the field of its kind, or ``error``."""
+
+    request_id: Id
+    menu: Menu | None = None
+    order: OrderResult | None = None
+    error: Problem | None = None
+    public_key: X25519Key | None = None
+    envelope: B64 | None = None
+    registration: RegistrationResult | None = None
+
+
+class GatewayHealth(Model):
+    """The gateway answers: its city and how many requests wait for an answer."""
+
+    city: CityCode
+    waiting: int = Field(ge=0)
+
+
+class Submission(Model):
+    """The body of a submission: one request of any kind (the union needs a wrapper to be a body)."""
+
+    request: CityRequest
+
+
+SUBMIT = Endpoint("submit", "POST", "/v1/requests", Submission, CityResponse, errors=(403, 409, 503))
+HEALTH = Endpoint("gateway_health", "GET", "/v1/health", None, GatewayHealth, errors=(403,))
