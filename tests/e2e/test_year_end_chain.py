@@ -20,7 +20,7 @@ import pytest
 
 from kofu import clock, faketime
 from kofu.config import Settings
-from kofu.demo import setup
+from kofu.demo import DemoCard, setup
 from kofu.documents.text import extract_text
 from kofu.protocol.errors import KofuError
 from kofu.up import Cluster
@@ -80,6 +80,34 @@ def _kofu(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _chain_now(offset: timedelta) -> datetime:
+    return faketime.real_now() + offset
+
+
+def _year_end_visits(settings: Settings, card: DemoCard, start: datetime) -> bool:
+    """Both orders on a chain whose clock starts at ``start``; False when the machine was too slow
+    to start the chain and order before midnight (the caller then starts it again)."""
+    offset = faketime.offset_to(start)
+    midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), clock.JST)
+    with Cluster(settings, with_kiosk=False, clock_offset=offset):
+        if _chain_now(offset) > midnight - timedelta(seconds=10):
+            return False
+        try:
+            _issued, pdf = order(settings, card)
+        except KofuError as exc:
+            if exc.code == "city.document.outside_hours" and _chain_now(offset) >= midnight:
+                return False  # it reached the city after midnight
+            raise
+        # Hours checked and date printed come from one reading of the city's clock: 28 December.
+        assert f"令和{start.year - 2018}年12月28日" in extract_text(pdf)
+
+        time.sleep(max(0.0, (midnight - _chain_now(offset)).total_seconds() + 1))  # now 29 December
+        with pytest.raises(KofuError) as refused:
+            order(settings, card)
+        assert refused.value.code == "city.document.outside_hours"
+    return True
+
+
 def test_an_order_at_2359_on_28_december_is_issued_and_one_after_midnight_refused(year_end_settings):
     settings = year_end_settings
     cards = setup(settings, bench_kiosks=0)
@@ -89,20 +117,7 @@ def test_an_order_at_2359_on_28_december_is_issued_and_one_after_midnight_refuse
         "--hours", "00:00-24:00", "--year-end-closed", "on",
     )  # fmt: skip
     assert done.returncode == 0 and "closed 29 Dec–3 Jan" in done.stdout, done.stderr
-
-    start = _next_year_end(clock.now())
-    offset = faketime.offset_to(start)
-    midnight = start + timedelta(seconds=30)
-    with Cluster(settings, with_kiosk=False, clock_offset=offset):
-        chain_now = faketime.real_now() + offset
-        assert chain_now < midnight - timedelta(seconds=10), f"the chain took too long to start ({chain_now})"
-        _issued, pdf = order(settings, card)
-        era_year = start.year - 2018  # 令和
-        assert f"令和{era_year}年12月28日" in extract_text(pdf)
-        assert faketime.real_now() + offset < midnight, "the first order finished after midnight"
-
-        wait = (midnight - (faketime.real_now() + offset)).total_seconds() + 1
-        time.sleep(max(0.0, wait))  # the chain's clock passes midnight: 29 December
-        with pytest.raises(KofuError) as refused:
-            order(settings, card)
-        assert refused.value.code == "city.document.outside_hours"
+    for _attempt in range(3):
+        if _year_end_visits(settings, card, _next_year_end(clock.now())):
+            return
+    pytest.fail("three times the chain could not start and order before midnight")
