@@ -123,6 +123,7 @@ _CARRIED = (
     "residence_card_number",
     "alias_name",
     "alias_kana",
+    "katakana_name",
 )
 
 
@@ -353,6 +354,7 @@ class CounterService:
                 became_resident_reason="転入",
                 address_defined_date=moving.moved_on,
                 prior_address=moving.prior_address,
+                notified_on=moving.moved_on,
                 status=RESIDENT_ACTIVE,
                 **moving.resident,
             )
