@@ -227,6 +227,9 @@ class Planner:
             zokugara=zokugara,
             foreign=ForeignPlan(country, status, period, expires, names.card_number(rng)),
         )
+        assert person.foreign is not None
+        if family[0].isascii():  # a name in Latin letters: its カタカナ併記名 is on the 住民票
+            person.foreign.katakana_name = f"{family[1]}\u3000{given[1]}"
         if status == "特別永住者" or (country in ("韓国", "中国") and rng.random() < 0.3):
             self.give_alias(person)
         return person
