@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from documents_samples import ADDRESS, CITY, FAMILY, HANAKO, ICHIRO, MAYOR, SETAINUSHI, household
+from documents_samples import CITY, FAMILY, HANAKO, ICHIRO, MAYOR, SETAINUSHI, household
 
 from kofu.documents import (
     Deduction,
@@ -224,7 +224,7 @@ KENTA = _k(
     removed=True,
     name_kana="ケンタ",
     events=(
-        _birth(date(1999, 4, 2), date(1999, 4, 9)),
+        _birth(date(1999, 4, 2), date(1999, 4, 9), place="東京都保谷市"),  # before 西東京市 (2001)
         MibunEvent(
             "婚姻",
             (
@@ -297,7 +297,7 @@ TAKUMI = _k(
 HINA = _k(
     "陽菜",
     date(2012, 5, 5),
-    "三女",
+    "二女",  # 春子 and 義男's second daughter, after 美咲
     removed=True,
     events=(
         _birth(date(2012, 5, 5), date(2012, 5, 11)),
@@ -424,10 +424,10 @@ KAZEI = KazeiData(
 HIKAZEI = replace(
     KAZEI,
     issue_number="00056790",
-    address=ADDRESS,
-    name=HANAKO.name,
-    kana=HANAKO.kana,
-    birth_date=HANAKO.birth_date,
+    address="東京都西東京市架空町三丁目8番9号 架空コーポ102",
+    name="試作 奈々",
+    kana="しさく なな",
+    birth_date=date(1991, 5, 20),
     incomes=(IncomeItem("給与", 1_040_000, 1_690_000),),
     deductions=(
         Deduction("社会保険料控除", 253_000),
