@@ -408,6 +408,32 @@ def _inkan(db: Db) -> None:
     )
 
 
+def _resident_foreign(db: Db) -> None:
+    foreigner = _one(db, "SELECT * FROM residents WHERE nationality IS NOT NULL AND stay_period IS NOT NULL")
+    db.execute(
+        "UPDATE residents SET stay_expires_on = ? WHERE id = ?",
+        (_day(AS_OF.isoformat(), years=9), foreigner["id"]),  # no period runs nine years
+    )
+
+
+def _resident_siblings(db: Db) -> None:
+    elder = _one(
+        db,
+        "SELECT * FROM residents r WHERE zokugara = '子' AND EXISTS (SELECT 1 FROM residents o"
+        " WHERE o.household_id = r.household_id AND o.zokugara = '子' AND o.id != r.id) ORDER BY id",
+    )
+    younger = _one(
+        db,
+        "SELECT * FROM residents WHERE household_id = ? AND zokugara = '子' AND id != ? ORDER BY id",
+        elder["household_id"],
+        elder["id"],
+    )
+    db.execute(
+        "UPDATE residents SET birth_date = ? WHERE id = ?",
+        (_day(elder["birth_date"], days=100), younger["id"]),
+    )
+
+
 def _inkan_name(db: Db) -> None:
     seal = _one(
         db,
@@ -499,6 +525,8 @@ BREAKS: dict[str, Callable[..., None]] = {
     "resident.member-mismatch": _member_mismatch,
     "resident.household": _household,
     "resident.status": _status,
+    "resident.foreign": _resident_foreign,
+    "resident.siblings": _resident_siblings,
     "inkan.dates": _inkan,
     "inkan.name": _inkan_name,
     "tax.not-resident": _tax_not_resident,

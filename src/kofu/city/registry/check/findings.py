@@ -44,6 +44,9 @@ KINDS: dict[str, str] = {
     "resident.register": "a resident the register their 本籍 names does not list as they are",
     "resident.member-mismatch": "a register member linked to a resident with another name, birth date or sex",
     "resident.household": "a household 続柄 that ages or sexes contradict (a parent younger than the head …)",
+    "resident.foreign": "在留 items that disagree: a period for a permanent status (or none for another), an"
+    " expiry beyond one period, a child with a work or study status",
+    "resident.siblings": "two children of a household born less than nine months apart (and not on one day)",
     "resident.status": "moved out or deceased without a date, or with a live card or seal",
     "inkan.name": "a live seal whose impression shows none of the names the 住民票 records",
     "inkan.dates": "a seal registered under 15, before living here, after leaving, or two live at once",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -23,10 +24,12 @@ def check(world: World, city: CityRows) -> Iterator[Finding]:
     for resident in city.residents.values():
         yield from _dates(world, city, resident)
         yield from _household(city, resident)
+        yield from _foreign(world, city, resident)
         yield from _register(world, city, resident)
         yield from _status(city, resident)
         yield from _seals(city, resident)
     yield from _taxes(city)
+    yield from _siblings(city)
 
 
 def _r(resident: Row) -> str:
@@ -75,6 +78,45 @@ def _household(city: CityRows, resident: Row) -> Iterator[Finding]:
     )
     if bad:
         yield Finding("resident.household", city.code, rows)
+
+
+#: 在留資格 a child living with the parents may hold (a work or study status is not a child's).
+CHILD_STATUSES = ("家族滞在", "永住者", "特別永住者", "定住者", "日本人の配偶者等")
+_PERIOD = re.compile(r"(?:(\d+)年)?(?:(\d+)月)?")
+
+
+def _foreign(world: World, city: CityRows, resident: Row) -> Iterator[Finding]:
+    """A foreign resident's 在留 items agree with each other and with their age."""
+    if resident.nationality is None:
+        return
+    status, period, expires = resident.residence_status, resident.stay_period, resident.stay_expires_on
+    permanent = status in ("永住者", "特別永住者")
+    bad = permanent != (period is None) or permanent != (expires is None)
+    if period and expires:
+        found = _PERIOD.fullmatch(period)
+        months = int(found[1] or 0) * 12 + int(found[2] or 0) if found else 0
+        bad = bad or not world.as_of < expires <= world.as_of + timedelta(days=months * 31)
+    if (
+        resident.zokugara == "子"
+        and age_on(resident.birth_date, world.as_of) < 18
+        and status not in CHILD_STATUSES
+    ):
+        bad = True
+    if bad:
+        yield Finding("resident.foreign", city.code, (_r(resident),))
+
+
+def _siblings(city: CityRows) -> Iterator[Finding]:
+    """Children of one household born on the same day (twins) or some nine months apart at least."""
+    children: dict[int, list[Row]] = {}
+    for resident in city.residents.values():
+        if resident.zokugara == "子":
+            children.setdefault(resident.household_id, []).append(resident)
+    for members in children.values():
+        ordered = sorted(members, key=lambda r: r.birth_date)
+        for elder, younger in itertools.pairwise(ordered):
+            if 0 < (younger.birth_date - elder.birth_date).days < 270:
+                yield Finding("resident.siblings", city.code, (_r(elder), _r(younger)))
 
 
 def _register(world: World, city: CityRows, resident: Row) -> Iterator[Finding]:
