@@ -36,8 +36,8 @@ def test_the_kazei_years_offered_turn_in_june_and_print_their_era(world: World, 
     (years,) = [spec for spec in offer.options if spec.name == "fiscal_year"]
     assert sorted(map(int, years.choices)) == [at.newest_kazei - 1, at.newest_kazei]
     _header, pdf = _issue(world, world.serial(holder), "kazei", fiscal_year=str(at.newest_kazei))
-    text = extract_text(pdf)
-    assert f"{at.newest_kazei_printed}\u3000" in text  # 令和8年度　…課税証明書
-    assert f"{at.levy_printed}現在の住所" in text  # 賦課期日 of that 年度
-    assert f"{at.income_printed}（" in text  # 所得の年分: 令和7年分（…）
-    assert at.printed in text
+    text = "".join(extract_text(pdf).split())
+    assert f"{at.newest_kazei_printed}（" in text  # 年度: 令和8年度（令和7年1月1日から…の所得）
+    assert f"住所（{at.levy_printed}現在）" in text  # 賦課期日 of that 年度
+    assert at.income_printed.removesuffix("分") + "1月1日から" in text  # the year of income: 令和7年…
+    assert "".join(at.printed.split()) in text

@@ -14,6 +14,7 @@ from documents_samples import CITY, FAMILY, HANAKO, ICHIRO, MAYOR, SETAINUSHI, h
 
 from kofu.documents import (
     Deduction,
+    Dependants,
     DocumentData,
     ForeignResidentItems,
     FuhyoAddress,
@@ -41,10 +42,12 @@ MARINA = JuminhyoPerson(
     birth_date=date(1991, 8, 12),
     sex="女",
     zokugara="世帯主",
-    became_resident_date=date(2023, 4, 10),
+    became_resident_date=date(2023, 4, 8),
     became_resident_reason="転入",
-    address_defined_date=date(2023, 4, 8),
+    address_defined_date=None,
     prior_address="神奈川県架空市見本町五丁目6番7号",
+    notified_date=date(2023, 4, 10),
+    katakana_name="アウヴェス フィクタ マリナ",
     tsusho="架空 まりな",
     tsusho_kana="かくう まりな",
     foreign=ForeignResidentItems(
@@ -94,6 +97,42 @@ def _inkan(impression: SealImpression) -> InkanData:
     )
 
 
+def _inkan_tsusho() -> InkanData:
+    """A foreign resident whose seal is registered in her 通称 (printed, as it must be)."""
+    return replace(
+        _inkan(SealImpression("round", 13.5, "架空")),
+        issue_number="00023457",
+        registration_number="第0012346号",
+        name=MARINA.name,
+        kana=MARINA.kana,
+        birth_date=MARINA.birth_date,
+        sex=MARINA.sex,
+        tsusho=MARINA.tsusho,
+        tsusho_kana=MARINA.tsusho_kana,
+        katakana_name=MARINA.katakana_name,
+    )
+
+
+# --- 住民票: five people take two sheets of the household form ----------------------------
+
+GRANDMOTHER = replace(
+    SETAINUSHI,
+    name="田無 キヨ",
+    kana="たなし きよ",
+    birth_date=date(1934, 2, 11),
+    sex="女",
+    zokugara="母",
+    became_resident_date=date(2024, 5, 20),
+    address_defined_date=None,
+    prior_address="埼玉県架空市見本町一丁目2番3号",
+    notified_date=date(2024, 5, 27),
+    previous_address=None,
+    honseki="埼玉県架空市見本町一丁目2番地",
+    hittosha="田無 正造",
+)
+FIVE = (*FAMILY, GRANDMOTHER)
+
+
 # --- 戸籍: a register long enough for three pages ----------------------------------------
 
 
@@ -116,6 +155,7 @@ YOSHIO = _k(
     father="架空 正造",
     mother="架空 トメ",
     spouse_kubun="夫",
+    name_kana="ヨシオ",
     events=(
         _birth(date(1968, 3, 3), date(1968, 3, 10), place="架空県試験市"),
         MibunEvent(
@@ -152,8 +192,7 @@ YOSHIKO = _k(
             (
                 ("離婚日", date(1997, 2, 20)),
                 ("配偶者氏名", "架空 義男"),
-                ("新本籍", "模型県見本市中央三丁目8番地"),
-                ("称する氏", "模擬"),
+                ("入籍戸籍", "模型県見本市中央三丁目8番地 模擬 勝"),
             ),
         ),
     ),
@@ -165,6 +204,7 @@ HARUKO = _k(
     father="試作 勇",
     mother="試作 花江",
     spouse_kubun="妻",
+    name_kana="ハルコ",
     events=(
         _birth(date(1972, 7, 7), date(1972, 7, 14), place="見本県模造市"),
         MibunEvent(
@@ -182,8 +222,9 @@ KENTA = _k(
     date(1999, 4, 2),
     "長男",
     removed=True,
+    name_kana="ケンタ",
     events=(
-        _birth(date(1999, 4, 2), date(1999, 4, 9)),
+        _birth(date(1999, 4, 2), date(1999, 4, 9), place="東京都保谷市"),  # before 西東京市 (2001)
         MibunEvent(
             "婚姻",
             (
@@ -216,6 +257,7 @@ SHO = _k(
     "翔",
     date(2004, 1, 15),
     "二男",
+    name_kana="ショウ",
     events=(
         _birth(date(2004, 1, 15), date(2004, 1, 22)),
         MibunEvent(
@@ -236,6 +278,8 @@ TAKUMI = _k(
     mother="見本 由美",
     adoptive_father=HITTOSHA,
     adoptive_mother="架空 春子",
+    adoptive_zokugara="養子",
+    name_kana="タクミ",
     events=(
         _birth(date(2010, 12, 24), date(2011, 1, 4), place="見本県模造市"),
         MibunEvent(
@@ -253,7 +297,7 @@ TAKUMI = _k(
 HINA = _k(
     "陽菜",
     date(2012, 5, 5),
-    "三女",
+    "二女",  # 春子 and 義男's second daughter, after 美咲
     removed=True,
     events=(
         _birth(date(2012, 5, 5), date(2012, 5, 11)),
@@ -276,7 +320,10 @@ REGISTER = KosekiData(
     issue_date=ISSUED,
     honseki=KOSEKI_HONSEKI,
     hittosha=HITTOSHA,
-    koseki_events=(MibunEvent("戸籍編製", (("編製日", date(1994, 6, 12)),)),),
+    koseki_events=(
+        MibunEvent("戸籍編製", (("編製日", date(1994, 6, 12)),)),
+        MibunEvent("氏の振り仮名", (("氏の振り仮名", "カクウ"), ("届出日", date(2025, 9, 1)))),
+    ),
     members=(YOSHIO, YOSHIKO, HARUKO, KENTA, MISAKI, SHO, TAKUMI, HINA),
 )
 SMALL_REGISTER = replace(REGISTER, members=(YOSHIO, HARUKO), issue_number="00034568")
@@ -292,6 +339,7 @@ FUHYO = FuhyoData(
     honseki=KOSEKI_HONSEKI,
     hittosha=HITTOSHA,
     include_honseki=True,
+    hensei_on=date(1994, 6, 12),
     members=(
         FuhyoPerson(
             "架空 義男",
@@ -304,10 +352,19 @@ FUHYO = FuhyoData(
             ),
         ),
         FuhyoPerson(
+            "架空 良子",
+            date(1970, 11, 30),
+            "女",
+            (FuhyoAddress("架空県試験市本町一丁目1番1号", date(1994, 6, 12)),),
+            removed=True,
+            removed_on=date(1997, 2, 20),
+        ),
+        FuhyoPerson(
             "架空 春子",
             date(1972, 7, 7),
             "女",
             (
+                FuhyoAddress("架空県試験市本町一丁目1番1号", date(1998, 5, 10)),
                 FuhyoAddress("東京都小金井市試験町一丁目2番3号", date(2001, 4, 1)),
                 FuhyoAddress(_HOME, date(2020, 3, 28)),
             ),
@@ -317,18 +374,22 @@ FUHYO = FuhyoData(
             date(1999, 4, 2),
             "男",
             (
+                FuhyoAddress("架空県試験市本町一丁目1番1号", date(1999, 4, 2)),
+                FuhyoAddress("東京都小金井市試験町一丁目2番3号", date(2001, 4, 1)),
                 FuhyoAddress(_HOME, date(2020, 3, 28)),
                 FuhyoAddress("東京都西東京市架空町五丁目3番2号 架空ハイツ203", date(2025, 10, 1)),
             ),
             removed=True,
+            removed_on=date(2025, 10, 10),
         ),
     ),
 )
 
 # --- 課税・非課税証明書 ----------------------------------------------------------------------
-# 令和7年分 income under the rules then in force (給与所得控除 20% + 44万 between 360万 and
-# 660万, at least 65万; 住民税 基礎控除 43万, 配偶者・一般扶養 33万 each, rates 6% + 4%);
-# 調整控除 is left out to keep the arithmetic visible.
+# 令和7年分 income under the rules then in force (給与所得 by 所得税法 別表第五: 6,200,000 is a row
+# of its own, × 80% − 440,000; 住民税 基礎控除 43万, 配偶者・一般扶養 33万 each, rates 6% + 4%;
+# 均等割 3,000 + 1,000 and the 森林環境税 1,000 from 令和6年度); 調整控除 is left out to keep the
+# arithmetic visible. The address is the one of 1 January (賦課期日).
 
 KAZEI = KazeiData(
     city_name=CITY,
@@ -336,8 +397,7 @@ KAZEI = KazeiData(
     issue_number="00056789",
     issue_date=ISSUED,
     fiscal_year=2026,
-    address=_HOME,
-    levy_date_address="東京都西東京市架空町一丁目2番3号",
+    address="東京都西東京市架空町一丁目2番3号",
     name=SETAINUSHI.name,
     kana=SETAINUSHI.kana,
     birth_date=SETAINUSHI.birth_date,
@@ -352,28 +412,59 @@ KAZEI = KazeiData(
         Deduction("扶養控除", 330_000),
         Deduction("基礎控除", 430_000),
     ),
-    dependants=(("控除対象配偶者", 1), ("一般", 1), ("特定", 0), ("老人", 0), ("年少", 1)),
+    dependants=Dependants(spouse=1, general=1, under16=1),
     taxable_income=2_575_000,
     municipal_income_levy=154_500,
-    municipal_per_capita=3_500,
+    municipal_per_capita=3_000,
     prefectural_income_levy=103_000,
-    prefectural_per_capita=1_500,
+    prefectural_per_capita=1_000,
+    forest_env_tax=1_000,
 )
+# A single mother with a child under 16: ひとり親, 非課税 (income up to 1,350,000).
 HIKAZEI = replace(
     KAZEI,
     issue_number="00056790",
-    name=HANAKO.name,
-    kana=HANAKO.kana,
-    birth_date=HANAKO.birth_date,
-    levy_date_address=None,
-    incomes=(IncomeItem("給与", 350_000, 1_000_000),),
-    deductions=(Deduction("基礎控除", 430_000),),
-    dependants=(("控除対象配偶者", 0), ("一般", 0), ("特定", 0), ("老人", 0), ("年少", 0)),
-    taxable_income=0,
+    address="東京都西東京市架空町三丁目8番9号 架空コーポ102",
+    name="試作 奈々",
+    kana="しさく なな",
+    birth_date=date(1991, 5, 20),
+    incomes=(IncomeItem("給与", 1_040_000, 1_690_000),),
+    deductions=(
+        Deduction("社会保険料控除", 253_000),
+        Deduction("ひとり親控除", 300_000),
+        Deduction("基礎控除", 430_000),
+    ),
+    dependants=Dependants(under16=1),
+    single_parent=True,
+    taxable_income=57_000,
     municipal_income_levy=0,
     municipal_per_capita=0,
     prefectural_income_levy=0,
     prefectural_per_capita=0,
+    forest_env_tax=0,
+)
+# 令和5年度 (令和4年分): before the 森林環境税, with the 復興 surcharge on the 均等割 (3,500 + 1,500),
+# and the narrower 給与所得控除 (at least 550,000) of 令和2年分 to 令和6年分.
+KAZEI_R5 = replace(
+    KAZEI,
+    issue_number="00056791",
+    fiscal_year=2023,
+    incomes=(IncomeItem("給与", 4_520_000, 6_200_000),),
+    total_income=None,
+    disabled=True,
+    deductions=(
+        Deduction("社会保険料控除", 930_000),
+        Deduction("配偶者控除", 330_000),
+        Deduction("扶養控除", 330_000),
+        Deduction("障害者控除", 260_000),
+        Deduction("基礎控除", 430_000),
+    ),
+    taxable_income=2_240_000,
+    municipal_income_levy=134_400,
+    municipal_per_capita=3_500,
+    prefectural_income_levy=89_600,
+    prefectural_per_capita=1_500,
+    forest_env_tax=0,
 )
 
 CHOSEN = (HANAKO, ICHIRO)
@@ -395,8 +486,10 @@ CASES: dict[str, tuple[str, DocumentData]] = {
     "juminhyo-foreign": ("juminhyo", _foreign(True)),
     "juminhyo-foreign-no-items": ("juminhyo", _foreign(False)),
     "juminhyo-rare-characters": ("juminhyo", household((RARE,), whole_household=False)),
+    "juminhyo-five-people": ("juminhyo", household(FIVE, issue_number="00012346")),
     "inkan-round": ("inkan", _inkan(SealImpression("round", 15.0, "田無"))),
     "inkan-square-full-name": ("inkan", _inkan(SealImpression("square", 18.0, "田無太郎"))),
+    "inkan-tsusho": ("inkan", _inkan_tsusho()),
     "koseki-zenbu": ("koseki", REGISTER),
     "koseki-zenbu-small": ("koseki", SMALL_REGISTER),
     "koseki-kojin": ("koseki", replace(REGISTER, scope="kojin", selected=(5,), issue_number="00034569")),
@@ -404,4 +497,5 @@ CASES: dict[str, tuple[str, DocumentData]] = {
     "fuhyo-no-honseki": ("fuhyo", replace(FUHYO, include_honseki=False, issue_number="00045679")),
     "kazei-taxed": ("kazei", KAZEI),
     "kazei-hikazei": ("kazei", HIKAZEI),
+    "kazei-r5-before-forest-tax": ("kazei", KAZEI_R5),
 }

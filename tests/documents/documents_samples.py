@@ -12,6 +12,7 @@ MAYOR = "架空 一郎"
 ADDRESS = "東京都西東京市ひばり野三丁目4番5号"
 HONSEKI = "架空県試験郡本籍村大字本籍1234番地"
 PRIOR = "東京都小金井市試験町一丁目2番3号"
+BEFORE_MOVE = "東京都西東京市谷戸町二丁目3番4号"
 
 SETAINUSHI = JuminhyoPerson(
     name="田無 太郎",
@@ -19,12 +20,14 @@ SETAINUSHI = JuminhyoPerson(
     birth_date=date(1980, 4, 1),
     sex="男",
     zokugara="世帯主",
-    became_resident_date=date(2020, 4, 1),
+    became_resident_date=date(2015, 4, 5),
     became_resident_reason="転入",
     address_defined_date=date(2020, 3, 28),
     prior_address=PRIOR,
     honseki=HONSEKI,
     hittosha="田無 太郎",
+    notified_date=date(2015, 4, 10),
+    previous_address=BEFORE_MOVE,
 )
 HANAKO = replace(
     SETAINUSHI, name="田無 花子", kana="たなし はなこ", birth_date=date(1982, 9, 15), sex="女", zokugara="妻"
@@ -41,8 +44,10 @@ SAKURA = replace(
     zokugara="子",
     became_resident_date=date(2021, 6, 3),
     became_resident_reason="出生",
-    address_defined_date=date(2021, 6, 3),
+    address_defined_date=None,
     prior_address=None,
+    notified_date=date(2021, 6, 10),
+    previous_address=None,
 )
 FAMILY = (SETAINUSHI, HANAKO, ICHIRO, SAKURA)
 

@@ -1,4 +1,5 @@
-"""住民票 of a foreign resident: each optional item printed only when chosen; 通称 always."""
+"""住民票 of a foreign resident: each optional item printed only when chosen, 省略 in its place
+otherwise; 通称 and カタカナ併記名 always."""
 
 import re
 from dataclasses import replace
@@ -9,27 +10,29 @@ from documents_samples import FAMILY, household
 
 from kofu.documents import JuminhyoData, extract_text, render_juminhyo
 
+#: Each option's values, and the labels whose value is 省略 when it is not chosen.
 ITEMS = {
-    "include_nationality": ["国籍・地域", "ブラジル"],
-    "include_residence_status": [
-        "在留資格",
-        "技術・人文知識・国際業務",
-        "中長期在留者",
-        "在留期間 3年",
-        "令和9年4月9日",
-    ],
-    "include_card_number": ["在留カード等の番号", "AB12345678CD"],
+    "include_nationality": (["ブラジル"], ["国籍・地域"]),
+    "include_residence_status": (
+        ["技術・人文知識・国際業務", "中長期在留者", "在留期間3年", "令和9年4月9日"],
+        ["30条45規定区分", "在留資格", "在留期間", "在留期間の満了の日"],
+    ),
+    "include_card_number": (["AB12345678CD"], ["在留カード等の番号"]),
 }
 
 
 @pytest.mark.parametrize("option", sorted(ITEMS))
-def test_each_item_is_printed_only_when_chosen(option: str) -> None:
+def test_each_item_is_printed_only_when_chosen_and_marked_omitted_otherwise(option: str) -> None:
     data = _foreign(False)
     assert isinstance(data, JuminhyoData)
-    text = re.sub(r"\s", "", extract_text(render_juminhyo(replace(data, **{option: True}))))
-    for other, words in ITEMS.items():
-        for word in words:
-            assert (re.sub(r"\s", "", word) in text) == (other == option), (option, word)
+    text = extract_text(render_juminhyo(replace(data, **{option: True})))
+    flat = re.sub(r"\s", "", text)
+    for other, (values, labels) in ITEMS.items():
+        chosen = other == option
+        for value in values:
+            assert (re.sub(r"\s", "", value) in flat) == chosen, (option, value)
+        for label in labels:
+            assert (f"{label} 省略" in text) == (not chosen), (option, label)
 
 
 def test_tsusho_is_printed_and_there_is_no_honseki_row() -> None:
@@ -37,6 +40,7 @@ def test_tsusho_is_printed_and_there_is_no_honseki_row() -> None:
     assert isinstance(data, JuminhyoData)
     text = extract_text(render_juminhyo(replace(data, include_honseki=True)))
     assert "通称" in text and "架空 まりな" in text and "かくう まりな" in text
+    assert "カタカナ併記名 アウヴェス フィクタ マリナ" in text
     assert MARINA.name in text
     assert "本籍" not in text and "筆頭者" not in text
 

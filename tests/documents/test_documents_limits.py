@@ -59,7 +59,8 @@ def _too_long(doc_type: str, data: DocumentData) -> None:
             ),
         ),
         ("kazei", replace(KAZEI, name=LONG_NAME)),
-        ("kazei", replace(KAZEI, levy_date_address=LONG_ADDRESS)),
+        ("kazei", replace(KAZEI, address=LONG_ADDRESS)),
+        ("juminhyo", household((replace(SETAINUSHI, previous_address=LONG_ADDRESS),))),
     ],
 )
 def test_beyond_the_limit_is_too_long(doc_type: str, data: DocumentData) -> None:
@@ -76,7 +77,7 @@ def test_at_the_limit_everything_still_prints(case: str) -> None:
         person = replace(
             FUHYO.members[0], name=MAX_NAME, addresses=(FuhyoAddress(MAX_ADDRESS, KAZEI.issue_date),)
         )
-        data = replace(FUHYO, members=(person,))
+        data = replace(FUHYO, members=(person,), include_honseki=False)  # the whole 氏名 is printed
     else:
         data = replace(data, name=MAX_NAME, address=MAX_ADDRESS)  # type: ignore[type-var]
     text = extract_text(render(doc_type, data)).replace("\n", "")

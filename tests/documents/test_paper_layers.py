@@ -70,7 +70,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> SealPki:
 @pytest.fixture(scope="module")
 def two_pages(pki: SealPki) -> tuple[bytes, str, bytes]:
     """A sealed two-page 住民票, its seal code, and the sheets the kiosk prints for it."""
-    data = issued_today(large_household(9))
+    data = issued_today(large_household(8))
     sealed = pki.seal(render("juminhyo", data), data)
     assert len(page_texts(sealed)) == 2
     code = codes_in_pdf(sealed)[0]

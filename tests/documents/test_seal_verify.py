@@ -133,7 +133,7 @@ def test_a_pdf_without_a_code_and_with_two_codes_are_malformed(pki, juminhyo):
     )
     from documents_samples import large_household
 
-    big = issued_today(large_household(9))
+    big = issued_today(large_household(8))
     first = pki.seal(render_document("juminhyo", big).pdf, big)
     mixed = documents_merge(first, stamp_code(render_document("juminhyo", big).pdf, other))
     verdict = verify_file(mixed, pki.trust())

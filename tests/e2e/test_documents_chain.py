@@ -136,10 +136,14 @@ def test_fuhyo_from_the_honseki_city_names_the_register(chain, chain_settings, d
     holder, city, register = _register_of(chain_settings, card)
     _issued, pdf = issue(chain_settings, card, "fuhyo", {"honseki": "on"}, city=city)
     text = extract_text(pdf)
-    assert holder.name in text
-    assert all(m.name in text for m in register.members)
+    # With 本籍・筆頭者 shown, the register's 氏 is in the 筆頭者's name and each member is named by 名.
+    assert f"筆頭者 {register.hittosha}" in text
+    assert f"名 {holder.given_name} 生年月日" in text
+    assert all(f"名 {m.given_name} 生年月日" in text for m in register.members)
     _issued, without = issue(chain_settings, card, "fuhyo", {"honseki": "off"}, city=city)
-    assert "省略" in extract_text(without)
+    plain = extract_text(without)
+    assert "本籍 省略 筆頭者 省略" in plain
+    assert holder.name in plain and all(m.name in plain for m in register.members)
 
 
 def test_koseki_at_the_residence_city_when_the_register_is_kept_there(chain, chain_settings, demo_cards):

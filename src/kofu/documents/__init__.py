@@ -8,7 +8,8 @@ Public API::
     InkanData, SealImpression, render_inkan(data)            印鑑登録証明書
     KosekiData, KosekiPerson, MibunEvent, render_koseki(data) 戸籍全部/個人事項証明書
     FuhyoData, FuhyoPerson, FuhyoAddress, render_fuhyo(data)  戸籍の附票の写し
-    KazeiData, IncomeItem, Deduction, render_kazei(data)     課税・非課税証明書
+    KazeiData, IncomeItem, Deduction, Dependants,
+        render_kazei(data)                                   課税・非課税証明書
     to_wareki(d) -> str, era_year(d) -> (str, int)          和暦 dates
     NAME_MAX_UNITS, ADDRESS_MAX_UNITS                        layout limits (document.too_long)
     DocumentLayout, DocumentSpec, Table, Row, Cell,
@@ -32,7 +33,14 @@ from kofu.documents.juminhyo import (
     build_juminhyo_spec,
     render_juminhyo,
 )
-from kofu.documents.kazei import Deduction, IncomeItem, KazeiData, build_kazei_spec, render_kazei
+from kofu.documents.kazei import (
+    Deduction,
+    Dependants,
+    IncomeItem,
+    KazeiData,
+    build_kazei_spec,
+    render_kazei,
+)
 from kofu.documents.koseki import KosekiData, KosekiPerson, MibunEvent, build_koseki_spec, render_koseki
 from kofu.documents.layout import DocumentLayout
 from kofu.documents.limits import ADDRESS_MAX_UNITS, NAME_MAX_UNITS
@@ -48,6 +56,7 @@ __all__ = [
     "Cell",
     "Certification",
     "Deduction",
+    "Dependants",
     "DocumentData",
     "DocumentError",
     "DocumentLayout",

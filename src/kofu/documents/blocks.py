@@ -113,7 +113,8 @@ class DocumentSpec:
     """Everything the layout engine needs to draw one certificate.
 
     ``pdf_title`` goes into the PDF metadata and must not contain personal data.
-    ``end_mark`` (以下余白) is printed right after the last block.
+    ``end_mark`` (以下余白) is printed right after the last block. ``blocks_per_page`` fixes how
+    many blocks each sheet holds (a 世帯連記式 住民票: 4 people a sheet); 0 fills pages by height.
     """
 
     title: str
@@ -123,3 +124,4 @@ class DocumentSpec:
     header: Table | None = None
     pdf_title: str = ""
     end_mark: str = "以下余白"
+    blocks_per_page: int = 0

@@ -1,8 +1,10 @@
 """印鑑登録証明書 (seal registration certificate): the registered 印影 and who registered it.
 
 Kiosks offer no options. The impression sits in its frame on the left, 氏名, 生年月日, 性別,
-住所 and the 登録番号 on the right, as in most municipal formats. Only a live registration is
-ever printed; that check belongs to the issuer, which reads the registry at order time.
+住所 and the 登録番号 on the right, as in most municipal formats. A registered 通称 is printed
+(for a foreign resident it cannot be left out; a seal may be registered in it), and so is a
+registered カタカナ併記名. Only a live registration whose impression shows one of the printed
+names is ever printed; those checks belong to the issuer, which reads the registry at order time.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class InkanData:
     sex: str
     address: str
     kana: str | None = None
+    tsusho: str | None = None
+    tsusho_kana: str | None = None
+    katakana_name: str | None = None
 
 
 def _validate(data: InkanData) -> None:
@@ -50,15 +55,22 @@ def _validate(data: InkanData) -> None:
     if not data.name.strip():
         raise DocumentError("the registrant has no name", code="document.invalid")
     check_name(data.name)
+    check_name(data.tsusho, "通称")
+    check_name(data.katakana_name, "カタカナ併記名")
     check_address(data.address)
 
 
 def build_inkan_spec(data: InkanData) -> DocumentSpec:
     """Turn the data into a :class:`DocumentSpec`; raises ``document.invalid``/``too_long``."""
     _validate(data)
+    names = [Row.of(Cell("氏名", data.name, ruby=data.kana, large=True))]
+    if data.tsusho:
+        names.append(Row.of(Cell("通称", data.tsusho, ruby=data.tsusho_kana, large=True)))
+    if data.katakana_name:
+        names.append(Row.of(Cell("カタカナ併記名", data.katakana_name)))
     table = Table(
         rows=(
-            Row.of(Cell("氏名", data.name, ruby=data.kana, large=True)),
+            *names,
             Row.of(
                 Cell("生年月日", to_wareki(data.birth_date) + "生", span=1.6),
                 Cell("性別", data.sex, label_width=12 * mm),

@@ -1,11 +1,18 @@
-"""住民票の写し (copy of the residence record) as issued at a kiosk.
+"""住民票の写し (copy of the residence record) on the standard household form (世帯連記式).
 
-Options a kiosk offers: the card holder alone, the whole household or chosen members;
-世帯主・続柄 yes/no; 本籍・筆頭者 yes/no; and for foreign residents 国籍・地域, the 在留資格 items
-(第30条の45に規定する区分, 在留資格, 在留期間, 在留期間の満了の日) and 在留カード等の番号, each
-printed only when chosen. A registered 通称 is always printed. There are deliberately no fields
-for 住民票コード or 個人番号 (My Number): they are never printed at a kiosk, so they cannot leak
-from here. Foreign residents have no 本籍, so their block has no 本籍 row.
+The form of 住民記録システム標準仕様書 第4.0版 as a kiosk prints it (see docs/forms.md): A4
+portrait, 4 people a sheet (a larger household takes more sheets, each with the address, the
+世帯主 and 「n/N」; the certification closes the last one). Per person: 氏名 with its 振り仮名,
+生年月日, 性別, 続柄; 住民となった年月日, 住所を定めた年月日 (blank when the person never moved
+within the city), 届出日; 転入前住所 and 異動前住所 (the old 前住所 field is gone); 本籍 and
+筆頭者, or for a foreign resident 通称, カタカナ併記名, 国籍・地域, 第30条の45に規定する区分,
+在留資格, 在留期間, 在留期間の満了の日 and 在留カード等の番号.
+
+Optional items (世帯主・続柄, 本籍・筆頭者, 国籍・地域, 在留資格等, 在留カード等の番号) are
+printed when chosen and otherwise keep their place with 「省略」 (:data:`OMITTED`); an item
+the record does not have (no 転入前住所 for someone born here) is left blank. A registered 通称
+is never omitted. There are deliberately no fields for 住民票コード or 個人番号 (My Number):
+they are never printed at a kiosk, so they cannot leak from here.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
 from kofu.documents.errors import DocumentError
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
+from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
 
 TITLE = "住民票（写し）"
@@ -27,10 +35,24 @@ SENTENCE_WHOLE_HOUSEHOLD = "この写しは、世帯全員の住民票の原本�
 SENTENCE_SELECTED = "この写しは、住民票の原本と相違ないことを証明する。"
 OMITTED = "省略"
 SEXES = ("男", "女")
+#: People a sheet on the household form.
+PEOPLE_PER_SHEET = 4
 
-_DEFAULT_LAYOUT = DocumentLayout()
-_SHORT_LABEL = 12 * mm
-_WIDE_LABEL = 31 * mm
+JUMINHYO_LAYOUT = DocumentLayout(
+    table=TableStyle(
+        label_size=7.5,
+        value_size=8.5,
+        large_size=10.5,
+        ruby_size=5.0,
+        label_width=22 * mm,
+        padding=0.8 * mm,
+        min_row_height=5.2 * mm,
+        leading=1.2,
+    )
+)
+_SHORT_LABEL = 9 * mm
+_MID_LABEL = 17 * mm
+_WIDE_LABEL = 26 * mm
 
 
 @dataclass(frozen=True)
@@ -54,8 +76,12 @@ class ForeignResidentItems:
 class JuminhyoPerson:
     """One member of the household as recorded in the 住民基本台帳.
 
-    A foreign resident has ``foreign`` set, ``name`` in the letters of the 在留カード and
-    no 本籍; ``tsusho`` is a registered 通称 (common name), printed under the name.
+    ``became_resident_reason`` is 転入 or 出生; ``notified_date`` the 届出日 of that notice.
+    ``address_defined_date`` is the 住所を定めた年月日 of a move within the city, None (printed
+    blank) for someone who never moved within it. ``prior_address`` is the 転入前住所 (None for a
+    birth here), ``previous_address`` the 異動前住所 (the address before the last move within the
+    city). A foreign resident has ``foreign`` set, ``name`` in the letters of the 在留カード and
+    no 本籍; ``tsusho`` is a registered 通称 and ``katakana_name`` a registered カタカナ併記名.
     """
 
     name: str
@@ -65,13 +91,16 @@ class JuminhyoPerson:
     zokugara: str
     became_resident_date: date
     became_resident_reason: str
-    address_defined_date: date
+    address_defined_date: date | None
     prior_address: str | None = None
     honseki: str | None = None
     hittosha: str | None = None
     tsusho: str | None = None
     tsusho_kana: str | None = None
     foreign: ForeignResidentItems | None = None
+    notified_date: date | None = None
+    previous_address: str | None = None
+    katakana_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,59 +136,101 @@ def _date(d: date | None) -> str:
     return to_wareki(d) if d is not None else ""
 
 
-def _foreign_rows(items: ForeignResidentItems, data: JuminhyoData) -> list[Row]:
+def _chosen(value: str | None, chosen: bool) -> str:
+    """An optional item: its value (blank when the record has none), or 省略 when not chosen."""
+    return (value or "") if chosen else OMITTED
+
+
+def _foreign_rows(person: JuminhyoPerson, items: ForeignResidentItems, data: JuminhyoData) -> list[Row]:
     rows: list[Row] = []
-    if data.include_nationality:
-        rows.append(Row.of(Cell("国籍・地域", items.nationality)))
-    if data.include_residence_status:
+    if person.tsusho or person.katakana_name:
         rows.append(
             Row.of(
-                Cell("在留資格", items.residence_status or "", span=1.6),
-                Cell("30条45規定区分", items.category, label_width=_WIDE_LABEL),
+                Cell(
+                    "通称", person.tsusho or "", ruby=person.tsusho_kana, span=1.0, label_width=_SHORT_LABEL
+                ),
+                Cell("カタカナ併記名", person.katakana_name or "", span=1.0, label_width=_WIDE_LABEL),
             )
         )
-        rows.append(
-            Row.of(
-                Cell("在留期間", items.period_of_stay or "", span=1.6),
-                Cell("在留期間の満了の日", _date(items.period_expiry), label_width=_WIDE_LABEL),
-            )
+    status = data.include_residence_status
+    rows.append(
+        Row.of(
+            Cell(
+                "国籍・地域",
+                _chosen(items.nationality, data.include_nationality),
+                span=1.0,
+                label_width=_MID_LABEL,
+            ),
+            Cell(
+                "30条45規定区分", _chosen(items.category, status), span=1.0, label_width=_WIDE_LABEL - 2 * mm
+            ),
+            Cell(
+                "在留カード等の番号",
+                _chosen(items.card_number, data.include_card_number),
+                span=1.0,
+                label_width=_WIDE_LABEL,
+            ),
         )
-    if data.include_card_number:
-        rows.append(Row.of(Cell("在留カード等の番号", items.card_number or "")))
+    )
+    rows.append(
+        Row.of(
+            Cell(
+                "在留資格",
+                _chosen(items.residence_status, status),
+                span=1.25,
+                label_width=_SHORT_LABEL + 4 * mm,
+            ),
+            Cell(
+                "在留期間", _chosen(items.period_of_stay, status), span=0.7, label_width=_SHORT_LABEL + 4 * mm
+            ),
+            Cell(
+                "在留期間の満了の日",
+                _chosen(_date(items.period_expiry), status),
+                span=1.05,
+                label_width=_WIDE_LABEL,
+            ),
+        )
+    )
     return rows
 
 
 def _person_table(person: JuminhyoPerson, data: JuminhyoData) -> Table:
-    # Spans keep the second column (性別, 住所を定めた日, 筆頭者) aligned across rows.
-    second = [Cell("生年月日", to_wareki(person.birth_date) + "生", span=1.6)]
-    if data.include_setainushi_zokugara:
-        second += [
+    zokugara = _chosen(person.zokugara, data.include_setainushi_zokugara)
+    rows = [
+        Row.of(
+            Cell(
+                "氏名", person.name, ruby=person.kana, large=True, span=1.9, label_width=_SHORT_LABEL + 2 * mm
+            ),
+            Cell("生年月日", to_wareki(person.birth_date) + "生", span=1.25, label_width=_MID_LABEL),
             Cell("性別", person.sex, span=0.4, label_width=_SHORT_LABEL),
-            Cell("続柄", person.zokugara, span=0.6, label_width=_SHORT_LABEL),
-        ]
-    else:
-        second.append(Cell("性別", person.sex, span=1.0, label_width=_SHORT_LABEL))
-    rows = [Row.of(Cell("氏名", person.name, ruby=person.kana, large=True))]
-    if person.tsusho:
-        rows.append(Row.of(Cell("通称", person.tsusho, ruby=person.tsusho_kana, large=True)))
-    rows.append(Row.of(*second))
+            Cell("続柄", zokugara, span=0.65, label_width=_SHORT_LABEL),
+        )
+    ]
     if person.foreign is not None:
-        rows += _foreign_rows(person.foreign, data)
-    became = f"{to_wareki(person.became_resident_date)}\u3000{person.became_resident_reason}"
+        rows += _foreign_rows(person, person.foreign, data)
     rows += [
         Row.of(
-            Cell("住民となった日", became, span=1.6),
-            Cell("住所を定めた日", to_wareki(person.address_defined_date)),
+            Cell(
+                "住民となった年月日",
+                to_wareki(person.became_resident_date),
+                span=1.0,
+                label_width=_WIDE_LABEL,
+            ),
+            Cell("住所を定めた年月日", _date(person.address_defined_date), span=1.0, label_width=_WIDE_LABEL),
+            Cell("届出日", _date(person.notified_date), span=0.75, label_width=_SHORT_LABEL + 2 * mm),
         ),
-        Row.of(Cell("前住所", person.prior_address or "")),
+        Row.of(Cell("転入前住所", person.prior_address or "")),
+        Row.of(Cell("異動前住所", person.previous_address or "")),
     ]
     if person.foreign is None:
-        if data.include_honseki:
-            rows.append(
-                Row.of(Cell("本籍", person.honseki or "", span=1.6), Cell("筆頭者", person.hittosha or ""))
+        rows.append(
+            Row.of(
+                Cell("本籍", _chosen(person.honseki, data.include_honseki), span=1.6),
+                Cell(
+                    "筆頭者", _chosen(person.hittosha, data.include_honseki), span=0.8, label_width=_MID_LABEL
+                ),
             )
-        else:
-            rows.append(Row.of(Cell("本籍", OMITTED, span=1.6), Cell("筆頭者", OMITTED)))
+        )
     return Table(rows=tuple(rows))
 
 
@@ -173,10 +244,19 @@ def _validate(data: JuminhyoData) -> None:
             raise DocumentError(f"性別 must be one of {SEXES}, got {person.sex!r}", code="document.invalid")
         if not person.name.strip():
             raise DocumentError("a member has an empty name", code="document.invalid")
+        if person.became_resident_reason == "出生" and person.prior_address:
+            raise DocumentError("someone born here has no 転入前住所", code="document.invalid")
+        if (
+            person.address_defined_date is not None
+            and person.address_defined_date < person.became_resident_date
+        ):
+            raise DocumentError("住所を定めた年月日 before 住民となった年月日", code="document.invalid")
         check_name(person.name)
         check_name(person.tsusho, "通称")
+        check_name(person.katakana_name, "カタカナ併記名")
         check_name(person.hittosha, "筆頭者")
-        check_address(person.prior_address, "前住所")
+        check_address(person.prior_address, "転入前住所")
+        check_address(person.previous_address, "異動前住所")
         check_address(person.honseki, "本籍")
 
 
@@ -187,15 +267,17 @@ def build_juminhyo_spec(data: JuminhyoData) -> DocumentSpec:
     address beyond :mod:`kofu.documents.limits`).
     """
     _validate(data)
-    header_rows = [Row.of(Cell("住所", data.address))]
-    if data.include_setainushi_zokugara:
-        header_rows.append(Row.of(Cell("世帯主", data.setainushi)))
+    header_rows = [
+        Row.of(Cell("住所", data.address)),
+        Row.of(Cell("世帯主", _chosen(data.setainushi, data.include_setainushi_zokugara))),
+    ]
     return DocumentSpec(
         title=TITLE,
         pdf_title=PDF_TITLE,
         issue_number=data.issue_number,
         header=Table(rows=tuple(header_rows)),
         blocks=tuple(_person_table(person, data) for person in data.members),
+        blocks_per_page=PEOPLE_PER_SHEET,
         certification=Certification(
             sentence=closing_sentence(data),
             issue_date=data.issue_date,
@@ -206,7 +288,7 @@ def build_juminhyo_spec(data: JuminhyoData) -> DocumentSpec:
 
 
 def render_juminhyo(
-    data: JuminhyoData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
+    data: JuminhyoData, layout: DocumentLayout = JUMINHYO_LAYOUT, page_hook: PageHook | None = None
 ) -> bytes:
     """Render a 住民票の写し to PDF bytes.
 

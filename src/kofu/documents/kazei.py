@@ -2,10 +2,12 @@
 
 A 年度 (fiscal year) taxes the income of the calendar year before it, assessed on the
 賦課期日, 1 January of the 年度: 令和8年度 is the income of 令和7年, for residents of the city on
-令和8年1月1日. The sections follow the usual municipal form: 所得 (収入金額 and 所得金額 by kind,
-合計所得金額), 所得控除 (by kind, 控除合計), 扶養 (人数 by kind), and 税額 (課税標準額, 市民税 and
-都民税/県民税 所得割額・均等割額, 合計). With no tax due it is a 非課税証明書 and the tax cells
-say 非課税. Amounts are whole yen, printed with thousands separators.
+令和8年1月1日. The standard form (税務システム標準仕様書, see docs/forms.md): A4 portrait, titled
+課税証明書 or 非課税証明書 by the data; 年度, the address on the 賦課期日, 氏名 and 生年月日; 所得
+(収入金額 and 所得金額 by kind, 合計所得金額); 所得控除 (by kind, 控除合計); 扶養 (人数 of 配偶者,
+一般, 特定, 老人 and 16歳未満) and 本人該当区分 (寡婦, ひとり親, 障害者); 税額 (課税標準額, 市民税
+and 都民税/県民税 所得割額・均等割額, from 令和6年度 the national 森林環境税 with the 均等割, and
+合計). With no tax due the tax cells say 非課税. Amounts are whole yen with thousands separators.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ from kofu.documents.wareki import format_era_year, to_wareki
 
 SENTENCE = "上記のとおり証明します。"
 HIKAZEI = "非課税"
+TITLE_TAXED = "課税証明書"
+TITLE_NOT_TAXED = "非課税証明書"
+#: The 年度 from which the 森林環境税 (国税, 1,000 yen a year) is collected with the 均等割.
+FOREST_ENV_TAX_FROM = 2024
+FOREST_ENV_TAX_NAME = "森林環境税"
+#: The 本人該当区分 the certificate shows, in order.
+STATUSES = ("寡婦", "ひとり親", "障害者")
 
 _DEFAULT_LAYOUT = DocumentLayout()
 _ASIDE = 14 * mm
@@ -49,12 +58,40 @@ class Deduction:
 
 
 @dataclass(frozen=True)
+class Dependants:
+    """扶養 counted for the 年度: 控除対象配偶者, and 扶養親族 by kind (ages on 31 December of the
+    income year: 特定 19–22, 老人 70 or more, 16歳未満 counted though not deducted, 一般 the rest)."""
+
+    spouse: int = 0
+    general: int = 0
+    specific: int = 0
+    elderly: int = 0
+    under16: int = 0
+
+    def items(self) -> tuple[tuple[str, int], ...]:
+        """``(label, count)`` in the order the certificate prints them."""
+        return (
+            ("配偶者", self.spouse),
+            ("一般", self.general),
+            ("特定", self.specific),
+            ("老人", self.elderly),
+            ("16歳未満", self.under16),
+        )
+
+    @property
+    def total(self) -> int:
+        """Everyone counted."""
+        return sum(count for _, count in self.items())
+
+
+@dataclass(frozen=True)
 class KazeiData:
     """A 課税・非課税証明書 for ``fiscal_year`` (the Gregorian year the 年度 starts: 2026 = 令和8年度).
 
-    ``levy_date_address`` is the address on the 賦課期日 (1 January) when it differs from the
-    current ``address``. ``dependants`` are ``(kind, count)`` pairs such as ``("年少", 2)``.
-    ``total_income`` and ``total_deductions`` default to the sums of their items.
+    ``address`` is the address on the 賦課期日 (1 January of the 年度), the one the standard form
+    prints. ``widow``, ``single_parent`` and ``disabled`` are the 本人該当区分 寡婦, ひとり親 and
+    障害者. ``forest_env_tax`` is the 森林環境税 (only from 令和6年度). ``total_income`` and
+    ``total_deductions`` default to the sums of their items.
     """
 
     city_name: str
@@ -67,13 +104,16 @@ class KazeiData:
     birth_date: date
     incomes: tuple[IncomeItem, ...]
     deductions: tuple[Deduction, ...]
-    dependants: tuple[tuple[str, int], ...]
+    dependants: Dependants
     taxable_income: int
     municipal_income_levy: int
     municipal_per_capita: int
     prefectural_income_levy: int
     prefectural_per_capita: int
-    levy_date_address: str | None = None
+    forest_env_tax: int = 0
+    widow: bool = False
+    single_parent: bool = False
+    disabled: bool = False
     kana: str | None = None
     total_income: int | None = None
     total_deductions: int | None = None
@@ -82,13 +122,24 @@ class KazeiData:
 
     @property
     def total_tax(self) -> int:
-        """合計 of the four tax amounts."""
+        """合計 of the tax amounts (所得割, 均等割 and the 森林環境税)."""
         return (
             self.municipal_income_levy
             + self.municipal_per_capita
             + self.prefectural_income_levy
             + self.prefectural_per_capita
+            + self.forest_env_tax
         )
+
+    @property
+    def with_forest_env_tax(self) -> bool:
+        """True from 令和6年度, when the 森林環境税 row is part of the form."""
+        return self.fiscal_year >= FOREST_ENV_TAX_FROM
+
+    @property
+    def statuses(self) -> tuple[bool, bool, bool]:
+        """寡婦, ひとり親, 障害者."""
+        return self.widow, self.single_parent, self.disabled
 
     @property
     def taxed(self) -> bool:
@@ -107,28 +158,29 @@ def _calendar_year(year: int) -> str:
     return format_era_year(date(year, 12, 31))
 
 
-def _title(data: KazeiData) -> str:
-    year = _calendar_year(data.fiscal_year).removesuffix("年")
-    kind = "課税証明書" if data.taxed else "非課税証明書"
-    return f"{year}年度\u3000{data.municipal_tax_name}・{data.prefectural_tax_name}\u3000{kind}"
+def title(data: KazeiData) -> str:
+    """課税証明書, or 非課税証明書 when no tax is due."""
+    return TITLE_TAXED if data.taxed else TITLE_NOT_TAXED
 
 
 def _header(data: KazeiData) -> Table:
     levy_day = to_wareki(date(data.fiscal_year, 1, 1))
+    year = _calendar_year(data.fiscal_year).removesuffix("年")
     income_year = _calendar_year(data.fiscal_year - 1)
-    wide = 40 * mm  # one label column wide enough for 「令和8年1月1日現在の住所」
+    wide = 40 * mm  # one label column wide enough for 「住所（令和8年1月1日現在）」
     return Table(
         rows=(
-            Row.of(Cell("住所", data.address, label_width=wide)),
-            Row.of(Cell(f"{levy_day}現在の住所", data.levy_date_address or data.address, label_width=wide)),
+            Row.of(
+                Cell(
+                    "年度",
+                    f"{year}年度（{income_year}1月1日から12月31日までの所得）",
+                    label_width=wide,
+                )
+            ),
+            Row.of(Cell(f"住所（{levy_day}現在）", data.address, label_width=wide)),
             Row.of(
                 Cell("氏名", data.name, ruby=data.kana, large=True, span=1.6, label_width=wide),
                 Cell("生年月日", to_wareki(data.birth_date), label_width=18 * mm),
-            ),
-            Row.of(
-                Cell(
-                    "所得の年分", f"{income_year}分（{income_year}1月1日から12月31日まで）", label_width=wide
-                )
             ),
         )
     )
@@ -177,11 +229,18 @@ def _deduction_table(data: KazeiData) -> Table:
 
 
 def _dependant_table(data: KazeiData) -> Table:
-    cells = [Cell(kind, f"{count}人", label_width=26 * mm, align="right") for kind, count in data.dependants]
-    total = sum(count for _, count in data.dependants)
-    cells.append(Cell("合計", f"{total}人", label_width=12 * mm, align="right"))
-    rows = [Row(cells=tuple(cells[i : i + 3])) for i in range(0, len(cells), 3)]
-    return Table(rows=tuple(rows), aside=Cell("", "扶養\n人数", align="center"), aside_width=_ASIDE)
+    counts = [*data.dependants.items(), ("合計", data.dependants.total)]
+    spans = tuple(1.0 for _ in counts)
+    rows = [
+        _head(*(label for label, _ in counts), spans=spans),
+        Row.of(*(Cell("", f"{count}人", align="center") for _, count in counts)),
+        _head(*STATUSES, "", "", "", spans=spans),
+        Row.of(
+            *(Cell("", "○" if flag else "", align="center") for flag in data.statuses),
+            *(Cell("", "") for _ in range(len(counts) - len(STATUSES))),
+        ),
+    ]
+    return Table(rows=tuple(rows), aside=Cell("", "扶養\n・\n本人\n該当", align="center"), aside_width=_ASIDE)
 
 
 def _tax_table(data: KazeiData) -> Table:
@@ -198,23 +257,32 @@ def _tax_table(data: KazeiData) -> Table:
         ),
         _head("", "所得割額（円）", "均等割額（円）", "計（円）", spans=spans),
     ]
-    for name, income_levy, per_capita, subtotal in (
-        (data.municipal_tax_name, data.municipal_income_levy, data.municipal_per_capita, municipal),
-        (data.prefectural_tax_name, data.prefectural_income_levy, data.prefectural_per_capita, prefectural),
-    ):
+    lines = [
+        (data.municipal_tax_name, amount(data.municipal_income_levy), data.municipal_per_capita, municipal),
+        (
+            data.prefectural_tax_name,
+            amount(data.prefectural_income_levy),
+            data.prefectural_per_capita,
+            prefectural,
+        ),
+    ]
+    if data.with_forest_env_tax:  # collected with the 均等割; it has no 所得割
+        lines.append((FOREST_ENV_TAX_NAME, "", data.forest_env_tax, data.forest_env_tax))
+    for name, income_levy, per_capita, subtotal in lines:
         rows.append(
             Row.of(
                 Cell("", name, align="center"),
-                Cell("", amount(income_levy), align="right"),
+                Cell("", income_levy, align="right"),
                 Cell("", amount(per_capita), align="right"),
                 Cell("", amount(subtotal), align="right"),
             )
         )
+    per_capita_total = data.municipal_per_capita + data.prefectural_per_capita + data.forest_env_tax
     rows.append(
         Row.of(
             Cell("", "合計", align="center"),
             Cell("", amount(data.municipal_income_levy + data.prefectural_income_levy), align="right"),
-            Cell("", amount(data.municipal_per_capita + data.prefectural_per_capita), align="right"),
+            Cell("", amount(per_capita_total), align="right"),
             Cell("", amount(data.total_tax), align="right"),
         )
     )
@@ -224,17 +292,19 @@ def _tax_table(data: KazeiData) -> Table:
 def _validate(data: KazeiData) -> None:
     check_name(data.name)
     check_address(data.address)
-    check_address(data.levy_date_address, "賦課期日現在の住所")
+    if data.forest_env_tax and not data.with_forest_env_tax:
+        raise DocumentError("the 森林環境税 is collected from 令和6年度 only", code="document.invalid")
     amounts = [
         data.taxable_income,
         data.municipal_income_levy,
         data.municipal_per_capita,
         data.prefectural_income_levy,
         data.prefectural_per_capita,
+        data.forest_env_tax,
         *(d.amount for d in data.deductions),
         *(i.revenue for i in data.incomes if i.revenue is not None),
     ]
-    if any(a < 0 for a in amounts) or any(c < 0 for _, c in data.dependants):
+    if any(a < 0 for a in amounts) or any(c < 0 for _, c in data.dependants.items()):
         raise DocumentError("amounts and counts cannot be negative", code="document.invalid")
     if not 1990 <= data.fiscal_year <= 2200:
         raise DocumentError(f"fiscal year {data.fiscal_year} is out of range", code="document.invalid")
@@ -243,10 +313,9 @@ def _validate(data: KazeiData) -> None:
 def build_kazei_spec(data: KazeiData) -> DocumentSpec:
     """Turn the data into a :class:`DocumentSpec`; raises ``document.invalid``/``too_long``."""
     _validate(data)
-    title = _title(data)
     return DocumentSpec(
-        title=title,
-        pdf_title="非課税証明書" if not data.taxed else "課税証明書",
+        title=title(data),
+        pdf_title=title(data),
         issue_number=data.issue_number,
         header=_header(data),
         blocks=(_income_table(data), _deduction_table(data), _dependant_table(data), _tax_table(data)),

@@ -4,13 +4,18 @@ The layout follows the computerized format (コンピュータ化された戸籍
 氏名 (of the 筆頭者) repeated on every page, 戸籍事項 (編製, 転籍 …), then for each person a
 block 「戸籍に記録されている者」 with 【名】【生年月日】【配偶者区分】【父】【母】【続柄】, a 除籍 mark
 on members who left, and the 身分事項 entries (出生, 婚姻, 離婚, 養子縁組, 認知, 死亡 …) as
-labelled fields. All of a register's tables are joined into one frame that breaks between
+labelled fields. 氏名の振り仮名 (recorded since 2025-05-26) appear as 【名の振り仮名】 under
+each person's 【名】 and as the 戸籍事項 entry 氏の振り仮名. 【続柄】 is written as a family
+register writes it (長男, 二女 …, 養子/養女 towards adoptive parents) for everyone, the 筆頭者 and
+the spouse included; 婚姻, 離婚, 養子縁組, 認知, 分籍 and 転籍 entries carry the day of the event
+(which is the day of the notice) and never a separate 【届出日】. All of a register's tables are joined into one frame that breaks between
 entries, so a long register runs over several pages, each naming the register, the issue
 number and 「n/total」.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -32,6 +37,11 @@ PDF_TITLE_KOJIN = "戸籍個人事項証明書"
 SENTENCE_ZENBU = "これは、戸籍に記録されている事項の全部を証明した書面である。"
 SENTENCE_KOJIN = "これは、戸籍中の一部の者について記録されている事項の全部を証明した書面である。"
 JOSEKI = "除\u3000籍"
+#: 続柄 as a family register writes it: 長男, 二女, 三男 … (「子」 is a 住民票 word).
+ZOKUGARA = re.compile("^[長二三四五六七八九十]+[男女]$")
+ADOPTIVE_ZOKUGARA = ("養子", "養女")
+#: Entries whose own date is the day of the notice: no 【届出日】 line.
+NO_NOTICE_DATE = ("婚姻", "離婚", "養子縁組", "認知", "分籍", "転籍", "戸籍編製", "戸籍改製")
 
 KOSEKI_LAYOUT = DocumentLayout(
     table=TableStyle(
@@ -73,6 +83,7 @@ class KosekiPerson:
     ``mother`` are full names (None prints an empty field, e.g. no 認知 by a father).
     ``spouse_kubun`` (夫/妻) is set while married; ``adoptive_father``/``adoptive_mother``
     add 【養父】【養母】 and the 【続柄】 ``adoptive_zokugara``. ``removed`` marks 除籍.
+    ``name_kana`` is the 名の振り仮名 (None for someone who left before it was recorded).
     """
 
     name: str
@@ -86,6 +97,7 @@ class KosekiPerson:
     adoptive_zokugara: str = "養子"
     events: tuple[MibunEvent, ...] = ()
     removed: bool = False
+    name_kana: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,10 @@ def _person_tables(person: KosekiPerson) -> list[Table]:
     birth = f"【生年月日】{to_wareki(person.birth_date)}"
     if person.spouse_kubun:
         birth += f"\u3000\u3000【配偶者区分】{person.spouse_kubun}"
-    lines = [f"【名】{person.name}", birth, f"【父】{person.father or ''}", f"【母】{person.mother or ''}"]
+    lines = [f"【名】{person.name}"]
+    if person.name_kana:
+        lines.append(f"【名の振り仮名】{person.name_kana}")
+    lines += [birth, f"【父】{person.father or ''}", f"【母】{person.mother or ''}"]
     lines.append(f"【続柄】{person.zokugara}")
     if person.adoptive_father or person.adoptive_mother:
         lines += [f"【養父】{person.adoptive_father or ''}", f"【養母】{person.adoptive_mother or ''}"]
@@ -179,6 +194,19 @@ def _validate(data: KosekiData) -> None:
             raise DocumentError("a person has an empty 名", code="document.invalid")
         for what, name in (("名", person.name), ("父", person.father), ("母", person.mother)):
             check_name(name, what)
+        if not ZOKUGARA.match(person.zokugara):
+            raise DocumentError(
+                f"【続柄】{person.zokugara!r} is not a family register's word", code="document.invalid"
+            )
+        if (
+            person.adoptive_father or person.adoptive_mother
+        ) and person.adoptive_zokugara not in ADOPTIVE_ZOKUGARA:
+            raise DocumentError(
+                f"【続柄】{person.adoptive_zokugara!r} towards adoptive parents", code="document.invalid"
+            )
+        for event in (*person.events, *data.koseki_events):
+            if event.kind in NO_NOTICE_DATE and any(label == "届出日" for label, _ in event.fields):
+                raise DocumentError(f"a {event.kind} entry carries no 【届出日】", code="document.invalid")
         for event in person.events:
             for label, value in event.fields:
                 if isinstance(value, str):

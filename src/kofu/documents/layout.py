@@ -127,6 +127,8 @@ class DocumentLayout:
         available = self.body_top(spec) - self.body_bottom
         if available <= 0:
             raise DocumentError("header leaves no room for content", code="document.too_long")
+        if spec.blocks_per_page:
+            return self._paginate_fixed(spec, available)
         pages: list[list[Table]] = [[]]
         heights: list[list[float]] = [[]]
         used = 0.0
@@ -160,6 +162,27 @@ class DocumentLayout:
         return [
             Page(tuple(blocks), end_mark=i == mark_page, last=i == len(pages) - 1)
             for i, blocks in enumerate(pages)
+        ]
+
+    def _paginate_fixed(self, spec: DocumentSpec, available: float) -> list[Page]:
+        """``spec.blocks_per_page`` blocks a sheet; each sheet must hold them (and the last one the
+        certification too), else ``document.too_long``."""
+        per = spec.blocks_per_page
+        groups = [list(spec.blocks[i : i + per]) for i in range(0, len(spec.blocks), per)] or [[]]
+        if len(groups) > self.max_pages:
+            raise DocumentError(f"{len(groups)} pages exceed {self.max_pages}", code="document.too_long")
+        for number, group in enumerate(groups, start=1):
+            need = sum(table_height(b, self.content_width, self.table) for b in group)
+            need += self.block_gap * max(0, len(group) - 1)
+            if number == len(groups):
+                need += self.end_mark_height() + self.footer_height(spec.certification)
+            if need > available:
+                raise DocumentError(
+                    f"sheet {number} does not hold its {per} blocks", code="document.too_long"
+                )
+        return [
+            Page(tuple(group), end_mark=i == len(groups) - 1, last=i == len(groups) - 1)
+            for i, group in enumerate(groups)
         ]
 
     def render(self, spec: DocumentSpec, page_hook: PageHook | None = None) -> bytes:

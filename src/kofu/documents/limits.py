@@ -17,7 +17,7 @@ NAME_MAX_UNITS = 30
 """氏名, 通称, 世帯主, 筆頭者, 父母 and other names."""
 
 ADDRESS_MAX_UNITS = 120
-"""住所, 前住所, 本籍, 従前戸籍 and the addresses of a 附票."""
+"""住所, 転入前住所, 異動前住所, 本籍, 従前戸籍 and the addresses of a 附票."""
 
 
 def units(text: str) -> float:

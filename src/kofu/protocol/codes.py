@@ -143,6 +143,10 @@ MESSAGES: dict[str, Message] = {
         "印鑑登録がないため、印鑑登録証明書を発行できません。",
         "You have no seal registration, so no seal certificate can be issued.",
     ),
+    "city.inkan.name_mismatch": _m(
+        "登録されている印影が現在の氏名と一致しないため、印鑑登録証明書を発行できません。",
+        "The registered seal does not show your current name, so no seal certificate can be issued.",
+    ),
     "city.inkan.abolished": _m(
         "印鑑登録が廃止されているため、印鑑登録証明書を発行できません。",
         "Your seal registration has been cancelled, so no seal certificate can be issued.",

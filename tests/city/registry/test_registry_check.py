@@ -3,6 +3,7 @@ contradiction, made on purpose in a copy of a seeded registry, is reported under
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -407,6 +408,69 @@ def _inkan(db: Db) -> None:
     )
 
 
+def _resident_foreign(db: Db) -> None:
+    foreigner = _one(db, "SELECT * FROM residents WHERE nationality IS NOT NULL AND stay_period IS NOT NULL")
+    db.execute(
+        "UPDATE residents SET stay_expires_on = ? WHERE id = ?",
+        (_day(AS_OF.isoformat(), years=9), foreigner["id"]),  # no period runs nine years
+    )
+
+
+def _resident_siblings(db: Db) -> None:
+    elder = _one(
+        db,
+        "SELECT * FROM residents r WHERE zokugara = '子' AND EXISTS (SELECT 1 FROM residents o"
+        " WHERE o.household_id = r.household_id AND o.zokugara = '子' AND o.id != r.id) ORDER BY id",
+    )
+    younger = _one(
+        db,
+        "SELECT * FROM residents WHERE household_id = ? AND zokugara = '子' AND id != ? ORDER BY id",
+        elder["household_id"],
+        elder["id"],
+    )
+    db.execute(
+        "UPDATE residents SET birth_date = ? WHERE id = ?",
+        (_day(elder["birth_date"], days=100), younger["id"]),
+    )
+
+
+def _inkan_name(db: Db) -> None:
+    seal = _one(
+        db,
+        "SELECT s.* FROM seal_registrations s JOIN residents r ON r.id = s.resident_id"
+        " WHERE s.status = 'active' AND r.nationality IS NULL AND r.family_name != '架空' ORDER BY s.id",
+    )
+    impression = json.loads(seal["impression"])
+    impression["columns"] = [["架", "空"]]  # a surname the person does not bear
+    db.execute(
+        "UPDATE seal_registrations SET impression = ? WHERE id = ?", (json.dumps(impression), seal["id"])
+    )
+
+
+def _salary_income(db: Db) -> None:
+    income = _one(db, "SELECT * FROM tax_incomes WHERE kind = '給与' AND revenue BETWEEN 2000000 AND 6500000")
+    # the formula applied to the revenue itself, not to its 4,000-yen row of 別表第五
+    exact = income["revenue"] - (
+        income["revenue"] * 20 // 100 + 440_000
+        if income["revenue"] >= 3_600_000
+        else income["revenue"] * 30 // 100 + 80_000
+    )
+    wrong = exact if exact != income["income"] else income["income"] + 1_000
+    db.execute("UPDATE tax_incomes SET income = ? WHERE id = ?", (wrong, income["id"]))
+
+
+def _per_capita(db: Db) -> None:
+    tax = _one(db, "SELECT * FROM tax_records WHERE fiscal_year = 2026 AND declared AND NOT non_taxable")
+    db.execute("UPDATE tax_records SET forest_env_tax = 0 WHERE id = ?", (tax["id"],))
+
+
+def _dependants(db: Db) -> None:
+    tax = _one(db, "SELECT * FROM tax_records WHERE declared ORDER BY id")
+    db.execute(
+        "UPDATE tax_records SET dependants_under16 = dependants_under16 + 1 WHERE id = ?", (tax["id"],)
+    )
+
+
 def _tax_not_resident(db: Db) -> None:
     tax = _one(db, "SELECT * FROM tax_records WHERE fiscal_year = 2025 ORDER BY id")
     db.execute("UPDATE tax_records SET fiscal_year = 1990 WHERE id = ?", (tax["id"],))
@@ -461,9 +525,15 @@ BREAKS: dict[str, Callable[..., None]] = {
     "resident.member-mismatch": _member_mismatch,
     "resident.household": _household,
     "resident.status": _status,
+    "resident.foreign": _resident_foreign,
+    "resident.siblings": _resident_siblings,
     "inkan.dates": _inkan,
+    "inkan.name": _inkan_name,
     "tax.not-resident": _tax_not_resident,
     "tax.jan1-address": _tax_address,
+    "tax.salary-income": _salary_income,
+    "tax.per-capita": _per_capita,
+    "tax.dependants": _dependants,
 }
 
 
@@ -473,7 +543,7 @@ def test_every_kind_has_a_broken_registry() -> None:
 
 @pytest.fixture
 def broken_copy(seeded_files: dict[str, Path], tmp_path: Path) -> Iterator[Callable[[str], list[Finding]]]:
-    def run(kind: str) -> list[Finding]:
+    def run(kind: str, breaker: Callable[..., None] | None = None) -> list[Finding]:
         files = {code: tmp_path / path.name for code, path in seeded_files.items()}
         for code, path in seeded_files.items():
             shutil.copy(path, files[code])
@@ -481,7 +551,7 @@ def broken_copy(seeded_files: dict[str, Path], tmp_path: Path) -> Iterator[Calla
         for db in dbs.values():
             db.row_factory = sqlite3.Row
         try:
-            breaker = BREAKS[kind]
+            breaker = breaker or BREAKS[kind]
             if breaker.__code__.co_argcount == 2:
                 breaker(dbs[NISHITOKYO], dbs[KODAIRA])
             else:
@@ -504,6 +574,46 @@ def test_a_registry_broken_that_way_is_reported(
     assert kind in {f.kind for f in found}, sorted({f.kind for f in found})
     for finding in found:
         assert all(":" in r for r in finding.rows) and finding.rows  # row ids, never names
+
+
+def _notified_late(db: Db) -> None:
+    mover = _one(db, _JAPANESE_MOVER)
+    db.execute(
+        "UPDATE residents SET notified_on = ? WHERE id = ?",
+        (_day(mover["became_resident_date"], days=30), mover["id"]),
+    )
+
+
+def _notified_missing(db: Db) -> None:
+    db.execute("UPDATE residents SET notified_on = NULL WHERE id = (SELECT MIN(id) FROM residents)")
+
+
+def _moved_without_previous_address(db: Db) -> None:
+    mover = _one(db, "SELECT * FROM residents WHERE previous_address IS NOT NULL ORDER BY id")
+    db.execute("UPDATE residents SET previous_address = NULL WHERE id = ?", (mover["id"],))
+
+
+def _previous_address_without_a_move(db: Db) -> None:
+    stayer = _one(db, "SELECT * FROM residents WHERE address_defined_date = became_resident_date ORDER BY id")
+    db.execute(
+        "UPDATE residents SET previous_address = '東京都西東京市田無町一丁目1番1号' WHERE id = ?",
+        (stayer["id"],),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "breaker"),
+    [
+        ("resident.dates", _notified_late),
+        ("resident.dates", _notified_missing),
+        ("resident.prior-address", _moved_without_previous_address),
+        ("resident.prior-address", _previous_address_without_a_move),
+    ],
+)
+def test_the_standard_form_items_of_a_resident_are_checked(
+    kind: str, breaker: Callable[..., None], broken_copy: Callable[..., list[Finding]]
+) -> None:
+    assert kind in {f.kind for f in broken_copy(kind, breaker)}
 
 
 def test_the_command_lists_kinds_and_row_ids_and_fails(

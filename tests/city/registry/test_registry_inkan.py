@@ -20,6 +20,7 @@ from kofu.city.registry import (
     register_seal,
     seal_registrations,
 )
+from kofu.city.registry.models import seal_shows_a_name
 from kofu.city.registry.seed import SeededPerson
 
 
@@ -120,3 +121,45 @@ def test_impression_json_round_trip_keeps_ivs_as_one_character() -> None:
     assert again == seal
     assert again.characters == "葛\U000e0100西健一"
     assert len(again.columns[0]) == 2
+
+
+@pytest.mark.parametrize(
+    ("characters", "names", "shows"),
+    [
+        ("田無太郎", ["田無\u3000太郎"], True),  # 氏名
+        ("田無", ["田無\u3000太郎"], True),  # 氏
+        ("太郎", ["田無\u3000太郎"], True),  # 名
+        ("田無太", ["田無\u3000太郎"], True),  # 氏と名の一部
+        ("田太", ["田無\u3000太郎"], True),  # 氏の頭文字と名の頭文字
+        ("田無太郎之印", ["田無\u3000太郎"], True),
+        ("無郎", ["田無\u3000太郎"], False),  # the last characters: not allowed
+        ("佐藤", ["田無\u3000太郎"], False),  # a former surname
+        ("たなし", ["田無\u3000太郎"], False),  # the name rewritten in kana
+        ("架空", ["ALVES FICTA MARINA", "架空\u3000まりな"], True),  # the 通称
+        (
+            "アウヴェス",
+            ["ALVES FICTA MARINA", "アウヴェス\u3000フィクタ\u3000マリナ"],
+            True,
+        ),  # カタカナ併記名
+        ("アウヴェス", ["ALVES FICTA MARINA"], False),  # katakana without a カタカナ併記名
+        ("MARINA", ["ALVES FICTA MARINA"], True),
+        ("髙橋", ["髙橋\u3000修"], True),
+        ("高橋", ["髙橋\u3000修"], False),  # another character than the 住民票's
+    ],
+)
+def test_a_seal_must_show_a_name_the_certificate_prints(
+    characters: str, names: list[str], shows: bool
+) -> None:
+    assert seal_shows_a_name(characters, names) is shows
+
+
+def test_every_live_seeded_seal_shows_a_printed_name(
+    sessions: sessionmaker[Session], seeded: list[SeededPerson]
+) -> None:
+    with sessions() as session:
+        live = session.scalars(select(SealRegistration).where(SealRegistration.status == "active")).all()
+        assert len(live) > 20
+        for registration in live:
+            resident = registration.resident
+            names = [n for n in (resident.name, resident.alias_name, resident.katakana_name) if n]
+            assert seal_shows_a_name(registration.seal.characters, names), registration.id

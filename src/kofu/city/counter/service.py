@@ -119,6 +119,7 @@ _CARRIED = (
     "residence_card_number",
     "alias_name",
     "alias_kana",
+    "katakana_name",
 )
 
 
@@ -349,6 +350,7 @@ class CounterService:
                 became_resident_reason="転入",
                 address_defined_date=moving.moved_on,
                 prior_address=moving.prior_address,
+                notified_on=moving.moved_on,
                 status=RESIDENT_ACTIVE,
                 **moving.resident,
             )

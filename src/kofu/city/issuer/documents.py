@@ -72,7 +72,10 @@ def prepare(
         koseki = build_koseki(setting, register, scope, chosen, issue_number, today)
         return Prepared(koseki, [register.hittosha, *(m.given_name for m in shown)])
     entries = fuhyo_for_register(session, register.id)
-    fuhyo = build_fuhyo(setting, register, entries, options.get("honseki") == "on", issue_number, today)
+    include_honseki = options.get("honseki") == "on"
+    fuhyo = build_fuhyo(setting, register, entries, include_honseki, issue_number, today)
+    if include_honseki:  # the register's 氏 is in the 筆頭者's name; each member by 名
+        return Prepared(fuhyo, [register.hittosha, *(m.given_name for m in register.members)])
     return Prepared(fuhyo, [m.name for m in register.members])
 
 

@@ -9,7 +9,7 @@ reads in its own transaction, because the order is what matters.
     check_household    a chosen household member refused (moved out, DV, pending change)
     check_document     not offered, outside hours
     check_copies       over the city's copy limit
-    check_seal         no live seal registration / abolished
+    check_seal         no live seal registration / abolished / the seal shows no printed name
     check_tax          year not offered, no record, no declaration
 """
 
@@ -28,6 +28,7 @@ from kofu.city.registry.models import (
     Resident,
     SealRegistration,
     TaxRecord,
+    seal_shows_a_name,
 )
 from kofu.city.registry.queries import live_seal_registration, seal_registrations, tax_record
 from kofu.protocol.errors import Refused
@@ -84,9 +85,13 @@ def check_copies(setting: CitySetting, copies: int) -> None:
 
 
 def check_seal(session: Session, resident: Resident) -> SealRegistration:
-    """The live seal registration, read in the caller's transaction (never a copy)."""
+    """The live seal registration, read in the caller's transaction (never a copy), whose
+    impression shows a name the certificate prints (a seal in a former name is void)."""
     registration = live_seal_registration(session, resident.id)
     if registration is not None:
+        names = [resident.name, resident.alias_name, resident.katakana_name]
+        if not seal_shows_a_name(registration.seal.characters, [n for n in names if n]):
+            raise Refused("city.inkan.name_mismatch")
         return registration
     if seal_registrations(session, resident.id):
         raise Refused("city.inkan.abolished")

@@ -56,10 +56,12 @@ def _people(data: Any) -> list[Any]:
 
 
 def identifying_fields(data: Any) -> tuple[tuple[SealedPerson, ...], str]:
-    """The people (name, birth date) and the address a document's data shows, for any type."""
+    """The people (name as printed, birth date) and the address a document's data shows, for any
+    type (a 附票 showing 本籍・筆頭者 prints each member by 名 alone: ``data.shown_name``)."""
     people = []
+    shown_name = getattr(data, "shown_name", None)
     for person in _people(data):
-        name = getattr(person, "name", None)
+        name = shown_name(person) if callable(shown_name) else getattr(person, "name", None)
         birth = getattr(person, "birth_date", None)
         if isinstance(name, str) and name:
             people.append(SealedPerson(name, birth.isoformat() if isinstance(birth, dt.date) else ""))

@@ -38,4 +38,7 @@ def build_inkan(
         sex=resident.sex,
         address=resident.household.address.full_text,
         kana=resident.kana,
+        tsusho=resident.alias_name,
+        tsusho_kana=resident.alias_kana,
+        katakana_name=resident.katakana_name,
     )

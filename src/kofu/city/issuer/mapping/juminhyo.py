@@ -27,6 +27,8 @@ def _foreign(resident: Resident) -> ForeignResidentItems | None:
 
 
 def _person(resident: Resident, include_honseki: bool) -> JuminhyoPerson:
+    # 住所を定めた年月日 is that of a move within the city: blank for someone who never moved here.
+    moved = resident.address_defined_date != resident.became_resident_date
     return JuminhyoPerson(
         name=resident.name,
         kana=resident.kana,
@@ -35,8 +37,11 @@ def _person(resident: Resident, include_honseki: bool) -> JuminhyoPerson:
         zokugara=resident.zokugara,
         became_resident_date=resident.became_resident_date,
         became_resident_reason=resident.became_resident_reason,
-        address_defined_date=resident.address_defined_date,
+        address_defined_date=resident.address_defined_date if moved else None,
         prior_address=resident.prior_address,
+        notified_date=resident.notified_on,
+        previous_address=resident.previous_address if moved else None,
+        katakana_name=resident.katakana_name,
         honseki=resident.honseki if include_honseki else None,
         hittosha=resident.hittosha if include_honseki else None,
         tsusho=resident.alias_name,

@@ -1,11 +1,11 @@
-"""課税・非課税証明書: one declared tax record as KazeiData."""
+"""課税・非課税証明書: one declared tax record as KazeiData (the address is that of 1 January)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from kofu.city.registry.models import CitySetting, Resident, TaxRecord
-from kofu.documents.kazei import Deduction, IncomeItem, KazeiData
+from kofu.documents.kazei import Deduction, Dependants, IncomeItem, KazeiData
 
 _PREFECTURE_TAX = {"東京都": "都民税", "北海道": "道民税", "大阪府": "府民税", "京都府": "府民税"}
 
@@ -14,15 +14,20 @@ def build_kazei(
     setting: CitySetting, resident: Resident, record: TaxRecord, issue_number: str, issue_date: date
 ) -> KazeiData:
     """The certificate of ``record`` (declared, of an offered year: the caller checked)."""
-    address = resident.household.address.full_text
-    dependants = (("扶養", record.dependants),) if record.dependants else ()
+    dependants = Dependants(
+        spouse=record.dependants_spouse,
+        general=record.dependants_general,
+        specific=record.dependants_specific,
+        elderly=record.dependants_elderly,
+        under16=record.dependants_under16,
+    )
     return KazeiData(
         city_name=setting.city_name,
         mayor_name=setting.mayor_name,
         issue_number=issue_number,
         issue_date=issue_date,
         fiscal_year=record.fiscal_year,
-        address=address,
+        address=record.jan1_address,
         name=resident.name,
         birth_date=resident.birth_date,
         incomes=tuple(IncomeItem(i.kind, i.income, i.revenue) for i in record.incomes),
@@ -33,7 +38,10 @@ def build_kazei(
         municipal_per_capita=record.city_per_capita,
         prefectural_income_levy=record.pref_income_levy,
         prefectural_per_capita=record.pref_per_capita,
-        levy_date_address=record.jan1_address if record.jan1_address != address else None,
+        forest_env_tax=record.forest_env_tax,
+        widow=record.widow,
+        single_parent=record.single_parent,
+        disabled=record.disabled,
         kana=resident.kana,
         total_income=record.total_income,
         total_deductions=record.total_deductions,

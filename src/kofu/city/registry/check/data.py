@@ -25,6 +25,7 @@ from kofu.city.registry.models import (
     KosekiRegister,
     Resident,
     SealRegistration,
+    TaxIncome,
     TaxRecord,
 )
 
@@ -57,6 +58,7 @@ class CityRows:
     seals_of: dict[int, list[Row]] = field(default_factory=lambda: defaultdict(list))
     cards_of: dict[int, list[Row]] = field(default_factory=lambda: defaultdict(list))
     taxes: list[Row] = field(default_factory=list)
+    incomes_of: dict[int, list[Row]] = field(default_factory=lambda: defaultdict(list))
     by_label: dict[str, Row] = field(default_factory=dict)
     member_of_resident: dict[int, Row] = field(default_factory=dict)
 
@@ -83,6 +85,8 @@ class CityRows:
         for card in _rows(session, Card):
             city.cards_of[card.resident_id].append(card)
         city.taxes = _rows(session, TaxRecord)
+        for income in _rows(session, TaxIncome):
+            city.incomes_of[income.tax_record_id].append(income)
         return city
 
     def address_text(self, resident: Row) -> str:

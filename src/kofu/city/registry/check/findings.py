@@ -37,15 +37,25 @@ KINDS: dict[str, str] = {
     "fuhyo.after-removal": "a 附票 line dated after the member left the register or died",
     "fuhyo.resident": "the 附票's current line disagrees with the 住民票 (address, 住所を定めた年月日)",
     "fuhyo.moves": "moves on the 住民票 (転入, 転入前住所, moves within the city) missing from the 附票",
-    "resident.dates": "住民票 dates out of order (born, became a resident, 住所を定めた日, left or died)",
-    "resident.prior-address": "a 転入 without 転入前住所, or a birth with one",
+    "resident.dates": "住民票 dates out of order (born, became a resident, 住所を定めた日, left or died),"
+    " or a 届出日 missing or not within 14 days of becoming a resident",
+    "resident.prior-address": "a 転入 without 転入前住所, or a birth with one; a move within the city"
+    " without 異動前住所, or an 異動前住所 without a move",
     "resident.register": "a resident the register their 本籍 names does not list as they are",
     "resident.member-mismatch": "a register member linked to a resident with another name, birth date or sex",
     "resident.household": "a household 続柄 that ages or sexes contradict (a parent younger than the head …)",
+    "resident.foreign": "在留 items that disagree: a period for a permanent status (or none for another), an"
+    " expiry beyond one period, a child with a work or study status",
+    "resident.siblings": "two children of a household born less than nine months apart (and not on one day)",
     "resident.status": "moved out or deceased without a date, or with a live card or seal",
+    "inkan.name": "a live seal whose impression shows none of the names the 住民票 records",
     "inkan.dates": "a seal registered under 15, before living here, after leaving, or two live at once",
     "tax.not-resident": "a tax record for a year whose 1 January the person did not live in the city",
     "tax.jan1-address": "a tax record's 1 January address that is not where the person lived then",
+    "tax.salary-income": "a 給与所得 that is not what 所得税法 別表第五 gives for its 収入金額",
+    "tax.per-capita": "a 均等割 or 森林環境税 not that of its 年度 (森林環境税 only from 令和6年度),"
+    " or one levied on a 非課税 record",
+    "tax.dependants": "扶養 counts by kind (配偶者, 一般, 特定, 老人, 16歳未満) that do not add up",
 }
 
 

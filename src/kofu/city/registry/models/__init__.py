@@ -13,6 +13,7 @@ from kofu.city.registry.models.inkan import (
     SEAL_STATUSES,
     SealImpression,
     SealRegistration,
+    seal_shows_a_name,
 )
 from kofu.city.registry.models.koseki import (
     EVENT_KINDS,
@@ -111,5 +112,6 @@ __all__ = [
     "fiscal_year_of",
     "offered_fiscal_years",
     "one_of",
+    "seal_shows_a_name",
     "year_end_closed",
 ]

@@ -7,6 +7,7 @@ depends on the day and so is checked by the code that registers (``queries.regis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -61,6 +62,34 @@ class SealImpression:
         values = dict(data)
         values["columns"] = tuple(tuple(column) for column in data["columns"])
         return cls(**values)
+
+
+#: What a seal may add after the name (鬼島太郎之印).
+_SEAL_SUFFIXES = ("之印", "の印", "印")
+
+
+def _forms_of(name: str) -> set[str]:
+    """What a seal may show of one name: the whole name, any run of its words (氏, 名, or for a
+    name in Latin letters or katakana, some of its words), 氏 with the start of the 名 (鬼島太),
+    and the first characters of 氏 and 名 (鬼太) — as municipal 印鑑条例 allow."""
+    words = name.replace("\u3000", " ").split()
+    forms = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    if len(words) == 2:
+        family, given = words
+        forms |= {family + given[:k] for k in range(1, len(given))}
+        forms.add(family[0] + given[0])
+    return forms
+
+
+def seal_shows_a_name(characters: str, names: Sequence[str]) -> bool:
+    """True when the engraved ``characters`` show one of ``names`` (氏名, 通称, カタカナ併記名): a
+    seal in a name the person no longer bears (a former 氏 after marriage) shows none."""
+    text = "".join(characters.split())
+    for suffix in _SEAL_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text.removesuffix(suffix)
+            break
+    return any(text in _forms_of(name) for name in names)
 
 
 class SealRegistration(Base):

@@ -44,6 +44,9 @@ class KosekiRegister(Base):
     hensei_reason: Mapped[str] = mapped_column(String(4))
     #: 戸籍改製 (平成6年法務省令第51号附則第2条第1項による改製) for registers made on paper.
     kaisei_on: Mapped[date | None] = mapped_column(Date, default=None)
+    #: 氏の振り仮名 (katakana), part of the register since 2025-05-26, and the day it was recorded.
+    family_kana: Mapped[str | None] = mapped_column(String(64), default=None)
+    kana_recorded_on: Mapped[date | None] = mapped_column(Date, default=None)
 
     members: Mapped[list[KosekiMember]] = relationship(
         back_populates="register", order_by="KosekiMember.position"
@@ -80,6 +83,8 @@ class KosekiMember(Base):
     position: Mapped[int] = mapped_column(Integer)
     family_name: Mapped[str] = mapped_column(String(32))
     given_name: Mapped[str] = mapped_column(String(32))
+    #: 名の振り仮名 (katakana); None for a member who left before the register recorded it.
+    given_kana: Mapped[str | None] = mapped_column(String(64), default=None)
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))
     birth_place: Mapped[str] = mapped_column(String(64))

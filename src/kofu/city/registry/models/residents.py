@@ -83,7 +83,10 @@ class Resident(Base):
     Japanese residents carry 本籍 and 筆頭者 (``honseki``, ``hittosha``, and the 6-digit code of
     the city keeping that register); foreign residents carry none of those but 国籍・地域,
     在留資格, 在留期間 (text and end date; none for permanent statuses), 在留カード等の番号 and,
-    where registered, a 通称. ``honseki_city_code`` may name another city: the register then
+    where registered, a 通称 and a カタカナ併記名. ``prior_address`` is the 転入前住所, ``notified_on``
+    the 届出日 of becoming a resident and ``previous_address`` the 異動前住所 (the address before
+    the last move within the city); ``address_defined_date`` equals ``became_resident_date`` for
+    someone who never moved within the city. ``honseki_city_code`` may name another city: the register then
     lives in that city's database, not in this one.
     """
 
@@ -113,7 +116,12 @@ class Resident(Base):
     became_resident_date: Mapped[date] = mapped_column(Date)
     became_resident_reason: Mapped[str] = mapped_column(String(4))
     address_defined_date: Mapped[date] = mapped_column(Date)
+    #: 転入前住所: where the person lived before moving into the city (None for a birth here).
     prior_address: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: 届出日: the day the notice that made the person a resident (転入届, 出生届) was filed.
+    notified_on: Mapped[date | None] = mapped_column(Date, default=None)
+    #: 異動前住所: the address in the city before the last move within it (None: never moved).
+    previous_address: Mapped[str | None] = mapped_column(String(200), default=None)
     honseki: Mapped[str | None] = mapped_column(String(128), default=None)
     honseki_city_code: Mapped[str | None] = mapped_column(String(6), default=None)
     hittosha: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -129,6 +137,8 @@ class Resident(Base):
     residence_card_number: Mapped[str | None] = mapped_column(String(12), default=None)
     alias_name: Mapped[str | None] = mapped_column(String(64), default=None)
     alias_kana: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: カタカナ併記名 (a foreign resident's name in katakana, recorded on request).
+    katakana_name: Mapped[str | None] = mapped_column(String(64), default=None)
 
     household: Mapped[Household] = relationship(back_populates="members", foreign_keys=[household_id])
 

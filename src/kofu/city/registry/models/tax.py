@@ -26,6 +26,10 @@ class TaxRecord(Base):
     課税標準額 (rounded down to 1,000 yen); ``*_income_levy`` 所得割額 and ``*_per_capita``
     均等割額 for the city (市民税) and the prefecture (都民税/県民税); ``non_taxable`` marks a
     非課税 resident (both levies zero). ``jan1_address`` is the address on 1 January of the year.
+    ``forest_env_tax`` is the national 森林環境税 collected with the 均等割 (1,000 from 令和6年度).
+    ``dependants`` counts everyone claimed (配偶者 included); ``dependants_*`` break it down as the
+    certificate does: 配偶者, 一般, 特定 (19–22), 老人 (70+), 16歳未満. ``widow``, ``single_parent``
+    and ``disabled`` are the 本人該当区分 寡婦, ひとり親 and 障害者.
     """
 
     __tablename__ = "tax_records"
@@ -41,11 +45,20 @@ class TaxRecord(Base):
     total_income: Mapped[int] = mapped_column(Integer, default=0)
     total_deductions: Mapped[int] = mapped_column(Integer, default=0)
     dependants: Mapped[int] = mapped_column(Integer, default=0)
+    dependants_spouse: Mapped[int] = mapped_column(Integer, default=0)
+    dependants_general: Mapped[int] = mapped_column(Integer, default=0)
+    dependants_specific: Mapped[int] = mapped_column(Integer, default=0)
+    dependants_elderly: Mapped[int] = mapped_column(Integer, default=0)
+    dependants_under16: Mapped[int] = mapped_column(Integer, default=0)
+    widow: Mapped[bool] = mapped_column(Boolean, default=False)
+    single_parent: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     taxable_income: Mapped[int] = mapped_column(Integer, default=0)
     city_income_levy: Mapped[int] = mapped_column(Integer, default=0)
     pref_income_levy: Mapped[int] = mapped_column(Integer, default=0)
     city_per_capita: Mapped[int] = mapped_column(Integer, default=0)
     pref_per_capita: Mapped[int] = mapped_column(Integer, default=0)
+    forest_env_tax: Mapped[int] = mapped_column(Integer, default=0)
     non_taxable: Mapped[bool] = mapped_column(Boolean, default=False)
 
     resident: Mapped[Resident] = relationship()
@@ -54,8 +67,14 @@ class TaxRecord(Base):
 
     @property
     def total_tax(self) -> int:
-        """合計 (所得割 + 均等割, city and prefecture)."""
-        return self.city_income_levy + self.pref_income_levy + self.city_per_capita + self.pref_per_capita
+        """合計 (所得割 + 均等割, city and prefecture, and the 森林環境税)."""
+        return (
+            self.city_income_levy
+            + self.pref_income_levy
+            + self.city_per_capita
+            + self.pref_per_capita
+            + self.forest_env_tax
+        )
 
 
 class TaxIncome(Base):

@@ -85,11 +85,11 @@ class FamilyBuilder(Tools):
         return parents
 
     def _from_parents(self, husband: PersonPlan, wife: PersonPlan, on: date) -> tuple[str, str]:
-        """The 従前戸籍 of a couple whose parents' registers are kept outside the demo cities."""
-        maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
+        """The 従前戸籍 of a couple whose parents' registers are kept outside the demo cities: each
+        the register of their 【父】, its 筆頭者."""
         return (
-            self.elsewhere_label(on, husband.birth_date.year - 30, husband.family_name),
-            self.elsewhere_label(on, wife.birth_date.year - 30, maiden),
+            self.elsewhere_label(on, 0, hittosha=self.parent_names(husband)["father_name"]),
+            self.elsewhere_label(on, 0, hittosha=self.parent_names(wife)["father_name"]),
         )
 
     def _fits(self, parents: Parents, child: PersonPlan) -> bool:
@@ -207,6 +207,7 @@ class FamilyBuilder(Tools):
             register, father, mother, married, *self._from_parents(father, mother, married)
         )
         gone = husband if other is father else wife
+        elder.widowed = True
         self.died(
             gone,
             self.death(other, max(married, years_before(head.birth_date, -20))),
@@ -289,29 +290,28 @@ class FamilyBuilder(Tools):
         first = children[0].birth_date - timedelta(days=200) if children else self.as_of - timedelta(days=400)
         married = self._married_on(husband, wife, first)
         register = self.register(household.honseki_city_code, husband.name, married, "婚姻")
-        pair = self.couple(register, husband, wife, married, *self._from_parents(husband, wife, married))
+        husband_from, wife_from = self._from_parents(husband, wife, married)
+        pair = self.couple(register, husband, wife, married, husband_from, wife_from)
         for child in children:
             self.child_entry(Parents(register, husband, wife, family), child)
         gone, stays = (pair[1], pair[0]) if person is husband else (pair[0], pair[1])
         if not divorced:
             self.died(gone, self.death(spouse, married + timedelta(days=3650)), f"親族\u3000{person.name}")
+            person.widowed = True
             return
         latest = self.as_of - timedelta(days=60)
         last = max([married, *(c.birth_date for c in children)]) + timedelta(days=365)
         on = max(self.between(min(last, latest), latest), married + timedelta(days=1))
-        if person is husband:
+        if person is husband:  # she returns to the register she came from (復籍), her father's
             self.divorce(stays, wife.name, on)
-            maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
-            self.divorce(
-                gone, husband.name, on, new=self.elsewhere_label(on, wife.birth_date.year - 30, maiden)
-            )
+            self.divorce(gone, husband.name, on, new=wife_from)
             gone.remove(on, "離婚")
             return
+        # She keeps the married name (戸籍法第77条の2) in a register of her own.
         own = self.register(household.honseki_city_code, person.name, on, "離婚")
         self.divorce(pair[0], wife.name, on)
         self.divorce(pair[1], husband.name, on, new=own.label)
         pair[1].remove(on, "離婚")
-        maiden = wife.birth_family[0] if wife.birth_family else wife.family_name
         names = {"father_name": pair[1].father_name, "mother_name": pair[1].mother_name}
         entry = self.entry(own, person, on, is_hittosha=True, **names)
         self.divorce(entry, husband.name, on, previous=register.label)

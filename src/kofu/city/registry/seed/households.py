@@ -8,12 +8,13 @@ generations); foreign households are singles, couples or families of one nationa
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
 from kofu.city.registry.cities import CityInfo
 from kofu.city.registry.models import SETAINUSHI
 from kofu.city.registry.seed import addresses, names
-from kofu.city.registry.seed.people import ForeignPlan, HouseholdPlan, PersonPlan, years_before
+from kofu.city.registry.seed.people import ForeignPlan, HouseholdPlan, PersonPlan, stable_days, years_before
 
 #: An address longer than this (characters, as printed) is a long one (``traits.LONG_ADDRESS_CHARS``).
 LONG_ADDRESS_CHARS = 60
@@ -29,6 +30,45 @@ _HEAD_AGE = {
     "three_gen": (30, 55),
 }
 _BUILDING_PREFIXES = ("メゾン", "グリーン", "サンライズ", "エクセル", "ルミエール", "ベル", "フォレスト")
+
+
+#: Foreign residents whose family came from elsewhere in Japan, not from abroad.
+_SETTLED = ("特別永住者", "永住者")
+
+
+def _period_days(period: str) -> int:
+    """Days within a 在留期間 such as 「3年」 or 「4年3月」: an expiry lies at most one period ahead."""
+    found = re.fullmatch(r"(?:(\d+)年)?(?:(\d+)月)?", period)
+    months = int(found[1] or 0) * 12 + int(found[2] or 0) if found else 12
+    return max(30, months * 30 - 20)
+
+
+def _child_status(child: PersonPlan, parents: list[PersonPlan]) -> None:
+    """A child's 在留資格 follows the parents': 特別永住者 and 永住者 pass on, 定住者 for the child
+    of a 定住者 or of a Japanese national's spouse, else 家族滞在 for as long as the parent's stay."""
+    statuses = [p.foreign.residence_status for p in parents if p.foreign is not None]
+    assert child.foreign is not None
+    for passed in ("特別永住者", "永住者"):
+        if passed in statuses:
+            child.foreign.residence_status, child.foreign.stay_period = passed, None
+            child.foreign.stay_expires_on = None
+            return
+    holder = next(p.foreign for p in parents if p.foreign is not None and p.foreign.stay_period)
+    child.foreign.residence_status = (
+        "定住者" if {"定住者", "日本人の配偶者等"} & set(statuses) else "家族滞在"
+    )
+    child.foreign.stay_period, child.foreign.stay_expires_on = holder.stay_period, holder.stay_expires_on
+
+
+def _foreign_prior(plan: HouseholdPlan, moved_in: date) -> str:
+    """Where a foreign household lived before: in Japan when the head or the spouse is a 特別永住者
+    or 永住者 (an address of that day, drawn from its own Random), else the country it came from."""
+    head = plan.members[0]
+    assert head.foreign is not None
+    if not any(p.foreign is not None and p.foreign.residence_status in _SETTLED for p in plan.members[:2]):
+        return head.foreign.nationality
+    own = random.Random(f"kofu.seed.foreign-prior:{head.name}:{head.birth_date}")
+    return addresses.address(own, addresses.pick(own, moved_in), moved_in)
 
 
 class Planner:
@@ -206,8 +246,29 @@ class Planner:
                 child = self._foreigner(country, family, rng.choice(("男", "女")), age, "子", taken)
                 if child.given_name in taken:
                     break  # no distinct name left for that sex
+                if not self._space_sibling(child, plan.members):
+                    break  # no room for a second child between the mother's youth and today
+                _child_status(child, plan.members[:2])
                 taken.add(child.given_name)
                 plan.members.append(child)
+
+    def _space_sibling(self, child: PersonPlan, members: list[PersonPlan]) -> bool:
+        """Move ``child``'s birth (no new draw) at least ~a year from an elder sibling's; False
+        when no such day lies between the mother's 20th birthday and a month ago."""
+        siblings = [m for m in members if m.zokugara == "子"]
+        if not siblings or all(abs((m.birth_date - child.birth_date).days) >= 330 for m in siblings):
+            return True
+        gap = timedelta(days=400 + stable_days(f"{child.name}:{child.birth_date}:兄弟", 0, 500))
+        mother = members[1]
+        earlier = min(m.birth_date for m in siblings) - gap
+        later = max(m.birth_date for m in siblings) + gap
+        if earlier >= years_before(mother.birth_date, -20):
+            child.birth_date = earlier
+        elif later <= self.as_of - timedelta(days=30):
+            child.birth_date = later
+        else:
+            return False
+        return True
 
     def _foreigner(
         self, country: str, family: tuple[str, str], sex: str, age: int, zokugara: str, taken: set[str]
@@ -216,7 +277,9 @@ class Planner:
         given = names.foreign_given(rng, country, sex, taken)
         status = names.residence_status(rng, country)
         period = names.stay_period(rng, status)
-        expires = None if period is None else self.as_of + timedelta(days=rng.randint(20, 1500))
+        expires = None
+        if period is not None:  # within one period from today
+            expires = self.as_of + timedelta(days=20 + rng.randint(20, 1500) % _period_days(period))
         person = PersonPlan(
             family_name=family[0],
             family_kana=family[1],
@@ -227,6 +290,9 @@ class Planner:
             zokugara=zokugara,
             foreign=ForeignPlan(country, status, period, expires, names.card_number(rng)),
         )
+        assert person.foreign is not None
+        if family[0].isascii():  # a name in Latin letters: its カタカナ併記名 is on the 住民票
+            person.foreign.katakana_name = f"{family[1]}\u3000{given[1]}"
         if status == "特別永住者" or (country in ("韓国", "中国") and rng.random() < 0.3):
             self.give_alias(person)
         return person
@@ -243,7 +309,7 @@ class Planner:
         rng, head = self.rng, plan.members[0]
         low = max(years_before(head.birth_date, -18), years_before(self.as_of, 35))
         plan.created = self.date_between(low, self.as_of - timedelta(days=14))
-        prior = self.prior_address(plan.created) if not plan.foreign else f"{head.foreign.nationality}"  # type: ignore[union-attr]
+        prior = self.prior_address(plan.created) if not plan.foreign else _foreign_prior(plan, plan.created)
         head_born_here = not plan.foreign and rng.random() < 0.2
         for person in plan.members:
             person.address_defined_date = plan.created

@@ -72,10 +72,16 @@ def _between(rng: random.Random, low: date, high: date) -> date:
 
 def impression(rng: random.Random, person: PersonPlan) -> SealImpression:
     """A seal for the person: the family name (sometimes the full name) engraved in a round,
-    oval or square face. Foreign residents use their 通称 or the kana of their name."""
+    oval or square face. Foreign residents use their 通称, else their カタカナ併記名, else the
+    name itself (a name in kanji): a seal must show a name the 住民票 records."""
     if person.foreign is not None:
-        alias = person.foreign.alias_name
-        family = alias.split("\u3000")[0] if alias else person.family_kana
+        alias, katakana = person.foreign.alias_name, person.foreign.katakana_name
+        if alias:
+            family = alias.split("\u3000")[0]
+        elif katakana:
+            family = katakana.split("\u3000")[0]
+        else:
+            family = person.family_name
         columns = [graphemes(family)]
     else:
         columns = [graphemes(person.family_name)]

@@ -94,6 +94,8 @@ class Lives:
             history.append((prior, self._between(min(low, high), high)))
             if defined > came:
                 history.append((addresses.address(rng, home, came), came))
+        if defined != came and history:  # moved within the city: where from is the 異動前住所
+            person.previous_address = addresses.rename(history[-1][0], defined)
         history.append((plan.address, defined))
         if person.status == "moved_out" and person.status_date is not None:
             day = person.status_date

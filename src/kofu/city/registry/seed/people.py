@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,6 +27,12 @@ def days_after(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
+def stable_days(key: str, low: int, high: int) -> int:
+    """A number of days in [low, high] fixed by ``key`` (not drawn from any Random, so adding it
+    leaves every other draw of the world as it was)."""
+    return low + int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % (high - low + 1)
+
+
 @dataclass
 class ForeignPlan:
     """The 住民票 items of a foreign resident."""
@@ -37,6 +44,7 @@ class ForeignPlan:
     card_number: str
     alias_name: str | None = None
     alias_kana: str | None = None
+    katakana_name: str | None = None
 
 
 @dataclass(eq=False)
@@ -45,7 +53,8 @@ class PersonPlan:
     false: parents, ex-spouses, children who married away).
 
     ``history`` is the address history (address, 住所を定めた日), oldest first; the 附票 is cut
-    from it. ``birth_family`` is the family name (and kana) before a marriage changed it.
+    from it. ``prior_address`` is the 転入前住所, ``notified_on`` the 届出日 of becoming a resident,
+    ``previous_address`` the 異動前住所 (set only when the person moved within the city). ``birth_family`` is the family name (and kana) before a marriage changed it.
     """
 
     family_name: str
@@ -62,6 +71,8 @@ class PersonPlan:
     became_resident_reason: str = "転入"
     address_defined_date: date = date.min
     prior_address: str | None = None
+    notified_on: date | None = None
+    previous_address: str | None = None
     honseki: str | None = None
     honseki_city_code: str | None = None
     hittosha: str | None = None
@@ -72,6 +83,7 @@ class PersonPlan:
     birth_place: str = ""
     birth_family: tuple[str, str] | None = None
     death_date: date | None = None
+    widowed: bool = False
     foreign: ForeignPlan | None = None
     history: list[tuple[str, date]] = field(default_factory=list)
 

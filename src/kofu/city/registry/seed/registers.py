@@ -112,6 +112,10 @@ class Tools:
         person.death_date = self.between(min(not_before, latest), latest)
         return person.death_date
 
+    def birth_of(self, person: PersonPlan) -> EventPlan | None:
+        """The person's 出生 entry, once a register records them."""
+        return self._births.get(id(person))
+
     # -- registers ---------------------------------------------------------------------------
     def register(self, city_code: str | None, hittosha: str, hensei_on: date, reason: str) -> RegisterPlan:
         """A new register with a 本籍 not yet used with this 筆頭者."""
@@ -159,8 +163,11 @@ class Tools:
         previous: str | None = None,
         new: str | None = None,
     ) -> EventPlan:
-        """A 身分事項 filed on the day it happened (届出日 = ``on``)."""
-        return EventPlan(kind, on, None, on, None, counterpart, previous_register=previous, new_register=new)
+        """A 身分事項 that takes effect on the day it is notified: its date is the day, and the
+        register carries no separate 届出日."""
+        return EventPlan(
+            kind, on, None, None, None, counterpart, previous_register=previous, new_register=new
+        )
 
     def marriage(
         self,
@@ -173,7 +180,7 @@ class Tools:
     ) -> None:
         """婚姻 on one side: 配偶者氏名, and 従前戸籍 (entering) or 新本籍 (leaving)."""
         entry.events.append(
-            EventPlan("婚姻", on, None, on, None, spouse_name, previous_register=previous, new_register=new)
+            EventPlan("婚姻", on, None, None, None, spouse_name, previous_register=previous, new_register=new)
         )
 
     def divorce(
@@ -189,7 +196,7 @@ class Tools:
         the register no longer shows a 配偶者区分."""
         entry.spouse_kind = None
         entry.events.append(
-            EventPlan("離婚", on, None, on, None, spouse_name, previous_register=previous, new_register=new)
+            EventPlan("離婚", on, None, None, None, spouse_name, previous_register=previous, new_register=new)
         )
 
     def died(self, entry: EntryPlan, on: date, reporter: str) -> None:
@@ -237,7 +244,8 @@ class Tools:
         entry.adoptive_father_name = father.name
         entry.adoptive_zokugara = "養子" if entry.person.sex == "男" else "養女"
         entry.entered_on = on
-        previous = self.elsewhere_label(on, entry.person.birth_date.year - 50)
+        # The child came from the register of the father, whose 筆頭者 he is.
+        previous = self.elsewhere_label(on, 0, hittosha=entry.father_name)
         entry.events.append(self.event("養子縁組", on, father.name, previous=previous))
 
     def finish(self) -> None:

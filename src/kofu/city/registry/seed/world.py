@@ -17,7 +17,7 @@ from kofu.city.registry.seed import addresses, names
 from kofu.city.registry.seed.families import FamilyBuilder
 from kofu.city.registry.seed.households import Planner
 from kofu.city.registry.seed.lives import Lives
-from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, RegisterPlan
+from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan, RegisterPlan, stable_days
 
 #: Share of households whose 本籍 is in the other demo city.
 HONSEKI_ELSEWHERE_SHARE = 0.2
@@ -61,11 +61,24 @@ def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
         for plan in plans:
             for person in plan.members:
                 lives.resident(CITIES[code], plan, person)
+                person.notified_on = _notified_on(builder, person, as_of)
     kept = {id(e.person) for r in builder.registers if r.city_code is not None for e in r.entries}
     for phantom in builder.phantoms:
         if id(phantom) in kept:  # only a register kept in a demo city has a 附票 to write
             lives.phantom(phantom)
     return World(as_of, households, builder.registers, builder.phantoms)
+
+
+def _notified_on(builder: FamilyBuilder, person: PersonPlan, as_of: date) -> date:
+    """The 届出日 of becoming a resident: the 出生届 the register records for a birth here, else a
+    転入届 filed within the 14 days the law gives (never after the person left, nor in the future)."""
+    birth = builder.birth_of(person)
+    if person.became_resident_reason == "出生" and birth is not None and birth.reported_on is not None:
+        return birth.reported_on
+    came = person.became_resident_date
+    low = 1 if person.became_resident_reason == "出生" else 0
+    filed = came + timedelta(days=stable_days(f"{person.name}:{person.birth_date}:届出", low, 13))
+    return max(came, min(filed, as_of, person.status_date or filed))
 
 
 def _plan_city(city: CityInfo, seed: int, as_of: date, count: int) -> list[HouseholdPlan]:

@@ -6,7 +6,7 @@ moved past them afterwards, so later ORM inserts (cards, 利用登録, new seals
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
@@ -27,7 +27,7 @@ from kofu.city.registry.models import (
 )
 from kofu.city.registry.seed.addresses import rename
 from kofu.city.registry.seed.inkan import SealPlan
-from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan, RegisterPlan
+from kofu.city.registry.seed.people import EntryPlan, HouseholdPlan, PersonPlan, RegisterPlan, stable_days
 from kofu.city.registry.seed.registers import kaisei_on
 from kofu.city.registry.seed.tax import TaxPlan
 from kofu.city.registry.seed.world import World
@@ -71,15 +71,18 @@ def write_city(
         heads.append({"id": household_id, "head_resident_id": resident_ids[plan.members[0]]})
     for register in (r for r in world.registers if r.city_code == city_code):
         koseki_id = ids.take(KosekiRegister)
+        recorded = furigana_recorded_on(register, world.as_of)
         rows[KosekiRegister].append(
             dict(id=koseki_id, honseki=register.honseki, hittosha=register.hittosha, hensei_on=register.hensei_on,
-                 hensei_reason=register.hensei_reason, kaisei_on=kaisei_on(register))
+                 hensei_reason=register.hensei_reason, kaisei_on=kaisei_on(register),
+                 family_kana=family_kana(register) if recorded else None, kana_recorded_on=recorded)
         )  # fmt: skip
         for position, entry in enumerate(register.entries, start=1):
             member_id = ids.take(KosekiMember)
-            rows[KosekiMember].append(
-                _member(entry, member_id, koseki_id, position, resident_ids.get(entry.person))
-            )
+            row = _member(entry, member_id, koseki_id, position, resident_ids.get(entry.person))
+            kept = recorded is not None and (entry.removed_on is None or entry.removed_on >= recorded)
+            row["given_kana"] = entry.person.given_kana if kept else None  # none for who had left
+            rows[KosekiMember].append(row)
             for n, event in enumerate(entry.events, start=1):
                 rows[KosekiEvent].append(
                     dict(
@@ -162,6 +165,38 @@ def fuhyo_lines(entry: EntryPlan, register: RegisterPlan) -> list[tuple[str, dat
     return held + later
 
 
+#: 氏名の振り仮名 entered the family register on 2025-05-26 (令和5年法律第48号); what nobody notified
+#: within a year the city recorded from its notice, from 2026-05-26.
+FURIGANA_FROM = date(2025, 5, 26)
+FURIGANA_BY_LAW = date(2026, 5, 26)
+
+
+def furigana_recorded_on(register: RegisterPlan, as_of: date) -> date | None:
+    """When the register's 氏名の振り仮名 was recorded: with the notice that made a register after
+    the law, else a 氏の振り仮名の届 within the first year (about a third) or the city's record after
+    it; None when that day is still to come."""
+    if register.hensei_on >= FURIGANA_FROM:
+        day = register.hensei_on
+    else:
+        key = f"{register.label}:振り仮名"
+        notified = stable_days(key, 0, 2) == 0
+        day = FURIGANA_FROM + timedelta(days=stable_days(key, 20, 360)) if notified else FURIGANA_BY_LAW
+    return day if day <= as_of else None
+
+
+def family_kana(register: RegisterPlan) -> str | None:
+    """The reading of the register's 氏: that of its 筆頭者's family name when the register was made."""
+    head = next((e for e in register.entries if e.is_hittosha), None)
+    if head is None:
+        return None
+    person = head.person
+    if head.family_name == person.family_name:
+        return person.family_kana
+    if person.birth_family and person.birth_family[0] == head.family_name:
+        return person.birth_family[1]
+    return None
+
+
 def _resident(person: PersonPlan, resident_id: int, household_id: int) -> dict[str, Any]:
     foreign = person.foreign
     return dict(
@@ -169,7 +204,8 @@ def _resident(person: PersonPlan, resident_id: int, household_id: int) -> dict[s
         family_kana=person.family_kana, given_kana=person.given_kana, birth_date=person.birth_date, sex=person.sex,
         zokugara=person.zokugara, became_resident_date=person.became_resident_date,
         became_resident_reason=person.became_resident_reason, address_defined_date=person.address_defined_date,
-        prior_address=person.prior_address, honseki=person.honseki, honseki_city_code=person.honseki_city_code,
+        prior_address=person.prior_address, notified_on=person.notified_on,
+        previous_address=person.previous_address, honseki=person.honseki, honseki_city_code=person.honseki_city_code,
         hittosha=person.hittosha, status=person.status, status_date=person.status_date,
         dv_protected=person.dv_protected, pending_change=person.pending_change,
         nationality=foreign.nationality if foreign else None,
@@ -179,6 +215,7 @@ def _resident(person: PersonPlan, resident_id: int, household_id: int) -> dict[s
         residence_card_number=foreign.card_number if foreign else None,
         alias_name=foreign.alias_name if foreign else None,
         alias_kana=foreign.alias_kana if foreign else None,
+        katakana_name=foreign.katakana_name if foreign else None,
     )  # fmt: skip
 
 
