@@ -14,6 +14,7 @@ from kofu.city.registry.models.inkan import (
     SealImpression,
     SealRegistration,
 )
+from kofu.city.registry.models.issuance import CardRecord, Issuance
 from kofu.city.registry.models.koseki import (
     EVENT_KINDS,
     HENSEI_REASONS,
@@ -92,11 +93,13 @@ __all__ = [
     "Address",
     "Base",
     "Card",
+    "CardRecord",
     "CitySetting",
     "DocumentSetting",
     "FuhyoEntry",
     "HonsekiRegistration",
     "Household",
+    "Issuance",
     "IssueCounter",
     "KosekiEvent",
     "KosekiMember",
