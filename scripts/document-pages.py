@@ -126,8 +126,7 @@ def _order(service: IssuerService, person: SeededPerson, doc: str, options: dict
     answer = service.handle(call)
     if answer.order is None or answer.order.status != "issued":
         raise SystemExit(f"{doc}: not issued: {answer}")
-    _header, pdf = open_document(answer.order.envelope, key, call.order_id)  # type: ignore[arg-type]
-    return pdf
+    return open_document(answer.order.envelope, key, call.order_id).pdf  # type: ignore[arg-type]
 
 
 def service_years(service: IssuerService) -> list[int]:

@@ -26,6 +26,7 @@ from kofu import faketime
 from kofu.config import Settings
 from kofu.demo import DemoCard, setup
 from kofu.up import Cluster
+from tests.pcsc_daemon import pcscd  # noqa: F401 - the one pcscd fixture of the session
 from tests.residents import Owned, own_card
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -12,8 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
-
 from kofu.city.counter.models import CardRecord
+
 from kofu.city.registry.models import Card, CitySetting
 from kofu.clock import JST
 from kofu.config import Settings

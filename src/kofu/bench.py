@@ -25,6 +25,7 @@ from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.headless import issue_once
+from kofu.kiosk.journal import kiosk_journal
 from kofu.pki.errors import PkiError
 from kofu.pki.tls import client_context
 from kofu.procstat import actor_cpu, cpu_spent
@@ -179,6 +180,7 @@ def _drive(
 ) -> BenchResult:
     store = CardStore(settings.cards_dir)
     result = BenchResult(kiosks=len(links), cards=len(cards), seconds=0.0)
+    journals = [kiosk_journal(settings.var_dir, link.kiosk_id) for link in links]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -197,7 +199,15 @@ def _drive(
             started = time.perf_counter()
             try:
                 issue_once(
-                    links[index], store, card.card, card.pin, doc, {"household": "self"}, 1, _NullPrinter()
+                    links[index],
+                    store,
+                    card.card,
+                    card.pin,
+                    doc,
+                    {"household": "self"},
+                    1,
+                    _NullPrinter(),
+                    journal=journals[index],
                 )
             except Exception as exc:  # every failed visit counts, whatever raised
                 code = getattr(exc, "code", None)

@@ -60,6 +60,11 @@ class Settings:
     reader: str = "emulated"  # KOFU_READER: emulated | pcsc
     reader_name: str | None = None  # KOFU_READER_NAME: PC/SC reader to use (default: the first)
     vpcd_port: int = 35963  # KOFU_VPCD_PORT: where `kofu card insert` finds pcscd's virtual reader
+    gateways_per_city: int = 1  # KOFU_GATEWAYS: gateway processes of each city (the centre uses each)
+    issuers_per_city: int = 1  # KOFU_ISSUERS: issuer processes of each city (each pulls from every gateway)
+    center_replicas: int = 1  # KOFU_CENTER_REPLICAS: centre processes behind HAProxy (1: no proxy)
+    sweep_after: int = 600  # KOFU_SWEEP_AFTER: seconds before the centre closes an order nobody reported
+    sweep_interval: int = 30  # KOFU_SWEEP_INTERVAL: seconds between two sweeps of the centre's history
     verify_url: str = ""  # KOFU_PUBLIC_VERIFY_URL: see public_verify_url
 
     @classmethod
@@ -108,9 +113,18 @@ class Settings:
     def center_port(self) -> int:
         return self.port_base
 
-    def gateway_port(self, city: str) -> int:
-        """Each city's gateway listens on the port after the centre's, in city order."""
-        return self.port_base + 1 + self.cities.index(city)
+    def gateway_port(self, city: str, n: int = 0) -> int:
+        """Each city's gateways listen after the centre's port, in city order; the n-th gateway
+        of a city 10 ports further on per n (the centre's public port is port_base + 9)."""
+        return self.port_base + 1 + self.cities.index(city) + 10 * n
+
+    def gateway_urls(self, city: str) -> list[str]:
+        """Every gateway of ``city`` (the centre submits to any; each issuer pulls from all)."""
+        return [f"https://{self.host}:{self.gateway_port(city, n)}" for n in range(self.gateways_per_city)]
+
+    def center_replica_port(self, n: int) -> int:
+        """Where the n-th centre process listens when several run behind HAProxy."""
+        return self.port_base + 30 + n
 
     @property
     def center_url(self) -> str:

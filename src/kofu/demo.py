@@ -19,11 +19,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from kofu import clock
 from kofu.card.state import CardState, CardStore
 from kofu.center import routing
-from kofu.center.models import Base as CenterBase
-from kofu.city.counter.models import CardRecord
-from kofu.city.counter.models import ensure_tables as ensure_counter_tables
+from kofu.center.migrate import upgrade as upgrade_center
 from kofu.city.registry.db import create_schema, session_factory
-from kofu.city.registry.models import CARD_ACTIVE, Card, DocumentSetting, Resident
+from kofu.city.registry.models import CARD_ACTIVE, Card, CardRecord, DocumentSetting, Resident
 from kofu.city.registry.queries import apply_registration, approve_registration
 from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_city
 from kofu.config import Settings
@@ -67,8 +65,9 @@ def setup(settings: Settings, *, bench_kiosks: int = 64) -> list[DemoCard]:
     """Create everything that is missing; idempotent (an existing demo is kept as it is)."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     init_pki(settings.pki, cities=settings.cities, kiosks=kiosk_ids(settings, bench_kiosks))
-    center_db = session_factory(make_engine(settings.center_db_url()))
-    CenterBase.metadata.create_all(center_db.kw["bind"])
+    center_engine = make_engine(settings.center_db_url())
+    upgrade_center(center_engine)
+    center_db = session_factory(center_engine)
     for code in settings.cities:
         routing.ensure_city(center_db, code, CITIES[code].name)
     if is_seeded(settings):
@@ -131,7 +130,6 @@ def _preapprove(settings: Settings, cards: list[DemoCard], candidates, center_db
 def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[DemoCard]:  # type: ignore[no-untyped-def]
     engine = make_engine(settings.city_db_url(code))
     create_schema(engine)
-    ensure_counter_tables(engine)
     db = session_factory(engine)
     rng = random.Random(f"kofu.demo.pins:{code}:{settings.seed}")
     store = CardStore(settings.cards_dir)
@@ -148,7 +146,7 @@ def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[De
     cards: list[DemoCard] = []
     with db.begin() as session:
         for person, state in zip(adults, states, strict=True):
-            certificate = issue_card_certificate(settings.pki, state.public_key())
+            certificate = issue_card_certificate(settings.pki, state.public_key(), city=code)
             serial = format(certificate.serial_number, "X")
             store.save(state)
             store.install_certificate(state.label, certificate.public_bytes(Encoding.DER), ca_der)

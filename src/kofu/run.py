@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from kofu.config import Settings
 from kofu.net.server import serve
@@ -21,63 +22,79 @@ def _logging(settings: Settings, actor: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def run_center(settings: Settings) -> None:
-    """The centre, for kiosks, on the centre port."""
+def run_center(settings: Settings, replica: int | None = None) -> None:
+    """The centre, for kiosks and cities: on the centre port, or (one of several replicas behind
+    HAProxy) on its replica port. Its database is migrated first; it sweeps while it runs."""
     from kofu.center.app import create_app
     from kofu.center.auth import CardVerifier, SessionSealer
-    from kofu.center.models import Base
+    from kofu.center.migrate import upgrade
     from kofu.center.service import CenterService
     from kofu.net.client import async_client
     from kofu.storage import session_factory
 
-    _logging(settings, "center")
+    _logging(settings, "center" if replica is None else f"center-{replica}")
     engine = make_engine(settings.center_db_url())
-    Base.metadata.create_all(engine)
+    upgrade(engine)
+    db = session_factory(engine)
     context = client_context(settings.pki, "center", "center")
     gateways = {
-        code: async_client(settings.gateway_url(code), context, timeout=40.0) for code in settings.cities
+        code: [async_client(url, context, timeout=40.0) for url in settings.gateway_urls(code)]
+        for code in settings.cities
     }
+    publisher = trust_publisher(settings, db)
     service = CenterService(
-        db=session_factory(engine),
+        db=db,
         verifier=CardVerifier(settings.pki),
         sealer=SessionSealer.from_file(settings.var_dir / "center" / "session.key"),
         gateways=gateways,
+        seal_keys=lambda: publisher.trust_list().seal_key,
     )
-    start_public(settings)
+    port = settings.center_port if replica is None else settings.center_replica_port(replica)
     serve(
-        create_app(service),
+        create_app(service, sweep_after=settings.sweep_after, sweep_interval=settings.sweep_interval),
         settings.host,
-        settings.center_port,
+        port,
         server_context(settings.pki, "center", "center"),
     )
 
 
-def start_public(settings: Settings) -> None:
-    """The centre's public server (trust list, verification page) in a daemon thread of its own."""
-    import threading
-
-    from kofu.center.public import create_public_app, public_tls_context
-    from kofu.city.registry.cities import CITIES
-    from kofu.net.server import make_server
+def trust_publisher(settings: Settings, db: Any) -> Any:
+    """The centre's trust list, naming the cities the centre knows (its ``cities`` table)."""
+    from kofu.center.models import City
     from kofu.pki.trust import TrustPublisher
 
-    names = {code: CITIES[code].name if code in CITIES else code for code in settings.cities}
-    app = create_public_app(TrustPublisher(settings.pki, names, settings.public_verify_url))
-    server = make_server(app, settings.host, settings.public_port, public_tls_context(settings.pki))
-    threading.Thread(target=server.run, name="public", daemon=True).start()
+    with db() as session:
+        names = {city.code: city.name for city in session.query(City).all()}
+    return TrustPublisher(
+        settings.pki, {code: names.get(code, code) for code in settings.cities}, settings.public_verify_url
+    )
 
 
-def run_gateway(settings: Settings, city: str) -> None:
-    """One city's gateway, for the centre and that city's issuer."""
+def run_verifier(settings: Settings) -> None:
+    """The public verifier: the trust list and the verification page, for anyone (server-only TLS),
+    in a process of its own so that nothing sent there can slow the centre's kiosk API."""
+    from kofu.center.migrate import upgrade
+    from kofu.storage import session_factory
+    from kofu.verifier.app import create_public_app, public_tls_context
+
+    _logging(settings, "verifier")
+    engine = make_engine(settings.center_db_url())
+    upgrade(engine)
+    app = create_public_app(trust_publisher(settings, session_factory(engine)))
+    serve(app, settings.host, settings.public_port, public_tls_context(settings.pki))
+
+
+def run_gateway(settings: Settings, city: str, index: int = 0) -> None:
+    """One of a city's gateways, for the centre and that city's issuers."""
     from kofu.city.gateway.app import create_app
 
-    _logging(settings, f"gateway-{city}")
+    _logging(settings, f"gateway-{city}" + (f"-{index}" if index else ""))
     context = server_context(settings.pki, "gateway", city)
-    serve(create_app(city), settings.host, settings.gateway_port(city), context)
+    serve(create_app(city), settings.host, settings.gateway_port(city, index), context)
 
 
 def run_issuer(settings: Settings, city: str) -> None:
-    """One city's issuer: pulls from its gateway; opens no port."""
+    """One city's issuer: pulls from every gateway of its city; opens no port."""
     from kofu.city.issuer.service import IssuerService
     from kofu.city.issuer.worker import run_workers
     from kofu.city.registry.db import create_schema, session_factory
@@ -85,9 +102,9 @@ def run_issuer(settings: Settings, city: str) -> None:
     _logging(settings, f"issuer-{city}")
     engine = make_engine(settings.city_db_url(city))
     create_schema(engine)
-    service = IssuerService(city, session_factory(engine), pki=settings.pki)
+    service = IssuerService(city, session_factory(engine), settings.pki)
     context = client_context(settings.pki, "issuer", city)
-    run_workers(service, settings.gateway_url(city), context, settings.issuer_workers)
+    run_workers(service, settings.gateway_urls(city), context, settings.issuer_workers)
 
 
 def run_kiosk(settings: Settings) -> None:

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.orm import Session, sessionmaker
 
-from kofu.center.models import Base
+from kofu.center.migrate import upgrade
 from kofu.pki.init import init_pki
 from kofu.pki.paths import PkiPaths
 from kofu.storage import make_engine, session_factory
@@ -27,5 +27,5 @@ def card_key() -> rsa.RSAPrivateKey:
 @pytest.fixture
 def db(tmp_path: Path) -> sessionmaker[Session]:
     engine = make_engine(f"sqlite:///{tmp_path / 'center.db'}")
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     return session_factory(engine)

@@ -25,7 +25,8 @@ from tests.mtls import serve_mtls
 from kofu.center import routing
 from kofu.center.app import create_app
 from kofu.center.auth import CardVerifier, SessionSealer
-from kofu.center.models import Base, Challenge
+from kofu.center.migrate import upgrade
+from kofu.center.models import Challenge
 from kofu.center.service import CenterService
 from kofu.net.client import sync_client
 from kofu.pki.jpki import issue_card_certificate
@@ -63,7 +64,7 @@ class StandInGateway:
 @pytest.fixture(scope="module")
 def center_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(f"sqlite:///{Path(tmp_path_factory.mktemp('centre')) / 'center.db'}")
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     db = session_factory(engine)
     routing.ensure_city(db, CITY, "西東京市")
     yield db
@@ -83,7 +84,7 @@ def center(pki: PkiPaths, center_db: sessionmaker[Session], city: StandInGateway
         db=center_db,
         verifier=CardVerifier(pki),
         sealer=SessionSealer(AESGCM.generate_key(bit_length=256)),
-        gateways={CITY: gateway},
+        gateways={CITY: [gateway]},
     )
     with serve_mtls(create_app(service), pki, "center", "center") as url:
         yield url

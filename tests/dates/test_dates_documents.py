@@ -14,7 +14,8 @@ from tests.dates.test_dates_rules import menu_offer, order
 def _issue(world: World, serial: str, doc: str, **options: str) -> tuple[DocumentHeader, bytes]:
     result, key = order(world, serial, doc, **options)
     assert result.status == "issued" and result.envelope is not None, result.error
-    return open_document(result.envelope, key, result.order_id)
+    opened = open_document(result.envelope, key, result.order_id)
+    return opened.header, opened.pdf
 
 
 def test_a_juminhyo_issued_now_is_dated_today_in_japan_and_its_seal_verifies(

@@ -11,10 +11,16 @@ from kofu.demo import DemoCard
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import Issued, issue_once
+from kofu.kiosk.journal import Journal, kiosk_journal
 from kofu.pki.tls import client_context
 from kofu.storage import make_engine, session_factory
 
 REFUSAL_TRAITS = {"moved-out", "deceased", "dv-protected", "pending-change"}
+
+
+def journal_of(settings: Settings, kiosk_id: str | None = None) -> Journal:
+    """The journal of a kiosk of the chain (the headless visits of the tests keep one too)."""
+    return kiosk_journal(settings.var_dir, kiosk_id or settings.kiosk_id)
 
 
 def center_link(settings: Settings, kiosk_id: str | None = None) -> CenterLink:
@@ -44,6 +50,7 @@ def order(
             options or {},
             copies,
             printer,
+            journal=journal_of(settings, kiosk_id),
         )
     finally:
         center.close()

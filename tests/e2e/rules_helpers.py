@@ -30,7 +30,7 @@ from kofu.kiosk.headless import Issued, issue_once
 from kofu.protocol.kiosk_center import Menu, OrderRequest, OrderResult
 from kofu.storage import make_engine, session_factory
 from kofu.up import _settings_env
-from tests.e2e.helpers import center_link, eligible
+from tests.e2e.helpers import center_link, eligible, journal_of
 
 CITIES = ("132292", "132110")
 OTHER = {"132292": "132110", "132110": "132292"}
@@ -65,6 +65,7 @@ def issue(
             1,
             printer,
             city=city,
+            journal=journal_of(settings),
         )
     finally:
         center.close()
@@ -76,7 +77,7 @@ def issue(
 def visit(settings: Settings, card: DemoCard) -> Iterator[KioskFlow]:
     """A kiosk flow with the card authenticated (for steps the headless visit does not split)."""
     center = center_link(settings)
-    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), journal_of(settings))
     try:
         with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
             flow.place_card(stored.reader())

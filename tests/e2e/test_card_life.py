@@ -29,7 +29,7 @@ from kofu.kiosk.flow import KioskFlow
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine, session_factory
 from tests.card.life import issue_fresh_card, resident_name, rogue_ca_certificate
-from tests.e2e.helpers import center_link, order
+from tests.e2e.helpers import center_link, journal_of, order
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def refusal(settings: Settings, card, pin: str | None = None) -> str:  # type: i
 def residence_city(settings: Settings, card) -> str:  # type: ignore[no-untyped-def]
     """Authenticate the card at the centre and return the residence city it is routed to."""
     center = center_link(settings)
-    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), journal_of(settings))
     try:
         with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
             flow.place_card(stored.reader())

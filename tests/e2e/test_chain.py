@@ -19,7 +19,7 @@ from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import issue_once
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine, session_factory
-from tests.e2e.helpers import center_link, eligible, order, registry, with_trait
+from tests.e2e.helpers import center_link, eligible, journal_of, order, registry, with_trait
 from tests.e2e.rules_helpers import raw_order
 
 pytestmark = pytest.mark.e2e
@@ -86,7 +86,15 @@ def test_refused_residents_get_their_code_and_nothing_printed(chain, chain_setti
     try:
         with pytest.raises(KofuError) as refused:
             issue_once(
-                center, CardStore(chain_settings.cards_dir), card.card, card.pin, "juminhyo", {}, 1, printer
+                center,
+                CardStore(chain_settings.cards_dir),
+                card.card,
+                card.pin,
+                "juminhyo",
+                {},
+                1,
+                printer,
+                journal=journal_of(chain_settings),
             )
     finally:
         center.close()

@@ -26,7 +26,6 @@ from kofu.demo import DemoCard, setup
 from kofu.up import Cluster, _settings_env
 from tests.conftest import _free_base
 from tests.e2e.helpers import registry
-from tests.pcsc.conftest import pcscd  # noqa: F401 - the fixture, for the PC/SC example
 
 pytestmark = pytest.mark.e2e
 
@@ -186,7 +185,7 @@ class Reader:
             self.applied.append((city, self._number(done.stdout)))
 
 
-def test_every_readme_command_works_as_printed(demo, pcscd, tmp_path):  # noqa: F811
+def test_every_readme_command_works_as_printed(demo, pcscd, tmp_path):
     settings, cards = demo
     commands = readme_commands((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(commands) >= 20, "the README's examples were not found"

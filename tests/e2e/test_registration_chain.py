@@ -15,7 +15,7 @@ from kofu.documents.text import extract_text
 from kofu.kiosk.headless import register_once
 from kofu.protocol.codes import message_for
 from kofu.protocol.errors import KofuError
-from tests.e2e.helpers import center_link, registry
+from tests.e2e.helpers import center_link, journal_of, registry
 from tests.e2e.rules_helpers import issue, kofu
 
 pytestmark = pytest.mark.e2e
@@ -43,6 +43,7 @@ def test_apply_approve_route_then_koseki_from_the_honseki_city(chain, chain_sett
             city,
             holder.honseki or "",
             (holder.hittosha or "").replace("\u3000", " "),
+            journal=journal_of(chain_settings),
         )
     finally:
         center.close()
@@ -76,11 +77,21 @@ def test_applying_for_another_register_while_one_is_live_is_refused(chain, chain
     center = center_link(chain_settings)
     try:
         store = CardStore(chain_settings.cards_dir)
-        wrong = register_once(center, store, card.card, card.pin, city, "架空県架空市1番地", "架空　太郎")
+        journal = journal_of(chain_settings)
+        wrong = register_once(
+            center, store, card.card, card.pin, city, "架空県架空市1番地", "架空　太郎", journal=journal
+        )
         assert wrong.status == "pending"
         with pytest.raises(KofuError) as refused:
             register_once(
-                center, store, card.card, card.pin, city, holder.honseki or "", holder.hittosha or ""
+                center,
+                store,
+                card.card,
+                card.pin,
+                city,
+                holder.honseki or "",
+                holder.hittosha or "",
+                journal=journal,
             )
         assert refused.value.code == "city.registration.exists"
     finally:

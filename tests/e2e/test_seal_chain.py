@@ -23,7 +23,7 @@ from kofu.kiosk.headless import issue_once
 from kofu.pki.trust import rotate_seal
 from kofu.protocol.errors import KofuError
 from kofu.up import _settings_env
-from tests.e2e.helpers import center_link, eligible
+from tests.e2e.helpers import center_link, eligible, journal_of
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,18 @@ def _issue(settings: Settings, card: DemoCard, doc: str, city: str | None = None
     printer = SimulatedPrinter()
     center = center_link(settings)
     try:
-        issue_once(center, CardStore(settings.cards_dir), card.card, card.pin, doc, {}, 1, printer, city=city)
+        issue_once(
+            center,
+            CardStore(settings.cards_dir),
+            card.card,
+            card.pin,
+            doc,
+            {},
+            1,
+            printer,
+            city=city,
+            journal=journal_of(settings),
+        )
     finally:
         center.close()
     (sheet,) = printer.tray

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
@@ -29,7 +29,9 @@ from kofu.kiosk.app import create_app
 from kofu.protocol.codes import MESSAGES
 from kofu.protocol.envelope import DocumentHeader, envelope_document, order_binding
 from kofu.protocol.errors import Problem, Refused
+from kofu.protocol.header import HeaderSigner
 from kofu.protocol.kiosk_center import (
+    Abandoned,
     CityChoice,
     DocumentOffer,
     Menu,
@@ -37,6 +39,7 @@ from kofu.protocol.kiosk_center import (
     OrderOutcome,
     OrderRequest,
     OrderResult,
+    OutcomeRecorded,
     SessionAuthenticated,
     SessionChallenge,
 )
@@ -47,6 +50,10 @@ CITY = "132292"
 FAKE_PDF = b"%PDF-1.4\n% kofu unit-test fake document, not a real certificate\n%%EOF\n"
 ERROR_KEYS = {"code", "message_ja", "message_en", "tries_left"}
 ASSETS = ("kiosk.js", "text.js", "speaker.js", "maintenance.js", "kiosk.css")
+
+
+#: UNIT-TEST FAKE city seal key: signs the placeholder document's header.
+FAKE_CITY_SIGNER = HeaderSigner(b"UT-SEAL!", ec.generate_private_key(ec.SECP256R1()))
 
 
 class FakeCenter:
@@ -118,13 +125,18 @@ class FakeCenter:
             pdf_sha256=hashlib.sha256(FAKE_PDF).hexdigest(),
         )
         X25519PublicKey.from_public_bytes(order.kiosk_public_key)
-        envelope = envelope_document(header, FAKE_PDF, order.kiosk_public_key)
+        envelope = envelope_document(header, FAKE_PDF, order.kiosk_public_key, FAKE_CITY_SIGNER)
         return OrderResult(
             order_id=order_id, status="issued", envelope=envelope, fee_total=200 * order.copies, pages=1
         )
 
-    def outcome(self, order_id: str, outcome: OrderOutcome) -> None:
+    def outcome(self, order_id: str, outcome: OrderOutcome) -> OutcomeRecorded:
         self.outcomes.append((order_id, outcome.outcome))
+        return OutcomeRecorded(order_id=order_id, status=outcome.outcome, fee_total=outcome.amount)
+
+    def abandoned(self, body: Abandoned) -> OutcomeRecorded:
+        self.outcomes.append((body.idempotency_key, "abandoned"))
+        return OutcomeRecorded(order_id="unknown", status="cancelled", fee_total=0)
 
 
 class FakeSeals:
@@ -136,6 +148,9 @@ class FakeSeals:
 
     def trust_list(self, refresh: bool = False) -> None:
         return None
+
+    def header_key(self, city: str, kid: bytes) -> ec.EllipticCurvePublicKey | None:
+        return FAKE_CITY_SIGNER.key.public_key() if kid == FAKE_CITY_SIGNER.kid else None
 
     def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
         return "UNIT-TEST-FAKE-SEAL"
@@ -345,7 +360,7 @@ def test_order_pay_print_take(client: TestClient, center: FakeCenter) -> None:
     state = paid["state"]
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"] == {"inserted": 0, "returned": 200, "denominations": state["cash"]["denominations"]}
-    assert center.outcomes == [("fake-order-1", "printed")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "printed")]
     (sheet,) = client.get("/api/tray").json()["sheets"]
     assert sheet["copies"] == 2 and sheet["title"] == "住民票の写し"
     pdf = client.get(f"/api/tray/{sheet['id']}")
@@ -375,7 +390,7 @@ def test_print_failure_returns_the_money(client: TestClient, center: FakeCenter)
     assert_error(client.post("/api/pay"), "kiosk.print.failed")
     state = client.get("/api/state").json()
     assert state["cash"]["returned"] == 1000 and state["tray"] == [] and state["phase"] == "idle"
-    assert center.outcomes == [("fake-order-1", "failed")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "failed")]
 
 
 def test_cancel_refunds_and_releases_the_card(
@@ -389,7 +404,7 @@ def test_cancel_refunds_and_releases_the_card(
     state = cancelled["state"]
     assert state["phase"] == "idle" and state["document"] is None and state["cash"]["inserted"] == 0
     assert state["cash"]["returned"] == 150 and state["tray"] == []
-    assert center.outcomes == [("fake-order-1", "cancelled")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "cancelled")]
     with store.open(LABEL, wait=0):
         pass
 
@@ -422,7 +437,7 @@ def test_inactivity_cancels_the_visit(store: CardStore, center: FakeCenter) -> N
         assert (
             screen.outputs.returned + screen.outputs.retained_cash == 500
         )  # in the change tray, or kept if unclaimed
-        assert center.outcomes == [("fake-order-1", "cancelled")]
+        assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "cancelled")]
 
 
 def test_inactivity_releases_a_card_left_on_the_reader(store: CardStore, center: FakeCenter) -> None:

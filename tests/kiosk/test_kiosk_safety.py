@@ -77,7 +77,7 @@ def test_page_reload_or_close_mid_payment_refunds(client: TestClient, center: Fa
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"] == {**state["cash"], "inserted": 0, "returned": 500}
     assert state["ended"]["code"] == "kiosk.page.left" and state["ended"]["refund"] == 500
-    assert center.outcomes == [("fake-order-1", "cancelled")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "cancelled")]
 
 
 def test_reload_with_nothing_open_changes_nothing(client: TestClient) -> None:

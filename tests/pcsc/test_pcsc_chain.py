@@ -16,7 +16,7 @@ from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
 from kofu.protocol.errors import KofuError
 from tests.card.life import issue_fresh_card, resident_name
-from tests.e2e.helpers import center_link
+from tests.e2e.helpers import center_link, journal_of
 from tests.pcsc.conftest import inserted, kofu
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_full_order_through_pcscd_and_vpcd(chain, chain_settings, pcscd, tmp_pat
 def test_removing_the_card_before_the_signature_cancels_the_visit(chain, chain_settings, pcscd):
     issued, _card = issue_fresh_card(chain_settings, "132292")
     center = center_link(chain_settings)
-    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), journal_of(chain_settings))
     try:
         with PcscReader(pcscd, wait=5) as reader:
             with inserted(chain_settings, issued.label):

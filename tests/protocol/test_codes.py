@@ -16,7 +16,18 @@ from kofu.protocol.codes import FAMILIES, MESSAGES, family_of, message_for
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "kofu"
 CODE = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
-ERROR_CLASSES = ("Refused", "ProtocolViolation", "AuthFailed", "LinkFailed", "KofuError", "FlowError")
+ERROR_CLASSES = (
+    "Refused",
+    "ProtocolViolation",
+    "AuthFailed",
+    "LinkFailed",
+    "KofuError",
+    "TooLarge",
+    "RateLimited",
+    "FlowError",
+    "Busy",
+    "Conflict",
+)
 RAISED = re.compile(rf"\b(?:{'|'.join(ERROR_CLASSES)})\(\s*\"({CODE})\"")
 PROBLEM = re.compile(rf"\bProblem\(\s*code=\"({CODE})\"")
 CLASS_CODE = re.compile(rf"^    code = \"({CODE})\"$", re.M)

@@ -18,10 +18,10 @@ from pydantic import BaseModel
 from tests.kiosk.test_kiosk_app import FakeCenter, _client
 
 from kofu.center.app import create_app as create_center
-from kofu.center.public import create_public_app
 from kofu.city.gateway.app import create_app as create_gateway
 from kofu.protocol import center_gateway, city_center, gateway_issuer, kiosk_center, kiosk_screen, public
 from kofu.protocol.link import Endpoint, endpoints
+from kofu.verifier.app import create_public_app
 
 LINKS = (kiosk_center, center_gateway, gateway_issuer, city_center, public, kiosk_screen)
 DECLARED: dict[tuple[str, str, str], Endpoint] = {}

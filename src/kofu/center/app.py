@@ -5,6 +5,7 @@ Every route is an endpoint of ``kofu.protocol.kiosk_center`` or ``kofu.protocol.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -15,10 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from kofu.center import registrations, routes_api
 from kofu.center.deps import Service
 from kofu.center.service import CenterService
+from kofu.center.sweeper import Sweeper
 from kofu.net.app import PeerDep, expect_peer, install_error_handlers
 from kofu.protocol import kiosk_center as link
 from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
+    Abandoned,
     Health,
     Menu,
     MenuRequest,
@@ -39,14 +42,24 @@ SessionId = Annotated[str, Path(pattern=ID_PATTERN)]
 OrderId = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
-def create_app(service: CenterService | None = None) -> FastAPI:
-    """The centre, serving kiosks and cities through `service` (None: for its OpenAPI only)."""
+def create_app(
+    service: CenterService | None = None, *, sweep_after: float | None = None, sweep_interval: float = 30.0
+) -> FastAPI:
+    """The centre, serving kiosks and cities through `service` (None: for its OpenAPI only).
+    With ``sweep_after``, the app sweeps the history while it runs (``kofu.center.sweeper``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sweeping = None
+        if app.state.service is not None and sweep_after is not None:
+            sweeping = asyncio.create_task(Sweeper(app.state.service, sweep_after, sweep_interval).run())
         yield
-        for client in app.state.service.gateways.values():
-            await client.aclose()
+        if sweeping is not None:
+            sweeping.cancel()
+        if app.state.service is not None:
+            for clients in app.state.service.gateways.values():
+                for client in clients:
+                    await client.aclose()
 
     app = FastAPI(title="kofu centre", lifespan=lifespan, docs_url=None, redoc_url=None)
     install_error_handlers(app)
@@ -80,6 +93,10 @@ def create_app(service: CenterService | None = None) -> FastAPI:
     ) -> OutcomeRecorded:
         kiosk = expect_peer(peer, "kiosk").ident
         return await run_in_threadpool(service.outcome, kiosk, order_id, body)
+
+    @route(app, link.ABANDONED)
+    async def abandoned(body: Abandoned, peer: PeerDep, service: Service) -> OutcomeRecorded:
+        return await run_in_threadpool(service.abandoned, expect_peer(peer, "kiosk").ident, body)
 
     @route(app, link.HEALTH)
     async def health(peer: PeerDep) -> Health:

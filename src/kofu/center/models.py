@@ -17,7 +17,8 @@ class Base(DeclarativeBase):
 
 
 class Challenge(Base):
-    """A one-time challenge, bound to the kiosk that asked for it; used at most once."""
+    """A one-time challenge, bound to the kiosk that asked for it; used at most once. The card's
+    answer opens one session, and that session places at most one order (``order_id``)."""
 
     __tablename__ = "challenges"
 
@@ -26,6 +27,7 @@ class Challenge(Base):
     challenge: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used: Mapped[bool] = mapped_column(Boolean, default=False)
+    order_id: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
 
 
 class Route(Base):
@@ -63,10 +65,34 @@ class City(Base):
     name: Mapped[str] = mapped_column(String(64))
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     stop_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    stopped_by: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+
+
+class CityEvent(Base):
+    """Every stop and resume of a city, and every misissuance report: who, when, why, with what proof."""
+
+    __tablename__ = "city_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(String(6), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(
+        String(32)
+    )  # stopped | resumed | misissuance_proven | misissuance_suspected
+    by: Mapped[str] = mapped_column(String(64))  # kiosk id, "operator:NAME", "center"
+    reason: Mapped[str] = mapped_column(String(256))
+    order_id: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
 
 
 class Order(Base):
-    """One order and its history row: time, kiosk, store, city, type, copies, fee, outcome."""
+    """One order and its history row: time, kiosk, store, city, type, copies, fee, outcome.
+
+    ``status`` only moves forward (``kofu.center.outcomes``): created → forwarded → sealed →
+    delivered → paid → printed, or it ends refused, failed or cancelled. ``fee_total`` is what
+    the city asked; ``amount_paid`` what the kiosk kept (only a printed order keeps money).
+    ``city_told``: the city has been told how the order ended (its issuance log records it).
+    """
 
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
@@ -81,5 +107,9 @@ class Order(Base):
     doc: Mapped[str] = mapped_column(String(16))
     copies: Mapped[int] = mapped_column(Integer)
     fee_total: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), index=True)
     outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+    amount_paid: Mapped[int] = mapped_column(Integer, default=0)
+    copies_printed: Mapped[int] = mapped_column(Integer, default=0)
+    city_told: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -21,13 +21,18 @@ from kofu.center.auth import card_ref
 from kofu.center.deps import Service
 from kofu.center.models import City, Route
 from kofu.net.app import PeerDep, expect_peer
+from kofu.pki.jpki import requesting_city
+from kofu.pki.paths import PkiPaths
 from kofu.protocol.city_center import ROUTE, RouteRegistered, RouteRegistration
 from kofu.protocol.errors import ProtocolViolation, Refused
 from kofu.protocol.link import route
 
 
-def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegistered:
-    """Record a new card's route, or schedule a move; see the module docstring."""
+def register(
+    db: sessionmaker[Session], body: RouteRegistration, pki: PkiPaths | None = None
+) -> RouteRegistered:
+    """Record a new card's route, or schedule a move; see the module docstring. A new card is
+    routed only for the city that asked the JPKI CA for its certificate."""
     today = clock.today()
     with db() as session:
         if session.get(City, body.residence_city) is None:
@@ -35,6 +40,12 @@ def register(db: sessionmaker[Session], body: RouteRegistration) -> RouteRegiste
         route = session.get(Route, card_ref(body.card_serial))
         current = routing.residence_on(session, route, today) if route is not None else None
     if body.effective_from is None:
+        if (
+            pki is not None
+            and route is None
+            and requesting_city(pki, body.card_serial) != body.residence_city
+        ):
+            raise Refused("route.not_issuer", "only the city that asked for this card may route it")
         if route is not None and current != body.residence_city:
             raise ProtocolViolation("route.conflict", "card is routed to another city: schedule a move")
         if route is None:
@@ -55,4 +66,4 @@ def install(app: FastAPI) -> None:
     async def register_route(body: RouteRegistration, peer: PeerDep, service: Service) -> RouteRegistered:
         """Register a card's route; only the issuer of ``residence_city`` may."""
         expect_peer(peer, "issuer", body.residence_city)
-        return await run_in_threadpool(register, service.db, body)
+        return await run_in_threadpool(register, service.db, body, service.verifier.pki)

@@ -7,15 +7,16 @@ card serial lives only in the kiosk-held session token and in the request to the
 
 from __future__ import annotations
 
+import itertools
 import secrets
+from collections.abc import Callable
 
 import httpx
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
-from kofu.center import routing
+from kofu.center import orders, routing, stops
 from kofu.center.auth import (
     CardSession,
     CardVerifier,
@@ -24,11 +25,12 @@ from kofu.center.auth import (
     issue_challenge,
     session_expiry,
 )
-from kofu.center.models import Order
 from kofu.net.client import acall
 from kofu.protocol.center_gateway import SUBMIT, CityRequest, CityResponse, MenuCall, OrderCall, Submission
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused, from_problem
+from kofu.protocol.header import KeyLookup
 from kofu.protocol.kiosk_center import (
+    Abandoned,
     CityChoice,
     Menu,
     MenuRequest,
@@ -41,7 +43,9 @@ from kofu.protocol.kiosk_center import (
     SessionChallenge,
 )
 
-DEFAULT_STORE = "S0001"
+
+def _no_keys() -> KeyLookup:
+    return lambda _city, _kid: None
 
 
 class CenterService:
@@ -52,12 +56,15 @@ class CenterService:
         db: sessionmaker[Session],
         verifier: CardVerifier,
         sealer: SessionSealer,
-        gateways: dict[str, httpx.AsyncClient],
+        gateways: dict[str, list[httpx.AsyncClient]],
+        seal_keys: Callable[[], KeyLookup] | None = None,
     ) -> None:
         self.db = db
         self.verifier = verifier
         self.sealer = sealer
         self.gateways = gateways
+        self.seal_keys = seal_keys or _no_keys
+        self._turn = itertools.count()
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:
@@ -109,11 +116,17 @@ class CenterService:
         return response.menu
 
     async def order(self, session: CardSession, body: OrderRequest) -> OrderResult:
-        """Forward an order to its city and relay the sealed result."""
+        """Forward an order to its city and relay the enveloped result.
+
+        The history row is written first (``created``), then ``forwarded``, then ``sealed`` with
+        the city's fee when the document comes back, so a crash anywhere leaves a row the sweep
+        can close with the truth. A busy city is said at once (``city.busy``, nothing recorded
+        against the resident): the kiosk may try again with the same card session.
+        """
         self._check_city(session, body.city_code)
         await run_in_threadpool(routing.check_open, self.db, body.city_code)
         order_id = secrets.token_hex(16)
-        await run_in_threadpool(self._record_order, order_id, session.kiosk_id, body)
+        await run_in_threadpool(orders.record, self.db, order_id, session.session_id, session.kiosk_id, body)
         request = OrderCall(
             request_id=secrets.token_hex(16),
             city_code=body.city_code,
@@ -122,43 +135,33 @@ class CenterService:
             order_id=order_id,
             order=body,
         )
+        await run_in_threadpool(orders.mark, self.db, order_id, "forwarded")
         try:
             response = await self._ask_city(request)
             result = response.order
             if result is None or result.order_id != order_id:
                 raise ProtocolViolation("order.mismatch", "city answered for another order")
-        except KofuError as exc:  # refused, a link down, or the city failed (document.render_failed)
-            await run_in_threadpool(
-                self._finish, order_id, "refused" if isinstance(exc, Refused) else "failed", exc.code
-            )
+        except KofuError as exc:  # refused, busy, a link down, or the city failed (document.render_failed)
+            status = "refused" if isinstance(exc, Refused) else "failed"
+            await run_in_threadpool(orders.close, self.db, order_id, status, exc.code)
             raise
         if result.status == "refused":
             code = result.error.code if result.error else "order.invalid"
-            await run_in_threadpool(self._finish, order_id, "refused", code)
+            await run_in_threadpool(orders.close, self.db, order_id, "refused", code)
         else:
-            await run_in_threadpool(self._set_fee, order_id, result.fee_total or 0)
+            await run_in_threadpool(orders.mark, self.db, order_id, "sealed", fee_total=result.fee_total or 0)
         return result
 
     def outcome(self, kiosk_id: str, order_id: str, body: OrderOutcome) -> OutcomeRecorded:
-        """Close an order's history row with what the kiosk did; stop the city on a misissuance."""
-        with self.db.begin() as session:
-            order = session.get(Order, order_id)
-            if order is None or order.kiosk_id != kiosk_id:
-                raise ProtocolViolation("order.unknown", "no such order for this kiosk")
-            if order.outcome is not None:
-                raise ProtocolViolation("order.closed", "order already closed")
-            order.outcome = body.outcome
-            order.status = "closed"
-            order.finished_at = clock.now_utc()
-            if body.outcome != "printed":
-                order.fee_total = 0  # only printed documents are charged
-            city = order.city_code
-            recorded = OutcomeRecorded(
-                order_id=order_id, status=order.status, outcome=order.outcome, fee_total=order.fee_total
-            )
-        if body.outcome == "misissuance_prevented":
-            routing.set_stopped(self.db, city, True, "misissuance_prevented")
+        """Apply a kiosk's report (idempotent; forward only); judge a misissuance report."""
+        recorded, changed = orders.report(self.db, kiosk_id, order_id, body)
+        if body.outcome == "misissuance_prevented" and changed:
+            stops.judge(self.db, order_id, kiosk_id, body.proof, self.seal_keys, self.sealer)
         return recorded
+
+    def abandoned(self, kiosk_id: str, body: Abandoned) -> OutcomeRecorded:
+        """Close an order whose kiosk restarted without knowing its id."""
+        return orders.abandoned(self.db, kiosk_id, body.idempotency_key)
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -167,49 +170,24 @@ class CenterService:
             raise Refused("city.document.not_offered", "card not routed to this city")
 
     async def _ask_city(self, request: CityRequest) -> CityResponse:
-        client = self.gateways.get(request.city_code)
-        if client is None:
+        """Submit to the city's gateways in turn until one answers (the city issues each order id
+        once, so asking again through another gateway is safe)."""
+        clients = self.gateways.get(request.city_code) or []
+        if not clients:
             raise LinkFailed("city.unavailable", "no gateway configured")
-        response = await acall(client, SUBMIT, Submission(request=request))
-        answer = CityResponse.model_validate_json(response.content)
-        if answer.request_id != request.request_id:
-            raise ProtocolViolation("order.mismatch", "answer for another request")
-        if answer.error is not None:
-            raise from_problem(answer.error)
-        return answer
-
-    def _record_order(self, order_id: str, kiosk_id: str, body: OrderRequest) -> None:
-        try:
-            with self.db.begin() as session:
-                session.add(
-                    Order(
-                        order_id=order_id,
-                        idempotency_key=body.idempotency_key,
-                        created_at=clock.now_utc(),
-                        kiosk_id=kiosk_id,
-                        store_id=DEFAULT_STORE,
-                        city_code=body.city_code,
-                        doc=body.doc,
-                        copies=body.copies,
-                        fee_total=0,
-                        status="pending",
-                    )
-                )
-        except IntegrityError as exc:
-            raise ProtocolViolation("order.duplicate", "this order was already placed") from exc
-
-    def _finish(self, order_id: str, status: str, outcome: str) -> None:
-        with self.db.begin() as session:
-            order = session.get(Order, order_id)
-            if order is not None:
-                order.status = status
-                order.outcome = outcome
-                order.fee_total = 0
-                order.finished_at = clock.now_utc()
-
-    def _set_fee(self, order_id: str, fee_total: int) -> None:
-        with self.db.begin() as session:
-            order = session.get(Order, order_id)
-            if order is not None:
-                order.status = "issued"
-                order.fee_total = fee_total
+        start = next(self._turn)
+        failure: KofuError = LinkFailed("city.unavailable", "no gateway answered")
+        for n in range(len(clients)):
+            client = clients[(start + n) % len(clients)]
+            try:
+                response = await acall(client, SUBMIT, Submission(request=request))
+            except LinkFailed as exc:
+                failure = exc
+                continue
+            answer = CityResponse.model_validate_json(response.content)
+            if answer.request_id != request.request_id:
+                raise ProtocolViolation("order.mismatch", "answer for another request")
+            if answer.error is not None:
+                raise from_problem(answer.error)
+            return answer
+        raise failure

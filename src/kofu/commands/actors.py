@@ -12,11 +12,32 @@ from kofu.config import Settings
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     up = sub.add_parser("up", help="set up the demo if needed and run every actor until Ctrl-C")
     up.add_argument("--no-kiosk", action="store_true", help="run without the kiosk screen")
+    up.add_argument(
+        "--replicas",
+        type=int,
+        help="N centres behind HAProxy, two gateways and N issuers per city (default: one of each)",
+    )
+    up.add_argument("--issuers", type=int, help="issuer processes per city (default: --replicas, or 1)")
+    up.add_argument(
+        "--database",
+        help="a PostgreSQL server URL (postgresql://user:pass@host:port/): one database per actor on it, "
+        "made if missing (default: SQLite files under var/)",
+    )
     up.set_defaults(handler=_up)
-    sub.add_parser("center", help="run the centre").set_defaults(handler=_center)
+    center = sub.add_parser("center", help="run the centre (or, with an action, operate it)")
+    center.add_argument("--replica", type=int, help="one of several centres behind HAProxy: its number")
+    center.set_defaults(handler=_center)
+    from kofu.commands.center_ops import register_center_actions
+
+    register_center_actions(center)
+    sub.add_parser("verifier", help="run the public verifier (trust list, verification page)").set_defaults(
+        handler=_verifier
+    )
     for actor in ("gateway", "issuer"):
         sp = sub.add_parser(actor, help=f"run one city's {actor}")
         sp.add_argument("--city", required=True)
+        if actor == "gateway":
+            sp.add_argument("--index", type=int, default=0, help="which of the city's gateways (0, 1, …)")
         sp.set_defaults(handler=_gateway if actor == "gateway" else _issuer)
     sub.add_parser("kiosk", help="run the kiosk screen").set_defaults(handler=_kiosk)
     openapi = sub.add_parser("openapi", help="print an actor's OpenAPI document (JSON)")
@@ -38,7 +59,7 @@ def openapi_app(actor: str, settings: Settings):  # type: ignore[no-untyped-def]
         from kofu.city.gateway.app import create_app as create_gateway
 
         return create_gateway(settings.cities[0])
-    from kofu.center.public import create_public_app
+    from kofu.verifier.app import create_public_app
 
     return create_public_app()
 
@@ -48,6 +69,28 @@ def _openapi(settings: Settings, args: argparse.Namespace) -> int:
 
     print(json.dumps(openapi_app(args.actor, settings).openapi(), ensure_ascii=False, indent=1))
     return 0
+
+
+def deployment(
+    settings: Settings, *, replicas: int | None, issuers: int | None, database: str | None
+) -> Settings:
+    """The settings of ``kofu up``'s options: replicas, issuers, a PostgreSQL server."""
+    import dataclasses
+
+    changes: dict[str, object] = {}
+    if replicas is not None and replicas > 1:
+        changes |= {"center_replicas": replicas, "gateways_per_city": 2, "issuers_per_city": replicas}
+    if issuers is not None:
+        changes["issuers_per_city"] = max(1, issuers)
+    if database:
+        from kofu.storage import ensure_database
+
+        base = database.rstrip("/")
+        urls = {"center": f"{base}/kofu_center"} | {c: f"{base}/kofu_city_{c}" for c in settings.cities}
+        for url in urls.values():
+            ensure_database(url)
+        changes["db_urls"] = urls
+    return dataclasses.replace(settings, **changes) if changes else settings  # type: ignore[arg-type]
 
 
 def _raise_interrupt(*_args: object) -> None:
@@ -60,6 +103,7 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.up import Cluster
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    settings = deployment(settings, replicas=args.replicas, issuers=args.issuers, database=args.database)
     print("kofu: preparing PKI, registries and demo cards (the first run takes a little while)…", flush=True)
     cards = with_names(settings, setup(settings))
     cluster = Cluster(settings, with_kiosk=not args.no_kiosk)
@@ -87,17 +131,24 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _center(settings: Settings, _args: argparse.Namespace) -> int:
+def _center(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.run import run_center
 
-    run_center(settings)
+    run_center(settings, args.replica)
+    return 0
+
+
+def _verifier(settings: Settings, _args: argparse.Namespace) -> int:
+    from kofu.run import run_verifier
+
+    run_verifier(settings)
     return 0
 
 
 def _gateway(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.run import run_gateway
 
-    run_gateway(settings, args.city)
+    run_gateway(settings, args.city, args.index)
     return 0
 
 

@@ -32,15 +32,24 @@ def _apply(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.state import CardStore
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import register_once
+    from kofu.kiosk.journal import kiosk_journal
     from kofu.pki.tls import client_context
     from kofu.protocol.codes import message_for
     from kofu.protocol.errors import KofuError
 
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
     center = CenterLink(settings.center_url, context, settings.kiosk_id)
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     try:
         result = register_once(
-            center, CardStore(settings.cards_dir), args.card, args.pin, args.city, args.honseki, args.hittosha
+            center,
+            CardStore(settings.cards_dir),
+            args.card,
+            args.pin,
+            args.city,
+            args.honseki,
+            args.hittosha,
+            journal=journal,
         )
     except (KofuError, CardError) as exc:
         message = message_for(exc.code)
@@ -48,5 +57,6 @@ def _apply(settings: Settings, args: argparse.Namespace) -> int:
         return 3
     finally:
         center.close()
+        journal.close()
     print(f"application #{result.registration_id} at {result.city_code}: {result.status}")
     return 0

@@ -66,6 +66,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.devices import FilePrinter
     from kofu.kiosk.headless import issue_once
+    from kofu.kiosk.journal import kiosk_journal, recovered
     from kofu.pki.tls import client_context
     from kofu.protocol.codes import message_for
     from kofu.protocol.errors import KofuError
@@ -81,24 +82,27 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
     center = CenterLink(settings.center_url, context, settings.kiosk_id)
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     reader = None
     try:
         if kind == "pcsc":
             from kofu.card.pcsc import PcscReader
 
             reader = PcscReader(settings.reader_name, wait=args.wait)
-        issued = issue_once(
-            center,
-            CardStore(settings.cards_dir),
-            args.card,
-            args.pin,
-            args.doc,
-            options,
-            args.copies,
-            FilePrinter(str(args.out)),
-            city=args.city,
-            reader=reader,
-        )
+        with recovered(journal, center):  # a visit this kiosk left open is closed first
+            issued = issue_once(
+                center,
+                CardStore(settings.cards_dir),
+                args.card,
+                args.pin,
+                args.doc,
+                options,
+                args.copies,
+                FilePrinter(str(args.out)),
+                city=args.city,
+                journal=journal,
+                reader=reader,
+            )
     except (KofuError, CardError) as exc:
         message = message_for(exc.code)
         tries = getattr(exc, "tries_left", None)
@@ -107,6 +111,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
         return 3
     finally:
         center.close()
+        journal.close()
         if reader is not None:
             reader.close()
     print(

@@ -59,6 +59,7 @@ from kofu.config import Settings
 from kofu.kiosk import maintenance, registration
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.flow import FlowError
+from kofu.kiosk.journal import kiosk_journal, recovered
 from kofu.kiosk.maintenance import MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.screen import IDLE_TIMEOUT, KioskScreen
@@ -137,8 +138,15 @@ def create_app(
 ) -> FastAPI:
     """The kiosk's touch screen for one kiosk: one screen, one resident at a time."""
     pcsc = PcscSlot(settings.reader_name) if settings.reader == "pcsc" else None
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     screen = KioskScreen(
-        center, cards, idle_timeout=idle_timeout, seals=seals, cities=served_cities(settings), pcsc=pcsc
+        center,
+        cards,
+        idle_timeout=idle_timeout,
+        seals=seals,
+        cities=served_cities(settings),
+        pcsc=pcsc,
+        journal=journal,
     )
     gate = MaintenanceGate(maintenance_key or load_or_create_key(settings.var_dir / "kiosk"))
 
@@ -155,6 +163,9 @@ def create_app(
                 await run_in_threadpool(screen.watch_reader)
                 await asyncio.sleep(READER_POLL)
 
+        kiosk = contextlib.ExitStack()  # this process is the kiosk: close what a crash left open
+        kiosk.enter_context(recovered(journal, center, screen.refund_at_start))
+        screen.flow.reporter.start()
         tasks = [asyncio.create_task(watchdog())]
         if pcsc is not None:
             tasks.append(asyncio.create_task(reader_watch()))
@@ -165,6 +176,8 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            screen.flow.reporter.stop()
+            kiosk.close()
             await run_in_threadpool(screen.close)
             if pcsc is not None:
                 await run_in_threadpool(pcsc.close)

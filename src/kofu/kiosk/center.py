@@ -10,6 +10,7 @@ from kofu.net.client import call, sync_client
 from kofu.protocol import kiosk_center as link
 from kofu.protocol.kiosk_center import (
     SESSION_HEADER,
+    Abandoned,
     Menu,
     MenuRequest,
     OrderOutcome,
@@ -71,3 +72,7 @@ class CenterLink:
 
     def outcome(self, order_id: str, outcome: OrderOutcome) -> OutcomeRecorded:
         return OutcomeRecorded.model_validate_json(self._call(link.OUTCOME, outcome, order_id=order_id))
+
+    def abandoned(self, body: Abandoned) -> OutcomeRecorded:
+        """An order sent and never answered (the kiosk knows only its idempotency key)."""
+        return OutcomeRecorded.model_validate_json(self._call(link.ABANDONED, body))

@@ -11,9 +11,12 @@ succeeded. After `wipe()` the flow holds nothing about the resident.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
+import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -25,6 +28,7 @@ from kofu.card.jpki import JpkiDriver
 from kofu.card.reader import Reader
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import CashUnit, Printer
+from kofu.kiosk.journal import Journal, JournaledCash, Reporter
 from kofu.kiosk.seals import KioskSeals
 from kofu.protocol.envelope import (
     envelope_application,
@@ -33,16 +37,21 @@ from kofu.protocol.envelope import (
     order_binding,
     with_member_labels,
 )
-from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
+from kofu.protocol.errors import Busy, KofuError, LinkFailed, ProtocolViolation, Refused
+from kofu.protocol.header import verify_header
 from kofu.protocol.kiosk_center import (
     CityChoice,
     DocumentOffer,
     Menu,
-    OrderOutcome,
     OrderRequest,
     RegistrationRequest,
     RegistrationResult,
 )
+
+log = logging.getLogger("kofu.kiosk.flow")
+
+#: Seconds a visit keeps asking a busy city before telling the resident to try again later.
+BUSY_PATIENCE = 20.0
 
 
 class FlowError(KofuError):
@@ -66,6 +75,7 @@ class IssuedDocument:
     pdf: bytes = field(repr=False)
     city_name: str = ""
     seal_code: str = field(default="", repr=False)
+    idempotency_key: str = ""
 
 
 def card_error(exc: CardError) -> KofuError:
@@ -78,12 +88,20 @@ class KioskFlow:
     """The steps of one resident's visit."""
 
     def __init__(
-        self, center: CenterLink, cash: CashUnit, printer: Printer, seals: KioskSeals | None = None
+        self,
+        center: CenterLink,
+        cash: CashUnit,
+        printer: Printer,
+        journal: Journal,
+        seals: KioskSeals | None = None,
+        reporter: Reporter | None = None,
     ) -> None:
         self.seals = seals or KioskSeals.for_center(center)
         self.center = center
-        self.cash = cash
+        self.journal = journal
+        self.cash: CashUnit = JournaledCash(cash, journal)
         self.printer = printer
+        self.reporter = reporter or Reporter(journal, center)
         self.state = "idle"
         self._reset()
 
@@ -185,11 +203,27 @@ class KioskFlow:
         raise Refused("city.document.not_offered")
 
     def order(self, doc: str, options: dict[str, str], copies: int) -> IssuedDocument:
-        """Order a document and check it before anything is paid or printed."""
+        """Order a document and check it before anything is paid or printed.
+
+        A busy city (``city.busy``) is asked again after the time it gives, within ``BUSY_PATIENCE``
+        seconds of the visit; then the resident is told to try again later.
+        """
         offer = self.offer(doc)
         assert self.menu is not None and self.token is not None and self.card_serial is not None
         if not 1 <= copies <= offer.max_copies:
             raise Refused("order.copies.invalid")
+        self.seals.trust_list()  # no trust list, no order: nothing could be checked
+        patience = time.monotonic() + BUSY_PATIENCE
+        while True:
+            try:
+                return self._order_once(offer, options, copies)
+            except Busy as busy:
+                if time.monotonic() + busy.retry_after > patience:
+                    raise
+                time.sleep(busy.retry_after)
+
+    def _order_once(self, offer: DocumentOffer, options: dict[str, str], copies: int) -> IssuedDocument:
+        assert self.menu is not None and self.token is not None and self.card_serial is not None
         key = X25519PrivateKey.generate()
         request = OrderRequest(
             city_code=self.menu.city_code,
@@ -199,14 +233,27 @@ class KioskFlow:
             kiosk_public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
             idempotency_key=secrets.token_hex(16),
         )
-        self.seals.trust_list()  # no trust list, no order: nothing could be checked
-        result = self.center.order(self.token, request)
+        self.journal.ordering(request.idempotency_key, request.city_code, request.doc, copies)
+        try:
+            result = self.center.order(self.token, request)
+        except LinkFailed:
+            self.journal.ended(request.idempotency_key, None, "cancelled", 0)  # the centre may have it
+            self.reporter.poke()
+            raise
+        except KofuError:
+            self.journal.ended(request.idempotency_key, None, "refused", 0)
+            self.journal.acked_all(request.idempotency_key)  # refused before any order id: nothing to tell
+            raise
         if result.status == "refused" or result.envelope is None:
+            self.journal.ended(request.idempotency_key, result.order_id, "refused", 0)
+            self.journal.acked_all(request.idempotency_key)
             code = result.error.code if result.error else "order.invalid"
             raise Refused(code)
+        expected = order_binding(result.order_id, self.card_serial, offer.doc, copies)
+        opened = None
         try:
-            header, pdf = open_document(result.envelope, key, result.order_id)
-            expected = order_binding(result.order_id, self.card_serial, offer.doc, copies)
+            opened = open_document(result.envelope, key, result.order_id)
+            header = verify_header(opened.raw_header, opened.signature, self.seals.header_key)
             if (header.order_id, header.city_code, header.doc, header.copies, header.binding) != (
                 result.order_id,
                 self.menu.city_code,
@@ -216,7 +263,7 @@ class KioskFlow:
             ):
                 raise ProtocolViolation("order.mismatch", "document is not for this order")
             seal_code = self.seals.check(
-                pdf,
+                opened.pdf,
                 city=self.menu.city_code,
                 doc=offer.doc,
                 issue_number=header.issue_number,
@@ -224,8 +271,18 @@ class KioskFlow:
                 pages=header.pages,
             )
         except ProtocolViolation:
-            self.center.outcome(result.order_id, OrderOutcome(outcome="misissuance_prevented"))
+            proof = None
+            if opened is not None:
+                proof = {
+                    "header": base64.b64encode(opened.raw_header).decode(),
+                    "signature": base64.b64encode(opened.signature).decode(),
+                    "session_token": self.token,
+                }
+            self.journal.misissuance(request.idempotency_key, result.order_id, proof)
+            self.reporter.flush()
             raise
+        self.journal.ordered(request.idempotency_key, result.order_id, result.fee_total or 0)
+        self.reporter.poke()
         self.document = IssuedDocument(
             order_id=result.order_id,
             city_code=header.city_code,
@@ -235,32 +292,41 @@ class KioskFlow:
             fee_total=result.fee_total or 0,
             pages=header.pages,
             issue_number=header.issue_number,
-            pdf=pdf,
+            pdf=opened.pdf,
             city_name=self.menu.city_name,
             seal_code=seal_code,
+            idempotency_key=request.idempotency_key,
         )
         self.state = "ordered"
         return self.document
 
     def pay_and_print(self) -> int:
-        """Print once enough money is in; keep the fee only if printing worked. Returns change."""
+        """Print once enough money is in; keep the fee only if printing worked. Returns change.
+
+        The journal has the money in escrow before the printer starts, and the fee kept before
+        the cash unit keeps it, so a crash at any point is closed with the truth on restart.
+        """
         self._expect("ordered")
         document = self.document
         assert document is not None
         if self.cash.inserted() < document.fee_total:
             raise Refused("kiosk.payment.insufficient")
+        self.journal.printing(document.idempotency_key, self.cash.inserted())
         try:
             sheets = self.seals.sheets(document.pdf, document.city_name, document.seal_code)
             self.printer.print_document(sheets, document.copies, document.title)
         except Exception as exc:
-            self.cash.refund()
-            self.center.outcome(document.order_id, OrderOutcome(outcome="failed"))
+            refund = self.cash.refund()
+            self.journal.ended(document.idempotency_key, document.order_id, "failed", refund)
+            self._report_now()
             self.state = "done"
             raise Refused("kiosk.print.failed") from exc
-        change = self.cash.collect(document.fee_total)
-        self.center.outcome(
-            document.order_id, OrderOutcome(outcome="printed", copies_printed=document.copies)
+        change = self.cash.inserted() - document.fee_total
+        self.journal.printed(
+            document.idempotency_key, document.order_id, document.fee_total, change, document.copies
         )
+        self.cash.collect(document.fee_total)
+        self._report_now()
         self.state = "done"
         return change
 
@@ -268,11 +334,20 @@ class KioskFlow:
         """Abandon the visit: an unpaid document is dropped (and reported), money is returned."""
         refund = self.cash.refund()
         if self.state == "ordered" and self.document is not None:
-            # If the centre cannot be told, the order stays open there; the money is back either way.
-            with contextlib.suppress(KofuError):
-                self.center.outcome(self.document.order_id, OrderOutcome(outcome="cancelled"))
+            self.journal.ended(self.document.idempotency_key, self.document.order_id, "cancelled", refund)
+            self._report_now()
+        elif refund:
+            self.journal.cash("refund", refund)
         self.wipe()
         return refund
+
+    def _report_now(self) -> None:
+        """Send the journal's reports now; what the centre does not take now is sent later."""
+        try:
+            self.reporter.flush()
+        except Exception:  # the journal keeps them; the reporter tries again
+            log.exception("reports could not be sent now; the journal keeps them")
+            self.reporter.poke()
 
     def wipe(self) -> None:
         """Forget everything about the resident."""

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from kofu.card.reader import Reader
 from kofu.card.state import CardStore
 from kofu.kiosk.center import CenterLink
-from kofu.kiosk.devices import DENOMINATIONS, Printer, SimulatedCashUnit, SimulatedPrinter
+from kofu.kiosk.devices import DENOMINATIONS, CashUnit, Printer, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
+from kofu.kiosk.journal import Journal
 from kofu.protocol.kiosk_center import CityChoice, DocumentOffer, RegistrationResult
 
 
@@ -23,7 +24,7 @@ class Issued:
     issue_number: str
 
 
-def insert_exact(cash: SimulatedCashUnit, amount: int) -> None:
+def insert_exact(cash: CashUnit, amount: int) -> None:
     """Feed coins and notes that add up to exactly `amount` (largest first)."""
     for value in sorted(DENOMINATIONS, reverse=True):
         while amount >= value:
@@ -79,6 +80,7 @@ def issue_once(
     printer: Printer,
     city: str | None = None,
     *,
+    journal: Journal,
     reader: Reader | None = None,
 ) -> Issued:
     """One whole visit: card, PIN, city, document, payment, printing. Raises KofuError on refusal.
@@ -86,8 +88,7 @@ def issue_once(
     The card is the stored card ``card`` in an emulated reader, or whatever card is in ``reader``
     (e.g. a :class:`~kofu.card.pcsc.PcscReader`) when one is given.
     """
-    cash = SimulatedCashUnit()
-    flow = KioskFlow(center, cash, printer)
+    flow = KioskFlow(center, SimulatedCashUnit(), printer, journal)
     try:
         if reader is not None:
             cities = _card_and_pin(flow, reader, pin)
@@ -99,8 +100,9 @@ def issue_once(
         chosen = city or next((c.city_code for c in cities if c.kind == "residence"), cities[0].city_code)
         flow.choose_city(chosen)
         document = flow.order(doc, member_choices(flow.offer(doc), options), copies)
-        insert_exact(cash, document.fee_total)
+        insert_exact(flow.cash, document.fee_total)
         change = flow.pay_and_print()
+        flow.reporter.flush()  # what is left pending is sent by the next visit of this kiosk
         return Issued(document.order_id, document.pages, document.fee_total, change, document.issue_number)
     except BaseException:
         flow.cancel()
@@ -118,10 +120,11 @@ def register_once(
     honseki: str,
     hittosha: str,
     *,
+    journal: Journal,
     reader: Reader | None = None,
 ) -> RegistrationResult:
     """One 利用登録 visit: card, PIN, then the application (本籍, 筆頭者) to the 本籍地 ``city``."""
-    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter())  # prints nothing
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), journal)  # prints nothing
     try:
         if reader is not None:
             _card_and_pin(flow, reader, pin)

@@ -29,6 +29,7 @@ from kofu.kiosk.center import CenterLink
 from kofu.kiosk.clockface import clock_face
 from kofu.kiosk.devices import DENOMINATIONS, Sheet, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow, card_error
+from kofu.kiosk.journal import Journal
 from kofu.kiosk.maintenance import Supplies
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.options import menu_json, offer_json, shown, shown_options, spec_of
@@ -69,6 +70,7 @@ class KioskScreen:
         seals: KioskSeals | None = None,
         cities: dict[str, str] | None = None,
         pcsc: PcscSlot | None = None,
+        journal: Journal,
     ) -> None:
         self.pcsc = pcsc  # the card slot is a real PC/SC reader (else the SIMULATED demo-card slot)
         self.center = center
@@ -76,7 +78,7 @@ class KioskScreen:
         self.cards = cards
         self.cash = SimulatedCashUnit()
         self.printer = SimulatedPrinter()
-        self.flow = KioskFlow(center, self.cash, self.printer, seals)
+        self.flow = KioskFlow(center, self.cash, self.printer, journal, seals)
         self.idle_timeout = idle_timeout
         self.clock = clock
         self.lock = threading.Lock()
@@ -89,6 +91,10 @@ class KioskScreen:
         self.supplies = Supplies()
         self.last_call = clock()
         self._snapshot: dict[str, Any] = {}
+
+    def refund_at_start(self, amount: int) -> None:
+        """Money a crash left in the cash unit's escrow goes to the change tray at restart."""
+        self.outputs.returned += amount
 
     # -- running steps ----------------------------------------------------------------------------
     def run(self, step: Callable[..., T], *args: Any) -> T:

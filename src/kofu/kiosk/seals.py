@@ -55,6 +55,10 @@ class KioskSeals:
         except TrustListError as exc:
             raise LinkFailed("link.unavailable", "trust list unavailable") from exc
 
+    def header_key(self, city: str, kid: bytes) -> Any:
+        """The public seal key ``kid`` of ``city`` from the trust list (None: not that city's)."""
+        return self.trust_list().seal_key(city, kid)
+
     def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
         """The document's seal code if everything matches; else raise ``order.mismatch``."""
         try:

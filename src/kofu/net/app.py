@@ -13,10 +13,11 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kofu.net.server import peer_of
 from kofu.pki.tls import Peer
-from kofu.protocol.errors import AuthFailed, KofuError, Problem
+from kofu.protocol.errors import AuthFailed, Busy, KofuError, Problem
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -24,17 +25,27 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(KofuError)
     async def _kofu_error(_request: Request, exc: KofuError) -> JSONResponse:
-        return JSONResponse({"error": exc.problem().model_dump()}, status_code=exc.status)
+        headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, Busy) else None
+        return JSONResponse({"error": exc.problem().model_dump()}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "protocol.invalid")
+        problem = Problem(code=code, detail=str(exc.detail)[:200], kind="protocol")
+        return JSONResponse({"error": problem.model_dump()}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = sorted(
             {".".join(str(p) for p in err.get("loc", ())) + f" ({err.get('type')})" for err in exc.errors()}
         )
-        problem = Problem(
-            code="protocol.invalid", detail="invalid fields: " + ", ".join(fields), kind="protocol"
-        )
+        detail = ("invalid fields: " + ", ".join(fields))[:500]
+        problem = Problem(code="protocol.invalid", detail=detail, kind="protocol")
         return JSONResponse({"error": problem.model_dump()}, status_code=400)
+
+
+#: Plain HTTP errors (a body that is not JSON, an unknown path) as problems with a stable code.
+_HTTP_CODES = {404: "protocol.not_found", 405: "protocol.not_found", 413: "protocol.too_large"}
 
 
 def tls_peer(request: Request) -> Peer:

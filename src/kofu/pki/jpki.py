@@ -51,11 +51,29 @@ def issue_card_certificate(
     paths: PkiPaths,
     public_key: rsa.RSAPublicKey,
     *,
+    city: str | None = None,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
 ) -> x509.Certificate:
-    """Issue a user-authentication certificate for a card's RSA key (default: 5 years from now)."""
-    return _issue(paths, public_key, not_before, not_after, signing=False)
+    """Issue a user-authentication certificate for a card's RSA key (default: 5 years from now).
+
+    ``city``: the city whose counter asked for it. The CA records it (as J-LIS knows which city
+    asked for each card), and the centre routes a new card only for that city.
+    """
+    certificate = _issue(paths, public_key, not_before, not_after, signing=False)
+    if city is not None:
+        record = paths.jpki_issued / format(certificate.serial_number, "X")
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(city)
+    return certificate
+
+
+def requesting_city(paths: PkiPaths, serial_hex: str) -> str | None:
+    """The city that asked for the card certificate ``serial_hex`` (None: no record)."""
+    if not serial_hex.isalnum():
+        return None
+    record = paths.jpki_issued / serial_hex.upper()
+    return record.read_text().strip() if record.exists() else None
 
 
 def issue_signing_certificate(

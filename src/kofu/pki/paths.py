@@ -45,6 +45,11 @@ class PkiPaths:
         return self.root / "jpki" / "revoked.json"
 
     @property
+    def jpki_issued(self) -> Path:
+        """The JPKI CA's record of which city asked for each card certificate (one file per serial)."""
+        return self.root / "jpki" / "issued"
+
+    @property
     def jpki_lock(self) -> Path:
         """Lock file serialising updates of the revocation list and CRL."""
         return self.root / "jpki" / "revoked.lock"

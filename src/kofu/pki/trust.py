@@ -280,6 +280,14 @@ class TrustList:
         """The revocation of ``kid``, or None if it is not revoked."""
         return self.revoked.get(kid.hex() if isinstance(kid, bytes) else kid.lower())
 
+    def seal_key(self, city: str, kid: bytes) -> ec.EllipticCurvePublicKey | None:
+        """The public seal key ``kid`` of ``city``, if listed for that city and not revoked."""
+        entry = self.lookup(kid)
+        if entry is None or entry.city != city or self.revocation(kid) is not None:
+            return None
+        key = entry.certificate.public_key()
+        return key if isinstance(key, ec.EllipticCurvePublicKey) else None
+
 
 def _time(value: Any) -> dt.datetime:
     return dt.datetime.fromisoformat(str(value))

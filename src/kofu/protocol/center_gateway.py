@@ -18,6 +18,8 @@ city needs them to find the card holder; the centre keeps none.
                        ``other_city``
     registration       the 本籍地 city opens ``application`` (from the kiosk) and ``applicant``
                        (from the residence city ``other_city``) and records a pending 利用登録
+    status             what the city's issuance log says of these orders (the centre's sweep)
+    outcome            how these orders ended, for the city's issuance log
 """
 
 from __future__ import annotations
@@ -29,15 +31,18 @@ from pydantic import Field
 from kofu.protocol.errors import Problem
 from kofu.protocol.kiosk_center import Menu, OrderRequest, OrderResult, RegistrationResult
 from kofu.protocol.link import Endpoint
-from kofu.protocol.types import B64, CardSerial, CityCode, Id, KioskId, Model, X25519Key
+from kofu.protocol.types import B64, CardSerial, CityCode, Id, KioskId, Model, Text32, X25519Key
 
 #: The actor that serves this link.
 SERVER = "gateway"
 
 
-class _Call(Model):
+class _CityCall(Model):
     request_id: Id
     city_code: CityCode
+
+
+class _Call(_CityCall):
     card_serial: CardSerial
     kiosk_id: KioskId
 
@@ -80,8 +85,25 @@ class RegistrationCall(_Call):
     applicant: B64
 
 
+class StatusCall(_CityCall):
+    """What the city knows of these orders (the centre closing orders it lost track of)."""
+
+    kind: Literal["status"] = "status"
+    order_ids: list[Id] = Field(min_length=1, max_length=64)
+
+
+CityOutcome = Literal["delivered", "printed", "failed", "cancelled", "refused"]
+
+
+class OutcomeCall(_CityCall):
+    """How these orders ended at the kiosk, for the city's issuance log."""
+
+    kind: Literal["outcome"] = "outcome"
+    outcomes: dict[Id, CityOutcome] = Field(min_length=1, max_length=64)
+
+
 CityRequest = Annotated[
-    MenuCall | OrderCall | RegistrationKeyCall | ApplicantCall | RegistrationCall,
+    MenuCall | OrderCall | RegistrationKeyCall | ApplicantCall | RegistrationCall | StatusCall | OutcomeCall,
     Field(discriminator="kind"),
 ]
 
@@ -96,13 +118,18 @@ class CityResponse(Model):
     public_key: X25519Key | None = None
     envelope: B64 | None = None
     registration: RegistrationResult | None = None
+    #: ``status``: order id → sealed | rendering | refused | an outcome (absent: never seen).
+    statuses: dict[Id, Text32] | None = Field(default=None, max_length=64)
+    #: ``outcome``: how many log rows were updated.
+    recorded: int | None = Field(default=None, ge=0)
 
 
 class GatewayHealth(Model):
-    """The gateway answers: its city and how many requests wait for an answer."""
+    """The gateway answers: its city, how many requests wait for an answer, how many no issuer holds."""
 
     city: CityCode
     waiting: int = Field(ge=0)
+    unpulled: int = Field(ge=0, default=0)
 
 
 class Submission(Model):

@@ -26,7 +26,7 @@ class RouteRegistration(Model):
 
     card_serial: CardSerial = Field(description="auth certificate serial, upper-case hex")
     residence_city: CityCode
-    effective_from: date | None = None
+    effective_from: date | None = Field(default=None, strict=False)  # an ISO date, as JSON carries it
 
 
 class RouteRegistered(Model):
@@ -34,7 +34,7 @@ class RouteRegistered(Model):
 
     status: Literal["registered", "scheduled"]
     residence_city: CityCode
-    effective_from: date
+    effective_from: date = Field(strict=False)
 
 
 class HonsekiRoute(Model):

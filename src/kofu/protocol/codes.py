@@ -96,6 +96,11 @@ MESSAGES: dict[str, Message] = {
         "The session has ended. Please start again.",
         counter=False,
     ),
+    "session.used": _m(
+        "この手続きではすでに申請されています。カードを置くところからやり直してください。",
+        "This visit has already placed its order. Please start again from placing your card.",
+        counter=False,
+    ),
     # Routing a card to its cities at the centre.
     "city.unknown": Message(
         "このカードの市区町村はこのサービスに参加していません。お住まいの市区町村の窓口へお問い合わせください。",
@@ -185,6 +190,11 @@ MESSAGES: dict[str, Message] = {
         "The city's system cannot be reached. Please try again later.",
         counter=False,
     ),
+    "city.busy": _m(
+        "ただいま混み合っています。しばらくお待ちください。",
+        "The city's system is busy. Please wait a moment.",
+        counter=False,
+    ),
     "city.stopped": _m(
         "現在、この市区町村の証明書は発行を停止しています。",
         "Documents from this city are suspended at the moment.",
@@ -213,6 +223,10 @@ MESSAGES: dict[str, Message] = {
         "同じ申請がすでに受け付けられています。最初からやり直してください。",
         "The same order was already received. Please start again.",
     ),
+    "order.outcome.conflict": Message(
+        "この申請の結果はすでに記録されています。料金は記録どおりです。",
+        "How this order ended is already recorded; the fee stands as recorded.",
+    ),
     "order.closed": Message(
         "この申請はすでに終了しています。最初からやり直してください。",
         "This order has already ended. Please start again.",
@@ -238,6 +252,19 @@ MESSAGES: dict[str, Message] = {
         "印刷できませんでした。料金はお返しします。",
         "Printing failed. Your money is returned.",
         counter=False,
+    ),
+    # The public verifier's limits.
+    "verify.too_large": Message(
+        "ファイルが大きすぎます。証明書のPDF、またはスキャン・写真（数メガピクセルまで）を送ってください。",
+        "The file is too large. Send the document's PDF, or a scan or photo of a few megapixels.",
+    ),
+    "verify.rate_limited": Message(
+        "確認の回数が多すぎます。しばらくしてからお試しください。",
+        "Too many checks. Please try again in a little while.",
+    ),
+    "verify.busy": Message(
+        "ただいま混み合っています。しばらくしてからお試しください。",
+        "The verifier is busy. Please try again in a little while.",
     ),
     # A hop that did not answer, or refused the peer.
     "link.unavailable": _m(

@@ -4,11 +4,11 @@ An *envelope* here is always HPKE (X25519, HKDF-SHA256, AES-128-GCM) to one reci
 *seal* elsewhere in kofu is always the city's 公印 signature on a document. Four envelopes, each
 with its own HPKE ``info`` so that one can never be opened as another:
 
-* the document: ``header || pdf`` from the issuer to the one kiosk that ordered it, for the
-  kiosk's fresh key of that order, with the order id in ``info``
-  (``envelope_document`` / ``open_document``). The header repeats what the kiosk ordered and a
-  binding hash over the order id, the card and the choice, which the kiosk checks before it
-  prints anything;
+* the document: the city-signed header (``kofu.protocol.header``), its signature and the PDF,
+  from the issuer to the one kiosk that ordered it, for the kiosk's fresh key of that order,
+  with the order id in ``info`` (``envelope_document`` / ``open_document``). The header repeats
+  what the kiosk ordered and a binding hash over the order id, the card and the choice, which
+  the kiosk checks before it prints anything;
 * member names of a menu, from the issuer for the kiosk's one-menu key
   (``envelope_members`` / ``open_members``);
 * a 利用登録 application (本籍, 筆頭者), from the kiosk for the 本籍地 city's application key
@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -35,61 +35,57 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from kofu.protocol.errors import ProtocolViolation
+from kofu.protocol.header import DocumentHeader, HeaderSigner, order_binding
 from kofu.protocol.kiosk_center import Menu
 
 _SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_128_GCM)
 _INFO = b"kofu/document/v1:"
-_HEADER_LEN = struct.Struct(">I")
-
-
-def order_binding(order_id: str, card_serial: str, doc: str, copies: int) -> str:
-    """Hash that ties a document to one order, one card and one choice (never the serial itself)."""
-    material = "\x00".join(["kofu/order-binding/v1", order_id, card_serial.upper(), doc, str(copies)])
-    return hashlib.sha256(material.encode()).hexdigest()
+_LEN = struct.Struct(">I")
 
 
 @dataclass(frozen=True)
-class DocumentHeader:
-    """What the sealed document says it is; checked by the kiosk against its own order."""
+class OpenedDocument:
+    """What a document envelope held: the header (as signed, and parsed), its signature, the PDF."""
 
-    order_id: str
-    city_code: str
-    doc: str
-    copies: int
-    pages: int
-    issue_number: str
-    binding: str
-    pdf_sha256: str
+    header: DocumentHeader
+    raw_header: bytes
+    signature: bytes
+    pdf: bytes
 
 
-def envelope_document(header: DocumentHeader, pdf: bytes, kiosk_public_key: bytes) -> bytes:
-    """The header and PDF in an envelope for the kiosk's key, bound to the order id."""
+def envelope_document(
+    header: DocumentHeader, pdf: bytes, kiosk_public_key: bytes, signer: HeaderSigner
+) -> bytes:
+    """The signed header and the PDF in an envelope for the kiosk's key, bound to the order id."""
     public_key = X25519PublicKey.from_public_bytes(kiosk_public_key)
-    head = json.dumps(asdict(header), separators=(",", ":")).encode()
-    plaintext = _HEADER_LEN.pack(len(head)) + head + pdf
+    head = header.to_bytes()
+    signature = signer.sign(header)
+    plaintext = _LEN.pack(len(head)) + head + _LEN.pack(len(signature)) + signature + pdf
     return _SUITE.encrypt(plaintext, public_key, info=_INFO + header.order_id.encode())
 
 
-def open_document(
-    envelope: bytes, private_key: X25519PrivateKey, order_id: str
-) -> tuple[DocumentHeader, bytes]:
-    """Open a document envelope of this order; raise ProtocolViolation if it is not one."""
+def open_document(envelope: bytes, private_key: X25519PrivateKey, order_id: str) -> OpenedDocument:
+    """Open a document envelope of this order; raise ProtocolViolation if it is not one. The
+    header's signature is returned, not checked: the kiosk checks it against the trust list."""
     try:
         plaintext = _SUITE.decrypt(envelope, private_key, info=_INFO + order_id.encode())
     except (InvalidTag, ValueError) as exc:
         raise ProtocolViolation("order.mismatch", "envelope does not open for this order") from exc
-    if len(plaintext) < _HEADER_LEN.size:
-        raise ProtocolViolation("order.mismatch", "envelope too short")
-    (length,) = _HEADER_LEN.unpack_from(plaintext)
-    try:
-        fields = json.loads(plaintext[_HEADER_LEN.size : _HEADER_LEN.size + length])
-        header = DocumentHeader(**fields)
-    except (ValueError, TypeError) as exc:
-        raise ProtocolViolation("order.mismatch", "envelope header unreadable") from exc
-    pdf = plaintext[_HEADER_LEN.size + length :]
+    head, rest = _take(plaintext)
+    signature, pdf = _take(rest)
+    header = DocumentHeader.from_bytes(head)
     if hashlib.sha256(pdf).hexdigest() != header.pdf_sha256:
         raise ProtocolViolation("order.mismatch", "document does not match its header")
-    return header, pdf
+    return OpenedDocument(header, head, signature, pdf)
+
+
+def _take(data: bytes) -> tuple[bytes, bytes]:
+    if len(data) < _LEN.size:
+        raise ProtocolViolation("order.mismatch", "envelope too short")
+    (length,) = _LEN.unpack_from(data)
+    if len(data) < _LEN.size + length:
+        raise ProtocolViolation("order.mismatch", "envelope too short")
+    return data[_LEN.size : _LEN.size + length], data[_LEN.size + length :]
 
 
 def _info(purpose: str, city_code: str, card_serial: str) -> bytes:
@@ -180,3 +176,19 @@ def with_member_labels(menu: Menu, labels: dict[str, dict[str, str]]) -> Menu:
             options.append(spec)
         documents.append(offer.model_copy(update={"options": options}))
     return menu.model_copy(update={"documents": documents, "member_envelope": None})
+
+
+__all__ = [
+    "DocumentHeader",
+    "OpenedDocument",
+    "envelope_applicant",
+    "envelope_application",
+    "envelope_document",
+    "envelope_members",
+    "open_applicant",
+    "open_application",
+    "open_document",
+    "open_members",
+    "order_binding",
+    "with_member_labels",
+]

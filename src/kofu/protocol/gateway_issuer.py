@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from kofu.protocol.center_gateway import CityRequest, CityResponse
 from kofu.protocol.link import Endpoint
@@ -24,7 +24,10 @@ PULL_WAIT_MAX = 25.0
 
 
 class PullQuery(Model):
-    """How long to wait for the first request, and how many to take at most."""
+    """How long to wait for the first request, and how many to take at most (query strings: the
+    numbers arrive as text, so this model converts them)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
 
     wait: float = Field(default=20.0, ge=0, le=PULL_WAIT_MAX)
     limit: int = Field(default=1, ge=1, le=64)

@@ -4,7 +4,8 @@
     POST /v1/sessions/{session_id}/auth  SessionAuth → SessionAuthenticated
     POST /v1/menu            (session)   MenuRequest → Menu
     POST /v1/orders          (session)   OrderRequest → OrderResult
-    POST /v1/orders/{order_id}/outcome   OrderOutcome → OutcomeRecorded
+    POST /v1/orders/{order_id}/outcome   OrderOutcome → OutcomeRecorded   (idempotent, forward only)
+    POST /v1/orders/abandoned            Abandoned → OutcomeRecorded      (an order sent, never answered)
     POST /v1/registrations/key (session) RegistrationKeyRequest → RegistrationKey
     POST /v1/registrations   (session)   RegistrationRequest → RegistrationResult
     GET  /v1/health                      → Health
@@ -60,7 +61,7 @@ class SessionChallenge(Model):
 
     session_id: Id
     challenge: B64
-    expires_at: datetime
+    expires_at: datetime = Field(strict=False)  # an ISO time, as JSON carries it
 
 
 class SessionAuth(Model):
@@ -172,14 +173,40 @@ class OrderResult(Model):
     error: Problem | None = None
 
 
-Outcome = Literal["printed", "failed", "cancelled", "misissuance_prevented"]
+Outcome = Literal["delivered", "paid", "printed", "failed", "cancelled", "misissuance_prevented"]
+
+
+class MisissuanceProof(Model):
+    """Why a kiosk refused a document: the city-signed header it found inside the envelope, which
+    the centre checks against the order it recorded before it stops the city. ``session_token``
+    lets the centre recompute the order binding (it holds no card serial of its own)."""
+
+    header: B64 = Field(description="the document header as the city signed it (JSON bytes)")
+    signature: B64 = Field(description="ES256 over the header bytes, by the city's seal key")
+    session_token: Text2048
 
 
 class OrderOutcome(Model):
-    """What the kiosk did with the document; the centre writes the history row from it."""
+    """What the kiosk did with the document; the centre writes the history row from it.
+
+    ``delivered``: opened and checked; ``paid``: the money is in (``amount``); ``printed``:
+    printed ``copies_printed`` copies and kept ``amount``; ``failed``: printing failed, money
+    returned; ``cancelled``: the resident gave up before paying; ``misissuance_prevented``: the
+    document was not this order's (with ``proof`` when the kiosk has the city's signed header).
+    Every report may be sent again: one the order has passed changes nothing.
+    """
 
     outcome: Outcome
     copies_printed: int = Field(ge=0, le=99, default=0)
+    amount: int = Field(ge=0, le=1_000_000, default=0)
+    proof: MisissuanceProof | None = None
+
+
+class Abandoned(Model):
+    """A kiosk restarted with an order it sent but never heard back about: it knows only its own
+    idempotency key. The centre closes that order (cancelled, unless it got further)."""
+
+    idempotency_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 
 
 class OutcomeRecorded(Model):
@@ -244,6 +271,9 @@ MENU = Endpoint("menu", "POST", "/v1/menu", MenuRequest, Menu, errors=(403, 422,
 ORDER = Endpoint("order", "POST", "/v1/orders", OrderRequest, OrderResult, errors=(403, 409, 422, 503))
 OUTCOME = Endpoint(
     "outcome", "POST", "/v1/orders/{order_id}/outcome", OrderOutcome, OutcomeRecorded, errors=(403, 404, 409)
+)
+ABANDONED = Endpoint(
+    "abandoned", "POST", "/v1/orders/abandoned", Abandoned, OutcomeRecorded, errors=(403, 404, 409)
 )
 REGISTRATION_KEY = Endpoint(
     "registration_key",

@@ -112,4 +112,4 @@ Code = Annotated[str, Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$", max_length=6
 class Model(BaseModel):
     """Every message: immutable, and a field nobody declared is an error, not ignored."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)

@@ -16,8 +16,10 @@ from tests.peers import as_peer
 from kofu import clock
 from kofu.center import routes_api, routing
 from kofu.center.auth import card_ref
-from kofu.center.models import Base, Route, RouteChange
+from kofu.center.migrate import upgrade
+from kofu.center.models import Route, RouteChange
 from kofu.net.app import install_error_handlers
+from kofu.pki.paths import PkiPaths
 from kofu.pki.tls import Peer
 from kofu.storage import make_engine, session_factory
 
@@ -27,14 +29,17 @@ SERIAL = "1A2B3C4D5E"
 @pytest.fixture
 def center(tmp_path: Path) -> Iterator[tuple[TestClient, FastAPI]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'center.db'}")
-    Base.metadata.create_all(engine)
+    upgrade(engine)
     db = session_factory(engine)
     routing.ensure_city(db, "132292", "西東京市")
     routing.ensure_city(db, "132110", "小平市")
     app = FastAPI()
     install_error_handlers(app)
     routes_api.install(app)
-    app.state.service = SimpleNamespace(db=db)
+    pki = PkiPaths(tmp_path / "pki")  # the JPKI CA's record: 132292 asked for SERIAL
+    pki.jpki_issued.mkdir(parents=True)
+    (pki.jpki_issued / SERIAL).write_text("132292")
+    app.state.service = SimpleNamespace(db=db, verifier=SimpleNamespace(pki=pki))
     as_peer(app, Peer("issuer", "132292"))
     with TestClient(app) as client:
         yield client, app
@@ -112,3 +117,16 @@ def test_unknown_routes_and_cities_are_refused(center: tuple[TestClient, FastAPI
 def test_today_is_the_japanese_day() -> None:
     late_utc = dt.datetime(2026, 3, 31, 16, 30, tzinfo=dt.UTC)  # 01:30 on 1 April in Japan
     assert clock.japan_date(late_utc) == dt.date(2026, 4, 1)
+
+
+def test_a_new_card_is_routed_only_for_the_city_that_asked_for_it(center: tuple[TestClient, FastAPI]) -> None:
+    """An issuer certificate cannot claim a card the centre does not know yet: the JPKI CA says
+    which city asked for each card certificate."""
+    client, app = center
+    as_peer(app, Peer("issuer", "132110"))
+    status, body = post(client, "132110")  # 132110's own issuer, but 132292 asked for the card
+    assert status == 422 and body["error"]["code"] == "route.not_issuer"  # type: ignore[index]
+    status, body = post(client, "132110", serial="FFFF0001")  # a card no city asked for
+    assert status == 422 and body["error"]["code"] == "route.not_issuer"  # type: ignore[index]
+    as_peer(app, Peer("issuer", "132292"))
+    assert post(client, "132292")[0] == 201

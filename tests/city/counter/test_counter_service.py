@@ -14,9 +14,8 @@ from kofu.card.errors import AdminRejected, PinBlocked, PinWrong
 from kofu.card.jpki import JpkiDriver
 from kofu.card.office import OfficeDriver
 from kofu.city.counter.errors import CardNotRegistered, ResidentNotEligible
-from kofu.city.counter.models import CardRecord
 from kofu.city.counter.service import CounterService, move
-from kofu.city.registry.models import Card, Resident
+from kofu.city.registry.models import Card, CardRecord, Resident
 from kofu.config import Settings
 from kofu.pki.jpki import load_crl, load_jpki_ca
 

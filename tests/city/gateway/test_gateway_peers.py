@@ -111,7 +111,7 @@ def test_the_center_asks_for_health_and_is_held_to_the_gateway_city(
     clients: dict[tuple[str, str], httpx.Client],
 ) -> None:
     health = _call(clients[CENTRE], "health")
-    assert health.status_code == 200 and health.json() == {"city": CITY, "waiting": 0}
+    assert health.status_code == 200 and health.json() == {"city": CITY, "waiting": 0, "unpulled": 0}
     wrong = clients[CENTRE].post("/v1/requests", content=_submission("w", city=OTHER))
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "protocol.wrong_city"
 

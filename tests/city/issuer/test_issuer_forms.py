@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from tests.city.issuer.issuer_pki import PKI
 
 from kofu.city.issuer.mapping.fuhyo import build_fuhyo
 from kofu.city.issuer.mapping.juminhyo import build_juminhyo
@@ -79,16 +81,16 @@ def _order(db: Db, person: SeededPerson, doc: str, **options: str) -> tuple[str,
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K",
-        order_id=f"order-{person.resident_id}-{doc}",
+        order_id=secrets.token_hex(16),  # a new order each time (the city issues each id once)
         order=order,
     )
-    answer = IssuerService(CITY, db, now=lambda: NOON).handle(call)
+    answer = IssuerService(CITY, db, PKI.paths, now=lambda: NOON).handle(call)
     assert answer.order is not None, answer.error
     if answer.order.status == "refused":
         assert answer.order.error is not None
         return "refused", answer.order.error.code
-    _header, pdf = open_document(answer.order.envelope, key, call.order_id)  # type: ignore[arg-type]
-    return "issued", extract_text(pdf)
+    opened = open_document(answer.order.envelope, key, call.order_id)  # type: ignore[arg-type]
+    return "issued", extract_text(opened.pdf)
 
 
 def _setting(session: Session) -> CitySetting:

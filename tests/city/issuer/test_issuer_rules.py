@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy.orm import Session, sessionmaker
+from tests.city.issuer.issuer_pki import PKI
 
 from kofu.city.issuer import catalog
 from kofu.city.issuer.service import IssuerService
@@ -67,7 +69,7 @@ def _pick(people: list[SeededPerson], trait: str) -> SeededPerson:
 
 
 def _service(db: Db) -> IssuerService:
-    return IssuerService(CITY, db, now=lambda: NOON)
+    return IssuerService(CITY, db, PKI.paths, now=lambda: NOON)
 
 
 def _menu(db: Db, person: SeededPerson) -> Menu:
@@ -87,7 +89,8 @@ def _menu(db: Db, person: SeededPerson) -> Menu:
     return menu
 
 
-ORDER_ID = "order-1"
+def _new_order_id() -> str:
+    return secrets.token_hex(16)  # every order of these tests is a new order (the city issues each id once)
 
 
 def _answer(
@@ -97,6 +100,7 @@ def _answer(
     *,
     copies: int = 1,
     key: X25519PrivateKey | None = None,
+    order_id: str | None = None,
     **options: str,
 ) -> CityResponse:
     """The issuer's answer to one order of ``person``'s card, sealed for ``key`` (a fresh one)."""
@@ -113,7 +117,7 @@ def _answer(
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K",
-        order_id=ORDER_ID,
+        order_id=order_id or _new_order_id(),
         order=order,
     )
     return _service(db).handle(request)
@@ -121,13 +125,14 @@ def _answer(
 
 def _order(db: Db, person: SeededPerson, doc: str, copies: int = 1, **options: str) -> tuple[str, str]:
     key = X25519PrivateKey.generate()
-    answer = _answer(db, person, doc, copies=copies, key=key, **options)
+    order_id = _new_order_id()
+    answer = _answer(db, person, doc, copies=copies, key=key, order_id=order_id, **options)
     assert answer.order is not None, answer.error
     if answer.order.status == "refused":
         assert answer.order.error is not None
         return "refused", answer.order.error.code
-    _header, pdf = open_document(answer.order.envelope, key, ORDER_ID)  # type: ignore[arg-type]
-    return "issued", extract_text(pdf)
+    opened = open_document(answer.order.envelope, key, order_id)  # type: ignore[arg-type]
+    return "issued", extract_text(opened.pdf)
 
 
 def test_member_names_travel_sealed_and_tokens_are_opaque(world) -> None:  # type: ignore[no-untyped-def]

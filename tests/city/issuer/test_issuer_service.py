@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,12 +11,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy.orm import Session, sessionmaker
+from tests.city.issuer.issuer_pki import PKI
 
 from kofu.city.issuer.service import IssuerService
 from kofu.city.registry.db import create_schema
+from kofu.city.registry.models import Issuance
 from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.documents.text import extract_text
-from kofu.protocol.center_gateway import CityRequest, MenuCall, OrderCall
+from kofu.protocol.center_gateway import MenuCall, OrderCall
 from kofu.protocol.envelope import open_document, order_binding
 from kofu.protocol.kiosk_center import OrderRequest
 from kofu.storage import make_engine, session_factory
@@ -26,7 +29,7 @@ NOON = datetime(2026, 11, 29, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
 def _service(db, city: str = CITY) -> IssuerService:  # type: ignore[no-untyped-def]
-    return IssuerService(city, db, now=lambda: NOON)
+    return IssuerService(city, db, PKI.paths, now=lambda: NOON)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,7 @@ def _serial(person: SeededPerson) -> str:
     return f"{person.resident_id:X}AB"
 
 
-def _order(person: SeededPerson, key: X25519PrivateKey, **options: str) -> CityRequest:
+def _order(person: SeededPerson, key: X25519PrivateKey, **options: str) -> OrderCall:
     order = OrderRequest(
         city_code=CITY,
         doc="juminhyo",
@@ -78,7 +81,7 @@ def _order(person: SeededPerson, key: X25519PrivateKey, **options: str) -> CityR
         city_code=CITY,
         card_serial=_serial(person),
         kiosk_id="K0001",
-        order_id="order-1",
+        order_id=secrets.token_hex(16),
         order=order,
     )
 
@@ -87,15 +90,25 @@ def test_order_is_sealed_for_the_kiosk_and_bound_to_order_and_card(registry) -> 
     db, people = registry
     head = people["head"]
     key = X25519PrivateKey.generate()
-    answer = IssuerService(CITY, db, today=lambda: TODAY, now=lambda: NOON).handle(
-        _order(head, key, household="all")
-    )
+    service = IssuerService(CITY, db, PKI.paths, today=lambda: TODAY, now=lambda: NOON)
+    request = _order(head, key, household="all")
+    answer = service.handle(request)
     assert answer.error is None and answer.order is not None and answer.order.status == "issued"
     assert answer.order.fee_total == 400
-    header, pdf = open_document(answer.order.envelope, key, "order-1")  # type: ignore[arg-type]
-    assert header.binding == order_binding("order-1", _serial(head), "juminhyo", 2)
-    assert header.issue_number.startswith("2026-")
-    assert head.name in extract_text(pdf)
+    opened = open_document(answer.order.envelope, key, request.order_id)  # type: ignore[arg-type]
+    assert opened.header.binding == order_binding(request.order_id, _serial(head), "juminhyo", 2)
+    assert opened.header.issue_number.startswith("2026-")
+    assert head.name in extract_text(opened.pdf)
+    # The same order delivered again (a lapsed lease, a retry): the same document, the same number.
+    again = service.handle(request.model_copy(update={"request_id": "r2"}))
+    assert again.order is not None and again.order.envelope == answer.order.envelope
+    with db() as session:
+        (row,) = session.query(Issuance).all()
+        assert (row.order_id, row.issue_number, row.sealed_at is not None) == (
+            request.order_id,
+            opened.header.issue_number,
+            True,
+        )
 
 
 def test_menu_lists_juminhyo_with_its_options(registry) -> None:  # type: ignore[no-untyped-def]

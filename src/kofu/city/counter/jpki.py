@@ -28,10 +28,14 @@ def ca_der(paths: PkiPaths) -> bytes:
 
 
 def auth_certificate(
-    paths: PkiPaths, key: rsa.RSAPublicKey, not_before: dt.datetime | None, not_after: dt.datetime | None
+    paths: PkiPaths,
+    key: rsa.RSAPublicKey,
+    not_before: dt.datetime | None,
+    not_after: dt.datetime | None,
+    city: str,
 ) -> x509.Certificate:
-    """The user-authentication certificate for a card's auth key."""
-    return issue_card_certificate(paths, key, not_before=not_before, not_after=not_after)
+    """The user-authentication certificate for a card's auth key, asked for by ``city``."""
+    return issue_card_certificate(paths, key, city=city, not_before=not_before, not_after=not_after)
 
 
 def signing_certificate(

@@ -23,7 +23,6 @@ from kofu.card.state import CardState, CardStore
 from kofu.city.counter import jpki
 from kofu.city.counter.center import CenterRoutes, RouteRegistrar
 from kofu.city.counter.errors import CardNotRegistered, ResidentNotEligible
-from kofu.city.counter.models import CardRecord, ensure_tables
 from kofu.city.registry.cities import CITIES
 from kofu.city.registry.db import create_schema
 from kofu.city.registry.models import (
@@ -35,6 +34,7 @@ from kofu.city.registry.models import (
     SETAINUSHI,
     Address,
     Card,
+    CardRecord,
     Household,
     Resident,
 )
@@ -133,7 +133,6 @@ class CounterService:
         self.settings, self.city = settings, city
         self.engine = make_engine(settings.city_db_url(city))
         create_schema(self.engine)
-        ensure_tables(self.engine)
         self.db = session_factory(self.engine)
         self.store = CardStore(settings.cards_dir)
         self._own_routes = routes is None
@@ -203,7 +202,7 @@ class CounterService:
             )
             auth_key, sign_key = state.public_key(), state.sign_public_key()
             assert sign_key is not None
-            auth_cert = jpki.auth_certificate(self.settings.pki, auth_key, valid_from, valid_until)
+            auth_cert = jpki.auth_certificate(self.settings.pki, auth_key, valid_from, valid_until, self.city)
             sign_cert = jpki.signing_certificate(self.settings.pki, sign_key, valid_from, valid_until)
             ca = jpki.ca_der(self.settings.pki)
             serial = format(auth_cert.serial_number, "X")

@@ -15,7 +15,7 @@ from kofu.city.gateway.queue import CityQueue
 from kofu.net.app import PeerDep, expect_peer, install_error_handlers
 from kofu.protocol import center_gateway, gateway_issuer
 from kofu.protocol.center_gateway import CityRequest, CityResponse, GatewayHealth, Submission
-from kofu.protocol.errors import ProtocolViolation
+from kofu.protocol.errors import Gone, ProtocolViolation
 from kofu.protocol.gateway_issuer import CityPull, PullQuery
 from kofu.protocol.link import route
 
@@ -44,13 +44,14 @@ def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> F
     @route(app, gateway_issuer.RESULTS)
     async def result(body: CityResponse, peer: PeerDep) -> Response:
         expect_peer(peer, "issuer", city_code)
-        delivered = queue.complete(body)
-        return Response(status_code=204 if delivered else 410)
+        if queue.complete(body):
+            return Response(status_code=204)
+        raise Gone("protocol.gone", "nobody waits for this answer any more")
 
     @route(app, center_gateway.HEALTH)
     async def health(peer: PeerDep) -> GatewayHealth:
         expect_peer(peer, "center")
-        return GatewayHealth(city=city_code, waiting=queue.waiting)
+        return GatewayHealth(city=city_code, waiting=queue.waiting, unpulled=queue.unpulled)
 
     return app
 

@@ -37,7 +37,9 @@ from kofu.documents.seal import SealedPerson, SealPayload, kid_of, sign_payload,
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import load_seal
+from kofu.pki.trust import seal_kid
 from kofu.protocol.errors import KofuError
+from kofu.protocol.header import HeaderSigner
 
 
 def _people(data: Any) -> list[Any]:
@@ -156,3 +158,9 @@ def _check(sealed: bytes, code: str, payload: SealPayload) -> None:
         )
     if code not in decode_image(render_page(sealed, 1, READBACK_DPI, qr_crop())):
         raise DocumentError("the seal QR does not read back", code="document.render_failed")
+
+
+def header_signer(pki: PkiPaths, city_code: str) -> HeaderSigner:
+    """The city's seal key as the signer of document headers (``kofu.protocol.header``)."""
+    key, cert = _load_seal(pki)(city_code)
+    return HeaderSigner(seal_kid(cert), key)

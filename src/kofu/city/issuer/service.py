@@ -13,10 +13,11 @@ import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
-from kofu.city.issuer import catalog, registrations
+from kofu.city.issuer import catalog, issuances, registrations
 from kofu.city.issuer.documents import Prepared, prepare
 from kofu.city.issuer.eligibility import (
     check_age,
@@ -27,19 +28,26 @@ from kofu.city.issuer.eligibility import (
     check_tax,
 )
 from kofu.city.issuer.keys import IssuerKeys
-from kofu.city.issuer.sealing import seal_document
+from kofu.city.issuer.sealing import header_signer, seal_document
 from kofu.city.issuer.subject import Subject, document_options, load_subject
 from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
-from kofu.city.registry.queries import city_settings, next_issue_number
+from kofu.city.registry.queries import city_settings
 from kofu.documents.content import PageContent, normalise_text
 from kofu.documents.errors import DocumentError
 from kofu.documents.render import render_document
 from kofu.documents.seal import read_page_texts
 from kofu.documents.text import page_count
 from kofu.pki.paths import PkiPaths
-from kofu.protocol.center_gateway import CityRequest, CityResponse, MenuCall, OrderCall
+from kofu.protocol.center_gateway import (
+    CityRequest,
+    CityResponse,
+    MenuCall,
+    OrderCall,
+    OutcomeCall,
+    StatusCall,
+)
 from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
-from kofu.protocol.errors import KofuError, ProtocolViolation, Refused
+from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
 
 
@@ -50,8 +58,9 @@ class IssuerService:
         self,
         city_code: str,
         db: sessionmaker[Session],
+        pki: PkiPaths,
+        *,
         today: Callable[[], date] | None = None,
-        pki: PkiPaths | None = None,  # the city's seal key; None only in unit tests (no seal QR)
         now: Callable[[], datetime] = clock.now,
     ) -> None:
         self.pki = pki
@@ -72,6 +81,12 @@ class IssuerService:
                 return CityResponse(request_id=rid, menu=self.menu(request))
             if isinstance(request, OrderCall):
                 return CityResponse(request_id=rid, order=self.order(request))
+            if isinstance(request, StatusCall):
+                return CityResponse(request_id=rid, statuses=issuances.statuses(self.db, request.order_ids))
+            if isinstance(request, OutcomeCall):
+                return CityResponse(
+                    request_id=rid, recorded=issuances.record_outcomes(self.db, request.outcomes)
+                )
             return registrations.handle(self, request)
         except Refused as exc:
             if isinstance(request, OrderCall):
@@ -113,9 +128,22 @@ class IssuerService:
 
     # -- order ------------------------------------------------------------------------------------
     def order(self, request: OrderCall) -> OrderResult:
-        """Issue the ordered document, in an envelope for the ordering kiosk."""
+        """Issue the ordered document, in an envelope for the ordering kiosk — once per order id:
+        an order delivered again gets the same document and issue number (``issuances``)."""
         order, order_id = request.order, request.order_id
         catalog.offer_for(order.doc)
+        for _attempt in range(3):
+            done = issuances.earlier(self.db, order_id)
+            if done is not None:
+                return done
+            try:
+                return self._issue(request)
+            except IntegrityError:
+                continue  # another worker took this order's first number a moment ago: ask again
+        raise LinkFailed("city.unavailable", "the order could not be taken")
+
+    def _issue(self, request: OrderCall) -> OrderResult:
+        order, order_id = request.order, request.order_id
         now = self.now()
         today = self._day(now)
         with self.db.begin() as session:  # every rule and every row of this order: one transaction
@@ -130,21 +158,34 @@ class IssuerService:
                 raise Refused("city.koseki.not_found", "no register here for this card")
             choices = document_options(order.doc, subject, setting, self.keys)
             options = catalog.resolve_options(choices.specs, order.options)
-            issue_number = next_issue_number(session, self.city_code, today.year)
-            prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
-        pdf, pages = self._render(order.doc, prepared, issue_number)
-        binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
-        if self.pki is not None:
-            pdf = seal_document(
-                pdf,
-                prepared.data,
-                pages=pages,
+            issue_number = issuances.take_number(
+                session,
                 city_code=self.city_code,
+                order_id=order_id,
                 doc=order.doc,
-                issue_number=issue_number,
-                binding=binding,
-                pki=self.pki,
+                copies=order.copies,
+                fee_total=fee * order.copies,
+                kiosk_id=request.kiosk_id,
+                holder_resident_id=subject.resident.id if subject.resident is not None else None,
+                named=[subject.resident.id] if subject.resident is not None else [],
             )
+            prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
+        try:
+            pdf, pages = self._render(order.doc, prepared, issue_number)
+        except Refused as exc:
+            issuances.refused(self.db, order_id, exc.code)
+            raise
+        binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
+        pdf = seal_document(
+            pdf,
+            prepared.data,
+            pages=pages,
+            city_code=self.city_code,
+            doc=order.doc,
+            issue_number=issue_number,
+            binding=binding,
+            pki=self.pki,
+        )
         header = DocumentHeader(
             order_id=order_id,
             city_code=self.city_code,
@@ -155,10 +196,16 @@ class IssuerService:
             binding=binding,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         )
+        envelope = envelope_document(
+            header, pdf, order.kiosk_public_key, header_signer(self.pki, self.city_code)
+        )
+        issuances.sealed(
+            self.db, order_id, pages=header.pages, envelope=envelope, fee_total=fee * order.copies
+        )
         return OrderResult(
             order_id=order_id,
             status="issued",
-            envelope=envelope_document(header, pdf, order.kiosk_public_key),
+            envelope=envelope,
             fee_total=fee * order.copies,
             pages=header.pages,
         )

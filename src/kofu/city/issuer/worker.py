@@ -73,13 +73,15 @@ class PullWorker:
         )
 
 
-def run_workers(service: IssuerService, gateway_url: str, context: ssl.SSLContext, count: int) -> None:
-    """Run `count` pulling threads until interrupted."""
+def run_workers(service: IssuerService, gateway_urls: list[str], context: ssl.SSLContext, count: int) -> None:
+    """Run `count` pulling threads per gateway until interrupted (each gateway's requests are
+    taken by whichever issuer process pulls them first)."""
     stop = threading.Event()
     threads = [
         threading.Thread(
-            target=PullWorker(service, gateway_url, context, stop).run, name=f"pull-{i}", daemon=True
+            target=PullWorker(service, url, context, stop).run, name=f"pull-{g}-{i}", daemon=True
         )
+        for g, url in enumerate(gateway_urls)
         for i in range(count)
     ]
     for thread in threads:

@@ -2,8 +2,8 @@
 
 Run through ``kofu.city.registry.migrate.upgrade`` (or ``alembic -x url=…`` for a one-off): the
 connection comes in ``config.attributes["connection"]``; a bare URL in ``sqlalchemy.url`` is
-also accepted. SQLite uses batch mode so later revisions can alter tables there too. Tables of
-other packages sharing the database are ignored by autogenerate.
+also accepted. SQLite uses batch mode so later revisions can alter tables there too. Every table
+of the city's database is in this chain: the registry's, the counter's and the issuance log.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from kofu.city.registry.migrate import only_registry_tables
 from kofu.city.registry.models import Base
 from kofu.storage import make_engine
 
@@ -23,7 +22,6 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        include_name=only_registry_tables,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -15,6 +15,7 @@ from kofu.city.registry.models.inkan import (
     SealRegistration,
     seal_shows_a_name,
 )
+from kofu.city.registry.models.issuance import CardRecord, Issuance
 from kofu.city.registry.models.koseki import (
     EVENT_KINDS,
     HENSEI_REASONS,
@@ -93,11 +94,13 @@ __all__ = [
     "Address",
     "Base",
     "Card",
+    "CardRecord",
     "CitySetting",
     "DocumentSetting",
     "FuhyoEntry",
     "HonsekiRegistration",
     "Household",
+    "Issuance",
     "IssueCounter",
     "KosekiEvent",
     "KosekiMember",

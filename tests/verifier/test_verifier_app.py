@@ -13,10 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "documents"))
 from documents_samples import household
 from seal_support import SealPki, issued_today, png_of
 
-from kofu.center.public import create_public_app
 from kofu.documents import render_juminhyo
 from kofu.documents.verify import codes_in_pdf
 from kofu.pki.trust import load_trust_list
+from kofu.verifier.app import create_public_app
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kofu.documents.verify import Status, Verdict, verify_codes, verify_file
+from kofu.documents.verify import Status, Verdict, is_pdf, verify_codes, verify_file
+from kofu.net.app import install_error_handlers
 from kofu.pki.paths import PkiPaths
 from kofu.pki.trust import TrustPublisher
 from kofu.protocol import public
 from kofu.protocol.errors import LinkFailed
 from kofu.protocol.link import route
-
-MAX_UPLOAD = 15 * 1024 * 1024
+from kofu.verifier.limits import MAX_UPLOAD, Gate, TooLarge, check_image, check_pdf
 
 _PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,6 +137,16 @@ def render_verdict(verdict: Verdict) -> str:
     return f"<h2>結果 / Result</h2><table>{''.join(rows)}</table>{pages}"
 
 
+def _verify_bounded(gate: Gate, data: bytes, trust: Any) -> Verdict:
+    """``verify_file`` inside the limits: sizes checked before anything is drawn or decoded."""
+    if is_pdf(data):
+        check_pdf(data)
+    else:
+        check_image(data)
+    with gate.slot():
+        return verify_file(data, trust)
+
+
 def public_tls_context(paths: PkiPaths) -> ssl.SSLContext:
     """Server-only TLS 1.3 with the centre's certificate: anyone may connect, no client certificate."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -146,9 +156,11 @@ def public_tls_context(paths: PkiPaths) -> ssl.SSLContext:
     return ctx
 
 
-def create_public_app(publisher: TrustPublisher | None = None) -> FastAPI:
+def create_public_app(publisher: TrustPublisher | None = None, *, gate: Gate | None = None) -> FastAPI:
     """The public app, answering from ``publisher``'s trust list (None: for its OpenAPI only)."""
     app = FastAPI(title="kofu public verification", docs_url=None, redoc_url=None)
+    install_error_handlers(app)
+    gate = gate or Gate()
 
     def trusted() -> TrustPublisher:
         if publisher is None:
@@ -156,14 +168,23 @@ def create_public_app(publisher: TrustPublisher | None = None) -> FastAPI:
         return publisher
 
     async def check(request: Request) -> Verdict:
-        form = await request.form(max_files=1, max_fields=4)
+        gate.admit(request.client.host if request.client else "?")
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            raise TooLarge("verify.too_large", "a verification needs a Content-Length")
+        if int(length) > MAX_UPLOAD:
+            raise TooLarge("verify.too_large", f"more than {MAX_UPLOAD} bytes")
+        try:
+            form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_UPLOAD)
+        except Exception as exc:  # a malformed multipart body, a part too large
+            raise TooLarge("verify.too_large", "the form could not be read") from exc
         upload, code = form.get("file"), form.get("code")
         trust = await run_in_threadpool(trusted().trust_list)
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(MAX_UPLOAD + 1)
             if len(data) > MAX_UPLOAD:
-                return Verdict(Status.MALFORMED, "seal.file.unreadable", "file too large")
-            return await run_in_threadpool(verify_file, data, trust)
+                raise TooLarge("verify.too_large", f"more than {MAX_UPLOAD} bytes")
+            return await run_in_threadpool(_verify_bounded, gate, data, trust)
         if isinstance(code, str) and code.strip():
             # One code a line (base45 has spaces, never line breaks): a front code or back parts.
             lines = [line.strip("\r\n") for line in code.strip().splitlines() if line.strip()]

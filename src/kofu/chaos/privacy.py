@@ -1,0 +1,106 @@
+"""The scan for personal data outside the cities (invariant 4), for a chaos run.
+
+Needles: every resident's name (as printed and joined), address, 本籍 and 筆頭者, and every
+card's certificate serial, each as UTF-8 and as JSON escapes it. Haystacks: the centre's database
+(every row of every table), the logs and temp directories of every actor outside the cities'
+issuers, the kiosks' journals and the run's own result files. A hit names the needle's kind and
+the file, never the value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import MetaData, select
+
+from kofu.city.registry.models import Card, Resident
+from kofu.config import Settings
+from kofu.storage import make_engine, session_factory
+
+
+def _forms(text: str | None) -> list[bytes]:
+    if not text or len(text) < 2:
+        return []
+    forms = [text.encode()]
+    escaped = json.dumps(text, ensure_ascii=True)[1:-1]
+    if escaped != text:
+        forms.append(escaped.encode())
+    return forms
+
+
+def needles(settings: Settings) -> dict[bytes, str]:
+    """Every personal value of the cities' registries, by the kind it is (never the value)."""
+    found: dict[bytes, str] = {}
+    for city in settings.cities:
+        engine = make_engine(settings.city_db_url(city))
+        try:
+            with session_factory(engine)() as session:
+                for resident in session.scalars(select(Resident)):
+                    for kind, value in (
+                        ("a name", resident.name),
+                        ("a joined name", resident.family_name + resident.given_name),
+                        ("an address", resident.household.address.full_text if resident.household else None),
+                        ("a 本籍", resident.honseki),
+                        ("a 筆頭者", resident.hittosha),
+                    ):
+                        for form in _forms(value):
+                            found[form] = kind
+                for card in session.scalars(select(Card)):
+                    found[card.cert_serial_hex.encode()] = "a card serial"
+        finally:
+            engine.dispose()
+    return found
+
+
+def scan(settings: Settings, files: Iterable[Path]) -> list[str]:
+    """Where personal data was found outside the cities: the centre's database and ``files``."""
+    wanted = needles(settings)
+    hits: list[str] = []
+    for path, blob in [("center database", _center_rows(settings)), *((str(f), _read(f)) for f in files)]:
+        for needle, kind in wanted.items():
+            if needle in blob:
+                hits.append(f"{kind} in {path}")
+                break
+    return hits
+
+
+def outside_files(settings: Settings) -> list[Path]:
+    """Logs and temp files of every actor but the cities' issuers, and the kiosks' journals."""
+    roots = [
+        settings.log_dir,
+        settings.var_dir / "tmp",
+        settings.var_dir / "kiosk",
+        settings.var_dir / "chaos",
+    ]
+    found = []
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in root.rglob("*"):
+            if path.is_file() and "issuer" not in path.name and "issuer" not in path.parent.name:
+                found.append(path)
+    return found
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _center_rows(settings: Settings) -> bytes:
+    engine = make_engine(settings.center_db_url())
+    try:
+        meta = MetaData()
+        meta.reflect(engine)
+        parts = []
+        with engine.connect() as conn:
+            for table in meta.sorted_tables:
+                for row in conn.execute(select(table)):
+                    parts.append(repr(tuple(row)))
+        return "\n".join(parts).encode()
+    finally:
+        engine.dispose()
