@@ -12,9 +12,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
-from kofu.city.counter.models import CardRecord
 
-from kofu.city.registry.models import Card, CitySetting
+from kofu.city.registry.models import Card, CardRecord, CitySetting
 from kofu.clock import JST
 from kofu.config import Settings
 from kofu.demo import setup

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kofu.center import routes_api
 from kofu.center import routing as center_routing
-from kofu.center.models import Base as CenterBase
+from kofu.center.migrate import upgrade as upgrade_center
 from kofu.city.issuer.service import IssuerService
 from kofu.city.registry.db import create_schema
 from kofu.city.registry.models import DocumentSetting
@@ -137,7 +137,7 @@ def _make_world(at: Instant, var: Path) -> World:
                         session, person.resident_id, f"{person.resident_id:X}D8", f"DT-{person.resident_id}"
                     )
         center_db = session_factory(make_engine(settings.center_db_url()))
-        CenterBase.metadata.create_all(center_db.kw["bind"])
+        upgrade_center(center_db.kw["bind"])
         for code in (CITY, OTHER):
             center_routing.ensure_city(center_db, code, CITIES[code].name)
         issuer = IssuerService(CITY, db, pki=settings.pki)  # its clock: kofu.clock
