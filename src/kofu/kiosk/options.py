@@ -1,4 +1,5 @@
-"""What the screen shows of a city's menu: options as the city defines them, refused offers.
+"""The resident's choice, and what the screen shows of a city's menu: options as the city
+defines them, refused offers.
 
 An option applies only while its ``shown_when`` holds (e.g. the 戸籍 member chooser only for
 個人事項); a ``multiple`` option's value is several choices joined with commas. An offer that
@@ -7,10 +8,33 @@ carries a ``refusal`` (e.g. outside hours) is shown with the resident's words fo
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from kofu.kiosk.messages import kiosk_message
 from kofu.protocol.errors import Refused
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OptionSpec
-from kofu.protocol.kiosk_screen import ConfirmedOption, ScreenMenu, ScreenOffer
+from kofu.protocol.kiosk_screen import ConfirmedOption, Draft, ScreenMenu, ScreenOffer
+
+
+@dataclass
+class Choice:
+    """The resident's choice while it is being made (nothing personal)."""
+
+    doc: str | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    copies: int = 1
+
+    def view(self) -> Draft:
+        return Draft(doc=self.doc, options=dict(self.options), copies=self.copies)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What the resident confirms: the offer, the options that apply in words, the copies."""
+
+    offer: DocumentOffer
+    options: list[ConfirmedOption]
+    copies: int
 
 
 def spec_of(offer: DocumentOffer, name: str) -> OptionSpec | None:

@@ -21,7 +21,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kofu.card.errors import CardError
@@ -31,7 +30,7 @@ from kofu.kiosk.devices import DENOMINATIONS, Sheet
 from kofu.kiosk.equipment import Devices
 from kofu.kiosk.flow import IssuedDocument, KioskFlow, card_error
 from kofu.kiosk.messages import kiosk_message
-from kofu.kiosk.options import check_options, confirmed_options, screen_menu, shown_options
+from kofu.kiosk.options import Choice, Confirmed, check_options, confirmed_options, screen_menu, shown_options
 from kofu.kiosk.registration import application, registrable_cities
 from kofu.kiosk.seals import KioskSeals
 from kofu.kiosk.slot import SimulatedSlot
@@ -40,7 +39,6 @@ from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
 from kofu.protocol.kiosk_screen import (
     CardSlotState,
     CashState,
-    ConfirmedOption,
     DocumentReady,
     Draft,
     Ended,
@@ -57,27 +55,6 @@ T = TypeVar("T")
 
 IDLE_TIMEOUT = 120.0
 BUSY_WAIT = 90.0  # longer than the centre's order timeout
-
-
-@dataclass
-class Choice:
-    """The resident's choice while it is being made (nothing personal)."""
-
-    doc: str | None = None
-    options: dict[str, str] = field(default_factory=dict)
-    copies: int = 1
-
-    def view(self) -> Draft:
-        return Draft(doc=self.doc, options=dict(self.options), copies=self.copies)  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class Confirmed:
-    """What the resident confirms: the offer, the options that apply in words, the copies."""
-
-    offer: DocumentOffer
-    options: list[ConfirmedOption]
-    copies: int
 
 
 def document_ready(document: IssuedDocument | None) -> DocumentReady | None:
