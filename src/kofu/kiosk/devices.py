@@ -4,9 +4,10 @@
 own); `KioskCashUnit` and `KioskPrinter` add what the touch screen and maintenance need (the cash
 box, the output tray, counters). The implementations here are SIMULATED — no coin mechanism,
 no print engine: the cash unit counts what the resident says they inserted, the printer puts
-sheets in an in-memory tray — and each says so in the log when it is first made. A real copier
-names its own drivers in the settings (``KOFU_CASH``, ``KOFU_PRINTER``; see
-`kofu.kiosk.equipment`), behind the same interfaces.
+sheets in an in-memory tray — and a kiosk built with them says so in the log
+(`kofu.kiosk.equipment`; the headless `kofu issue` and `kofu bench` use them quietly). A real
+copier names its own drivers in the settings (``KOFU_CASH``, ``KOFU_PRINTER``), behind the same
+interfaces.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ LOW = 0.1
 
 
 @functools.cache
-def say_simulated(device: str, what: str) -> None:
-    """Warn once per process that ``device`` is a simulation (a bench makes hundreds of them)."""
-    log.warning("%s: SIMULATED (%s), not a real device", device, what)
+def say_simulated(device: str, driver: str) -> None:
+    """Warn once per process that the kiosk's ``device`` is a simulation."""
+    log.warning("%s: SIMULATED — %s — not a real device", device, driver)
 
 
 class CashUnit(Protocol):
@@ -86,10 +87,9 @@ class SimulatedCashUnit:
     """A SIMULATED cash unit: counts inserted money, pays change and refunds."""
 
     simulated = True
-    driver = "simulated"
+    driver = "simulated: the money is what the device panel's buttons say"
 
     def __init__(self) -> None:
-        say_simulated("cash unit", "money is what the screen's buttons say")
         self._inserted = 0
         self._lock = threading.Lock()
         self._box = 0  # money kept after fees were collected (for maintenance)
@@ -134,10 +134,9 @@ class SimulatedPrinter:
     """A SIMULATED printer: 'printed' documents wait in an in-memory tray, never on disk."""
 
     simulated = True
-    driver = "simulated"
+    driver = "simulated: documents go to an in-memory output tray"
 
     def __init__(self) -> None:
-        say_simulated("printer", "documents go to an in-memory tray")
         self.tray: list[Sheet] = []
         self.fail_next = False  # maintenance's test switch: the next print jams
         self.pages_printed = 0

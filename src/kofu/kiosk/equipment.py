@@ -8,8 +8,8 @@
 
 ``module:factory`` names a callable that takes the `Settings` and returns the device (a
 `KioskCashUnit`, `KioskPrinter`, `Speaker` or `CardPanel`): a copier's own driver replaces a
-simulated one here, and nothing of the visit or the screen changes. Every simulated device says
-in the log that it is one. The change tray, output tray and retained bin (`Outputs`) and the
+simulated one here, and nothing of the visit or the screen changes. A kiosk built with a
+simulated device (``simulated = True``) says so in the log, once per device. The change tray, output tray and retained bin (`Outputs`) and the
 paper and toner (`Supplies`) belong to the copier too.
 """
 
@@ -29,6 +29,7 @@ from kofu.kiosk.devices import (
     SimulatedCashUnit,
     SimulatedPrinter,
     Supplies,
+    say_simulated,
 )
 from kofu.kiosk.slot import CardPanel, NoCards, PcscSlot, SimulatedSlot
 from kofu.kiosk.speaker import PageSpeaker, Speaker
@@ -55,6 +56,14 @@ class Devices:
 
     def __post_init__(self) -> None:
         self.outputs = Outputs(self.printer)
+        for name, device in (
+            ("card slot", self.slot),
+            ("cash unit", self.cash),
+            ("printer", self.printer),
+            ("speaker", self.speaker),
+        ):
+            if getattr(device, "simulated", False):
+                say_simulated(name, str(getattr(device, "driver", "")))
 
     @classmethod
     def simulated(cls, store: CardStore, panel: CardPanel | None = None) -> Devices:

@@ -27,7 +27,6 @@ from kofu.card.errors import CardError
 from kofu.card.pcsc import PcscReader
 from kofu.card.reader import Reader
 from kofu.card.state import CardStore
-from kofu.kiosk.devices import say_simulated
 from kofu.protocol.errors import Refused
 from kofu.protocol.kiosk_screen import DeviceCard, ReaderState
 
@@ -54,10 +53,10 @@ class SimulatedSlot:
     """A SIMULATED card slot: a stored emulated card is laid on it by its label."""
 
     kind = "simulated"
-    driver = "simulated (stored emulated cards)"
+    simulated = True
+    driver = "simulated: stored emulated cards, laid on it from the device panel"
 
     def __init__(self, store: CardStore, panel: CardPanel | None = None) -> None:
-        say_simulated("card slot", f"emulated cards from {store.directory}")
         self.store = store
         self.panel: CardPanel = panel or NoCards()
 
@@ -86,6 +85,7 @@ class PcscSlot:
     """Presence of a card on one PC/SC reader, and readers to talk to it."""
 
     kind = "pcsc"
+    simulated = False
     driver = "PC/SC"
 
     def __init__(self, name: str | None = None) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kofu.kiosk.devices import say_simulated
 from kofu.protocol.codes import Message
 from kofu.protocol.kiosk_screen import Guidance, Phrase
 
@@ -38,11 +37,8 @@ class Speaker(Protocol):
 class PageSpeaker:
     """SIMULATED speaker driver: the touch-screen page speaks (see kiosk.js `speaker`)."""
 
-    driver = "page (Web Speech API)"
+    driver = "page (Web Speech API): the touch-screen page speaks and shows each phrase"
     simulated = True
-
-    def __init__(self) -> None:
-        say_simulated("speaker", "the touch-screen page speaks and shows each phrase")
 
     def say(self, text: str, voice: str) -> None:  # the page speaks what it renders
         return None
