@@ -117,7 +117,7 @@ class Devices:
 
 
 def import_object(spec: str) -> Any:
-    """The object ``module:name`` names (``kofu.demo:card_panel``)."""
+    """The object ``package.module:name`` names."""
     module, _, name = spec.partition(":")
     target: Any = importlib.import_module(module)
     for part in name.split("."):

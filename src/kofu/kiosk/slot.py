@@ -2,8 +2,8 @@
 
 ``KOFU_READER=emulated`` (the default) gives `SimulatedSlot`: the device panel lays a stored
 card (``var/cards``) on it by its label. Which cards the panel offers is a backend of its own,
-a `CardPanel` named by ``KOFU_CARD_PANEL`` (``module:factory``; `kofu up` names the demo's
-wallet); without one the panel lists no card. A panel lists labels, holders and cities — never
+a `CardPanel` named by ``KOFU_CARD_PANEL`` (``module:factory``; `kofu up` names its own);
+without one the panel lists no card. A panel lists labels, holders and cities — never
 a PIN.
 
 ``KOFU_READER=pcsc`` gives `PcscSlot`: a USB reader with a My Number Card, or the "Virtual PCD"
@@ -43,7 +43,7 @@ class CardPanel(Protocol):
 
 
 class NoCards:
-    """No card panel: outside demo mode the simulated slot lists no card."""
+    """No card panel configured: the simulated slot lists no card."""
 
     def cards(self) -> list[DeviceCard]:
         return []

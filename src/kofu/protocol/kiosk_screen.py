@@ -354,7 +354,8 @@ class Tray(Model):
 
 
 class DeviceCard(Model):
-    """A card of the SIMULATED slot's list (demo mode only): its label, holder and city. Never a PIN."""
+    """A card of the SIMULATED slot's list (when a card panel is configured): its label, holder
+    and city. Never a PIN."""
 
     card: str
     name: str = ""

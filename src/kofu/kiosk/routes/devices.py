@@ -15,8 +15,8 @@ router = Area()
 
 @router.route(api.DEVICE_CARDS)
 async def device_cards(visit: VisitDep) -> DeviceCards:
-    """The simulated slot's cards (its card panel: the demo's wallet under `kofu up`, else none);
-    with a real reader, its state and no card to pick. Never a PIN."""
+    """The simulated slot's cards (from its card panel, if one is configured); with a real
+    reader, its state and no card to pick. Never a PIN."""
     slot = visit.devices.slot
     if not isinstance(slot, SimulatedSlot):
         return DeviceCards(simulated=False, reader=slot.state())
