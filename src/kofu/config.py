@@ -10,12 +10,16 @@ KOFU_KIOSK_PORT, KOFU_CENTER_DB and KOFU_CITY_DB_<code> (SQLAlchemy URLs), KOFU_
 KOFU_HOUSEHOLDS, KOFU_ISSUER_WORKERS, KOFU_KIOSK_IDLE_TIMEOUT (seconds without a touch before the
 kiosk ends a visit; maintenance can change it while the kiosk runs), KOFU_PUBLIC_VERIFY_URL (the
 centre's public verification page as printed on the back of every sheet; default: the public
-address).
+address). The kiosk's devices: KOFU_READER (emulated | pcsc) and KOFU_READER_NAME, KOFU_CASH
+and KOFU_PRINTER (simulated | module:factory), KOFU_SPEAKER (page | module:factory) and
+KOFU_CARD_PANEL (none | module:factory: the simulated card slot's list of cards; `kofu up` names
+the demo's) — see `kofu.kiosk.equipment`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +43,17 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
 def _reader(value: str) -> str:
     if value not in ("emulated", "pcsc"):
         raise SystemExit(f"KOFU_READER must be emulated or pcsc, not {value!r}")
+    return value
+
+
+_BACKEND = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+def _backend(env: dict[str, str], name: str, builtin: str) -> str:
+    """A device backend: the built-in one, or ``module:factory`` naming a driver."""
+    value = env.get(name) or builtin
+    if value != builtin and not _BACKEND.fullmatch(value):
+        raise SystemExit(f"{name} must be {builtin} or module:factory, not {value!r}")
     return value
 
 
@@ -66,6 +81,10 @@ class Settings:
     sweep_after: int = 600  # KOFU_SWEEP_AFTER: seconds before the centre closes an order nobody reported
     sweep_interval: int = 30  # KOFU_SWEEP_INTERVAL: seconds between two sweeps of the centre's history
     verify_url: str = ""  # KOFU_PUBLIC_VERIFY_URL: see public_verify_url
+    cash: str = "simulated"  # KOFU_CASH: simulated | module:factory
+    printer: str = "simulated"  # KOFU_PRINTER: simulated | module:factory
+    speaker: str = "page"  # KOFU_SPEAKER: page | module:factory
+    card_panel: str = "none"  # KOFU_CARD_PANEL: none | module:factory (the simulated slot's cards)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -88,6 +107,10 @@ class Settings:
             reader_name=env.get("KOFU_READER_NAME") or None,
             vpcd_port=_int(env, "KOFU_VPCD_PORT", 35963),
             verify_url=env.get("KOFU_PUBLIC_VERIFY_URL") or "",
+            cash=_backend(env, "KOFU_CASH", "simulated"),
+            printer=_backend(env, "KOFU_PRINTER", "simulated"),
+            speaker=_backend(env, "KOFU_SPEAKER", "page"),
+            card_panel=_backend(env, "KOFU_CARD_PANEL", "none"),
         )
 
     @property

@@ -27,6 +27,7 @@ from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_ci
 from kofu.config import Settings
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
+from kofu.protocol.kiosk_screen import DeviceCard
 from kofu.storage import make_engine
 
 CARD_PREFIX = {"132292": "NT", "132110": "KD"}
@@ -229,3 +230,28 @@ def with_names(settings: Settings, cards: list[DemoCard]) -> list[dict[str, obje
     return [
         {**asdict(c), "traits": list(c.traits), "name": names.get((c.city, c.resident_id), "")} for c in cards
     ]
+
+
+class DemoCardPanel:
+    """The demo kiosk's card panel: the wallet's cards, each with its holder's registered name and
+    city, read live when the panel is opened. PINs stay out of it: `kofu up` and `kofu cards`
+    print them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def cards(self) -> list[DeviceCard]:
+        listed = with_names(self.settings, wallet(self.settings))
+        return [
+            DeviceCard(
+                card=str(c["card"]),
+                name=str(c["name"]),
+                city_name=CITIES[str(c["city"])].name if str(c["city"]) in CITIES else str(c["city"]),
+            )
+            for c in listed
+        ]
+
+
+def card_panel(settings: Settings) -> DemoCardPanel:
+    """``KOFU_CARD_PANEL=kofu.demo:card_panel``: what `kofu up` gives its kiosk's simulated slot."""
+    return DemoCardPanel(settings)

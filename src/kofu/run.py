@@ -108,17 +108,29 @@ def run_issuer(settings: Settings, city: str) -> None:
 
 
 def run_kiosk(settings: Settings) -> None:
-    """The kiosk's touch screen (local HTTP on loopback) and its link to the centre."""
-    from kofu.card.state import CardStore
+    """The kiosk's touch screen (local HTTP on loopback), its devices and its link to the centre.
+
+    The devices are those the settings name (`kofu.kiosk.equipment`): a copier's own drivers,
+    or the simulated ones, each of which says so in the log.
+    """
     from kofu.kiosk.app import create_app
     from kofu.kiosk.center import CenterLink
+    from kofu.kiosk.equipment import build_devices
+    from kofu.kiosk.journal import kiosk_journal
+    from kofu.kiosk.visit import Visit
 
     _logging(settings, "kiosk")
     center = CenterLink(
         settings.center_url, client_context(settings.pki, "kiosk", settings.kiosk_id), settings.kiosk_id
     )
-    app = create_app(
-        center, CardStore(settings.cards_dir), settings, idle_timeout=float(settings.kiosk_idle_timeout)
+    visit = Visit(
+        center,
+        build_devices(settings),
+        journal=kiosk_journal(settings.var_dir, settings.kiosk_id),
+        idle_timeout=float(settings.kiosk_idle_timeout),
     )
     # The maintenance key (created on first start) is in var/kiosk/maintenance.key; never logged.
-    serve(app, settings.host, settings.kiosk_port, None)
+    try:
+        serve(create_app(settings, visit), settings.host, settings.kiosk_port, None)
+    finally:
+        center.close()

@@ -18,6 +18,9 @@ from pathlib import Path
 from kofu import faketime
 from kofu.config import Settings
 
+#: The simulated card slot's list of cards in demo mode: the demo's wallet (see kofu.kiosk.slot).
+DEMO_CARD_PANEL = "kofu.demo:card_panel"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -296,6 +299,8 @@ def _settings_env(settings: Settings) -> dict[str, str]:
         "KOFU_SEED": str(settings.seed),
         "KOFU_HOUSEHOLDS": str(settings.households),
         "KOFU_ISSUER_WORKERS": str(settings.issuer_workers),
+        # `kofu up` is the demo: its kiosk's simulated slot lists the demo cards (unless told otherwise).
+        "KOFU_CARD_PANEL": DEMO_CARD_PANEL if settings.card_panel == "none" else settings.card_panel,
     }
     for key, url in settings.db_urls.items():
         env["KOFU_CENTER_DB" if key == "center" else f"KOFU_CITY_DB_{key}"] = url

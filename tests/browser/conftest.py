@@ -112,12 +112,13 @@ def maintenance_key(chain: Any, chain_settings: Settings) -> str:
 
 
 class Maintenance:
-    """The maintenance API as a technician's tool would call it (bearer key)."""
+    """The maintenance API as a technician's tool would call it: the bearer key, and the kiosk's
+    own Origin (the kiosk refuses a POST without one)."""
 
     def __init__(self, page: Any, url: str, key: str) -> None:
         self.request = page.request
         self.url = url
-        self.headers = {"authorization": f"Bearer {key}"}
+        self.headers = {"authorization": f"Bearer {key}", "origin": url}
 
     def status(self) -> dict[str, Any]:
         response = self.request.get(self.url + "/api/maintenance/status", headers=self.headers)

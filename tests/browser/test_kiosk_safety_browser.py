@@ -106,14 +106,19 @@ def test_leaving_the_page_mid_payment_refunds(
         shots(page, "reloaded-mid-payment")
         state = kiosk_state(page, url)
     else:
-        page.close()  # pagehide sends the beacon; no new page is loaded
+        page.close()  # pagehide sends the beacon (with the page's token); no new page is loaded
         other = browser.new_context().new_page()
         deadline = time.monotonic() + 10
         state = other.request.get(url + "/api/state").json()
         while state["cash"]["returned"] < 500 and time.monotonic() < deadline:
             time.sleep(0.2)
             state = other.request.get(url + "/api/state").json()
-        other.request.post(url + "/api/cash/take")
+        # The next resident's screen shows the refund waiting, and its change button gives it back.
+        other.goto(url + "/")
+        expect(other.locator("body")).to_have_attribute("data-ready", "true")
+        expect(other.locator("#cash-returned")).to_have_text("¥500")
+        other.locator("#cash-take").click()
+        expect(other.locator("#cash-returned")).to_have_text("¥0")
         other.context.close()
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"]["inserted"] == 0 and state["cash"]["returned"] == 500

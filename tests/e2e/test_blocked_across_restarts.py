@@ -11,6 +11,7 @@ PIN itself (no administration key) is tests/e2e/test_card_life.py.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from kofu.card.state import CardStore
 from kofu.config import Settings
 from kofu.demo import DemoCard
 from kofu.documents.text import extract_text
+from kofu.protocol.kiosk_screen import TOKEN_HEADER, TOKEN_META
 from kofu.up import Cluster
 from tests.e2e.helpers import eligible, registry
 from tests.e2e.rules_helpers import kofu
@@ -70,8 +72,15 @@ def _kept_up(chain: Cluster, names: tuple[str, ...]) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _kiosk(settings: Settings) -> Iterator[httpx.Client]:
-    """The kiosk web process's API, as its page uses it; the visit is ended afterwards."""
-    with httpx.Client(base_url=settings.kiosk_url, timeout=60.0) as client:
+    """The kiosk web process's API, as its page uses it (its Origin, the token of the page it
+    loaded); the visit is ended afterwards."""
+    with httpx.Client(
+        base_url=settings.kiosk_url, timeout=60.0, headers={"origin": settings.kiosk_url}
+    ) as client:
+        page = client.get("/")
+        token = re.search(rf'<meta name="{TOKEN_META}" content="([^"]+)">', page.text)
+        assert page.status_code == 200 and token, page.text
+        client.headers[TOKEN_HEADER] = token.group(1)
         try:
             yield client
         finally:

@@ -1,7 +1,8 @@
 """The kiosk's touch-screen API in-process (FastAPI TestClient) against a FakeCentre.
 
 The card is a real emulated card (JPKI applet, RSA key, PIN counter) in a temporary CardStore;
-only the centre is faked, so these tests stay fast and need no network.
+only the centre is faked, so these tests stay fast and need no network. The client is the
+kiosk's own page (`ScreenClient`): its Host and Origin, and the token of the page it loaded.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -26,6 +30,9 @@ from fastapi.testclient import TestClient
 from kofu.card.state import CardState, CardStore
 from kofu.config import Settings
 from kofu.kiosk.app import create_app
+from kofu.kiosk.equipment import Devices
+from kofu.kiosk.journal import kiosk_journal
+from kofu.kiosk.visit import IDLE_TIMEOUT, Visit
 from kofu.protocol.codes import MESSAGES
 from kofu.protocol.envelope import DocumentHeader, envelope_document, order_binding
 from kofu.protocol.errors import Problem, Refused
@@ -43,10 +50,14 @@ from kofu.protocol.kiosk_center import (
     SessionAuthenticated,
     SessionChallenge,
 )
+from kofu.protocol.kiosk_screen import TOKEN_HEADER, TOKEN_META, DeviceCard
 
 LABEL = "UT-0001"
 PIN = "4321"
 CITY = "132292"
+OTHER_CITY = "132110"
+#: The cities of the UNIT-TEST trust list (code → name).
+TRUST_LIST_CITIES = {CITY: "西東京市", OTHER_CITY: "小平市"}
 FAKE_PDF = b"%PDF-1.4\n% kofu unit-test fake document, not a real certificate\n%%EOF\n"
 ERROR_KEYS = {"code", "message_ja", "message_en", "tries_left"}
 ASSETS = ("kiosk.js", "text.js", "speaker.js", "maintenance.js", "kiosk.css")
@@ -146,8 +157,8 @@ class FakeSeals:
     tests/browser); here the placeholder PDF has no seal to check.
     """
 
-    def trust_list(self, refresh: bool = False) -> None:
-        return None
+    def trust_list(self, refresh: bool = False) -> Any:
+        return SimpleNamespace(city_names=dict(TRUST_LIST_CITIES))
 
     def header_key(self, city: str, kid: bytes) -> ec.EllipticCurvePublicKey | None:
         return FAKE_CITY_SIGNER.key.public_key() if kid == FAKE_CITY_SIGNER.kid else None
@@ -194,18 +205,64 @@ def store(tmp_path: Path, card_template: Path) -> CardStore:
     return cards
 
 
-def _client(store: CardStore, center: FakeCenter, **kwargs: float) -> TestClient:
+class StaticPanel:
+    """UNIT-TEST card panel: the one test card, as the demo's panel would list it (no PIN)."""
+
+    def __init__(self, cards: list[DeviceCard] | None = None) -> None:
+        self.listed = cards if cards is not None else [DeviceCard(card=LABEL, name="", city_name="西東京市")]
+
+    def cards(self) -> list[DeviceCard]:
+        return list(self.listed)
+
+
+def page_token(html: str) -> str:
+    found = re.search(rf'<meta name="{TOKEN_META}" content="([^"]+)">', html)
+    assert found, "the page carries no token"
+    return found.group(1)
+
+
+class ScreenClient(TestClient):
+    """The kiosk's own page: its Host and Origin, and the token of the page it loaded last
+    (loading the page on entering, and again on every ``GET /``, as a browser would)."""
+
+    def __init__(self, app: Any, settings: Settings) -> None:
+        super().__init__(app, base_url=settings.kiosk_url, headers={"origin": settings.kiosk_url})
+        self.answers: list[Any] = []  # every response, in order (for tests that scan them)
+
+    def __enter__(self) -> ScreenClient:
+        super().__enter__()
+        self.get("/").raise_for_status()
+        return self
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        response = super().request(method, url, *args, **kwargs)
+        self.answers.append(response)
+        if method.upper() == "GET" and response.request.url.path == "/" and response.status_code == 200:
+            self.headers[TOKEN_HEADER] = page_token(response.text)
+        return response
+
+
+def _client(
+    store: CardStore,
+    center: FakeCenter,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT,
+    watchdog_interval: float = 1.0,
+    maintenance_key: str | None = None,
+    panel: StaticPanel | None = None,
+) -> ScreenClient:
     settings = Settings(var_dir=store.directory.parent)
-    cards = [{"card": LABEL, "pin": PIN, "city": CITY, "city_name": "西東京市", "name": "", "traits": []}]
-    app = create_app(
-        center,  # type: ignore[arg-type]
-        store,
-        settings,
-        card_list=lambda _s: cards,
-        seals=FakeSeals(),  # type: ignore[arg-type]
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return TestClient(app)
+    devices = Devices.simulated(store, panel or StaticPanel())
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
+    visit = Visit(center, devices, FakeSeals(), journal=journal, idle_timeout=idle_timeout)  # type: ignore[arg-type]
+    app = create_app(settings, visit, maintenance_key=maintenance_key, watchdog_interval=watchdog_interval)
+    return ScreenClient(app, settings)
+
+
+def visit_of(client: TestClient) -> Visit:
+    """The visit behind a client's app (for the few tests that arm a device fault)."""
+    visit: Visit = client.app.state.visit  # type: ignore[attr-defined]
+    return visit
 
 
 @pytest.fixture
@@ -266,9 +323,15 @@ def test_page_and_assets_are_local_and_not_cached(client: TestClient) -> None:
         assert storage not in text
 
 
-def test_device_cards_are_marked_simulated(client: TestClient) -> None:
+def test_device_cards_are_marked_simulated_and_carry_no_pin(client: TestClient) -> None:
     body = client.get("/api/device/cards").json()
-    assert body["simulated"] is True and body["cards"][0]["card"] == LABEL
+    assert body["simulated"] is True and body["reader"]["kind"] == "simulated"
+    assert body["cards"] == [{"card": LABEL, "name": "", "city_name": "西東京市"}]
+
+
+def test_outside_demo_mode_the_device_panel_lists_no_card(store: CardStore, center: FakeCenter) -> None:
+    with _client(store, center, panel=StaticPanel([])) as client:
+        assert client.get("/api/device/cards").json()["cards"] == []
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -280,7 +343,9 @@ def test_step_out_of_order_answers_error_json(client: TestClient) -> None:
 
 def test_invalid_body_and_unknown_path_answer_error_json(client: TestClient) -> None:
     assert_error(client.post("/api/pin", json={"pin": 1234, "x": 1}), "kiosk.invalid", 400)
-    assert_error(client.post("/api/pin", content=b"not json"), "kiosk.invalid", 400)
+    json_header = {"content-type": "application/json"}
+    assert_error(client.post("/api/pin", content=b"not json", headers=json_header), "kiosk.invalid", 400)
+    assert_error(client.post("/api/pin", content=b"not json"), "kiosk.body.media_type", 415)
     assert_error(client.get("/api/nothing-here"), "kiosk.not_found", 404)
     assert_error(client.get("/api/tray/../../etc/passwd"), "kiosk.not_found", 404)
     assert_error(client.get("/api/tray/" + "0" * 32), "kiosk.tray.empty", 404)
@@ -386,7 +451,7 @@ def test_options_and_copies_are_checked(client: TestClient) -> None:
 def test_print_failure_returns_the_money(client: TestClient, center: FakeCenter) -> None:
     to_payment(client)
     client.post("/api/cash", json={"amount": 1000}).raise_for_status()
-    client.app.state.screen.printer.fail_next = True  # type: ignore[attr-defined]
+    visit_of(client).devices.printer.fail_next = True
     assert_error(client.post("/api/pay"), "kiosk.print.failed")
     state = client.get("/api/state").json()
     assert state["cash"]["returned"] == 1000 and state["tray"] == [] and state["phase"] == "idle"
@@ -433,10 +498,8 @@ def test_inactivity_cancels_the_visit(store: CardStore, center: FakeCenter) -> N
         assert state["ended"]["code"] == "kiosk.timeout" and state["ended"]["message_ja"]
         assert state["document"] is None and state["menu"] is None and state["cities"] == []
         assert state["cash"]["inserted"] == 0 and state["ended"]["refund"] == 500
-        screen = client.app.state.screen  # type: ignore[attr-defined]
-        assert (
-            screen.outputs.returned + screen.outputs.retained_cash == 500
-        )  # in the change tray, or kept if unclaimed
+        outputs = visit_of(client).devices.outputs
+        assert outputs.returned + outputs.retained_cash == 500  # in the change tray, or kept if unclaimed
         assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "cancelled")]
 
 

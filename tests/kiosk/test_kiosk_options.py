@@ -20,9 +20,7 @@ from kofu.protocol.kiosk_center import (
     RegistrationRequest,
     RegistrationResult,
 )
-from tests.kiosk.test_kiosk_app import CITY, LABEL, PIN, FakeCenter, _client, assert_error
-
-OTHER_CITY = "132110"
+from tests.kiosk.test_kiosk_app import CITY, LABEL, OTHER_CITY, PIN, FakeCenter, _client, assert_error
 
 
 def _spec(name: str, choices: list[str], **extra: object) -> OptionSpec:

@@ -15,31 +15,28 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kofu.card.state import CardStore
-from kofu.config import Settings
-from kofu.kiosk.app import create_app
 from kofu.kiosk.maintenance import KEY_FILE, MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.speaker import GUIDANCE
 from kofu.protocol.codes import message_for
-from tests.kiosk.test_kiosk_app import LABEL, PIN, FakeCenter, FakeSeals, assert_error, to_menu, to_payment
+from kofu.protocol.kiosk_screen import TOKEN_HEADER
+from tests.kiosk.test_kiosk_app import (
+    LABEL,
+    PIN,
+    FakeCenter,
+    _client,
+    assert_error,
+    to_menu,
+    to_payment,
+    visit_of,
+)
 
 KEY = "unit-test-maintenance-key-0123456789"
 SRC = Path(__file__).resolve().parents[2] / "src" / "kofu"
 
 
 def make_client(store: CardStore, center: FakeCenter, **kwargs: float) -> TestClient:
-    settings = Settings(var_dir=store.directory.parent)
-    cards = [{"card": LABEL, "pin": PIN, "city": "132292", "city_name": "西東京市", "name": "", "traits": []}]
-    app = create_app(
-        center,  # type: ignore[arg-type]
-        store,
-        settings,
-        card_list=lambda _s: cards,
-        maintenance_key=KEY,
-        seals=FakeSeals(),  # type: ignore[arg-type]
-        **kwargs,  # type: ignore[arg-type]
-    )
-    return TestClient(app)
+    return _client(store, center, maintenance_key=KEY, **kwargs)
 
 
 @pytest.fixture
@@ -71,8 +68,10 @@ def test_page_reload_or_close_mid_payment_refunds(client: TestClient, center: Fa
     client.post("/api/cash", json={"amount": 500}).raise_for_status()
     if how == "reload":
         assert client.get("/").status_code == 200
-    else:
-        client.post("/api/leave").raise_for_status()
+    else:  # what the page's pagehide beacon sends: its token as the text/plain body, no header
+        token = client.headers[TOKEN_HEADER]
+        beacon = {"content-type": "text/plain", TOKEN_HEADER: ""}
+        client.post("/api/leave", content=token.encode(), headers=beacon).raise_for_status()
     state = client.get("/api/state").json()
     assert state["phase"] == "idle" and state["document"] is None and state["menu"] is None
     assert state["cash"] == {**state["cash"], "inserted": 0, "returned": 500}
@@ -188,7 +187,7 @@ def test_maintenance_actions(client: TestClient, center: FakeCenter) -> None:
 
 
 def test_out_of_paper_refuses_before_any_money(client: TestClient, center: FakeCenter) -> None:
-    client.app.state.screen.supplies.paper = 0  # type: ignore[attr-defined]
+    visit_of(client).devices.supplies.paper = 0
     to_menu(client)
     client.post("/api/document", json={"doc": "juminhyo"}).raise_for_status()
     assert_error(client.post("/api/order"), "kiosk.printer.paper_out")

@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 #: The actors with an HTTP surface, and how each app is built for its document alone.
-OPENAPI_ACTORS = ("center", "gateway", "public")
+OPENAPI_ACTORS = ("center", "gateway", "kiosk", "public")
 
 
 def openapi_app(actor: str, settings: Settings):  # type: ignore[no-untyped-def]
@@ -59,6 +59,10 @@ def openapi_app(actor: str, settings: Settings):  # type: ignore[no-untyped-def]
         from kofu.city.gateway.app import create_app as create_gateway
 
         return create_gateway(settings.cities[0])
+    if actor == "kiosk":
+        from kofu.kiosk.app import create_app as create_kiosk
+
+        return create_kiosk(settings)
     from kofu.verifier.app import create_public_app
 
     return create_public_app()

@@ -3,6 +3,8 @@
     idle ─place_card→ card ─enter_pin→ authenticated ─choose_city→ menu ─order→ ordered
          ─pay_and_print→ done          (cancel() from any state; wipe() always at the end)
 
+The states are `Phase` (`kofu.protocol.kiosk_screen`), which the touch screen shows as they are.
+
 The PIN is checked by the card itself; the centre's challenge is signed only after it. The
 document is fetched and checked (it opens with this order's key, its header names this order,
 this card and this choice) before any money is taken, and money is kept only once printing
@@ -47,6 +49,7 @@ from kofu.protocol.kiosk_center import (
     RegistrationRequest,
     RegistrationResult,
 )
+from kofu.protocol.kiosk_screen import Phase
 
 log = logging.getLogger("kofu.kiosk.flow")
 
@@ -102,7 +105,7 @@ class KioskFlow:
         self.cash: CashUnit = JournaledCash(cash, journal)
         self.printer = printer
         self.reporter = reporter or Reporter(journal, center)
-        self.state = "idle"
+        self.state = Phase.IDLE
         self._reset()
 
     def _reset(self) -> None:
@@ -115,14 +118,14 @@ class KioskFlow:
         self.menu: Menu | None = None
         self.document: IssuedDocument | None = None
 
-    def _expect(self, *states: str) -> None:
+    def _expect(self, *states: Phase) -> None:
         if self.state not in states:
             raise FlowError("kiosk.flow", f"step not allowed in state {self.state}")
 
     # -- card and PIN -------------------------------------------------------------------------
     def place_card(self, reader: Reader) -> int:
         """Read the card's authentication certificate; return the PIN tries left."""
-        self._expect("idle")
+        self._expect(Phase.IDLE)
         try:
             reader.connect()
             driver = JpkiDriver(reader)
@@ -139,12 +142,12 @@ class KioskFlow:
             reader.disconnect()  # nothing to do with a blocked card: the visit never starts
             raise Refused("card.pin.blocked")
         self.reader, self.driver, self.certificate, self.card_serial = reader, driver, certificate, serial
-        self.state = "card"
+        self.state = Phase.CARD
         return tries
 
     def enter_pin(self, pin: str) -> list[CityChoice]:
         """VERIFY on the card, then sign the centre's challenge; return the cities offered."""
-        self._expect("card")
+        self._expect(Phase.CARD)
         assert self.driver is not None and self.certificate is not None and self.reader is not None
         if not self.reader.card_present():
             self.cancel()
@@ -160,20 +163,20 @@ class KioskFlow:
             raise card_error(exc) from exc
         authenticated = self.center.authenticate(challenge.session_id, self.certificate, signature)
         self.token, self.cities = authenticated.session_token, authenticated.cities
-        self.state = "authenticated"
+        self.state = Phase.AUTHENTICATED
         return self.cities
 
     def remove_card(self) -> None:
         """The card left the reader: fine once authenticated, a cancellation before."""
         if self.reader is not None:
             self.reader.disconnect()
-        if self.state in ("idle", "card"):
+        if self.state in (Phase.IDLE, Phase.CARD):
             self.cancel()
         self.reader = self.driver = None
 
     # -- menu, order, payment, printing ---------------------------------------------------------
     def choose_city(self, city_code: str) -> Menu:
-        self._expect("authenticated", "menu")
+        self._expect(Phase.AUTHENTICATED, Phase.MENU)
         assert self.token is not None and self.card_serial is not None
         key = X25519PrivateKey.generate()  # for this menu only: member names come sealed to it
         raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -182,12 +185,12 @@ class KioskFlow:
             labels = open_members(menu.member_envelope, key, menu.city_code, self.card_serial)
             menu = with_member_labels(menu, labels)
         self.menu = menu
-        self.state = "menu"
+        self.state = Phase.MENU
         return self.menu
 
     def apply_registration(self, city_code: str, honseki: str, hittosha: str) -> RegistrationResult:
         """Apply for 利用登録 at the 本籍地 city: 本籍 and 筆頭者 travel sealed for that city."""
-        self._expect("authenticated", "menu")
+        self._expect(Phase.AUTHENTICATED, Phase.MENU)
         assert self.token is not None and self.card_serial is not None
         key = self.center.registration_key(self.token, city_code)
         application = envelope_application(honseki, hittosha, key, city_code, self.card_serial)
@@ -195,7 +198,7 @@ class KioskFlow:
         return self.center.register(self.token, request)
 
     def offer(self, doc: str) -> DocumentOffer:
-        self._expect("menu")
+        self._expect(Phase.MENU)
         assert self.menu is not None
         for offer in self.menu.documents:
             if offer.doc == doc:
@@ -297,7 +300,7 @@ class KioskFlow:
             seal_code=seal_code,
             idempotency_key=request.idempotency_key,
         )
-        self.state = "ordered"
+        self.state = Phase.ORDERED
         return self.document
 
     def pay_and_print(self) -> int:
@@ -306,7 +309,7 @@ class KioskFlow:
         The journal has the money in escrow before the printer starts, and the fee kept before
         the cash unit keeps it, so a crash at any point is closed with the truth on restart.
         """
-        self._expect("ordered")
+        self._expect(Phase.ORDERED)
         document = self.document
         assert document is not None
         if self.cash.inserted() < document.fee_total:
@@ -319,7 +322,7 @@ class KioskFlow:
             refund = self.cash.refund()
             self.journal.ended(document.idempotency_key, document.order_id, "failed", refund)
             self._report_now()
-            self.state = "done"
+            self.state = Phase.DONE
             raise Refused("kiosk.print.failed") from exc
         change = self.cash.inserted() - document.fee_total
         self.journal.printed(
@@ -327,13 +330,13 @@ class KioskFlow:
         )
         self.cash.collect(document.fee_total)
         self._report_now()
-        self.state = "done"
+        self.state = Phase.DONE
         return change
 
     def cancel(self) -> int:
         """Abandon the visit: an unpaid document is dropped (and reported), money is returned."""
         refund = self.cash.refund()
-        if self.state == "ordered" and self.document is not None:
+        if self.state == Phase.ORDERED and self.document is not None:
             self.journal.ended(self.document.idempotency_key, self.document.order_id, "cancelled", refund)
             self._report_now()
         elif refund:
@@ -355,4 +358,4 @@ class KioskFlow:
             with contextlib.suppress(CardError):
                 self.reader.disconnect()
         self._reset()
-        self.state = "idle"
+        self.state = Phase.IDLE

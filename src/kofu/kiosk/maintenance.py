@@ -5,7 +5,8 @@ when the kiosk first starts, sent as `Authorization: Bearer <key>` (the /mainten
 for it and keeps it in page memory only). Staff see paper, toner, the cash box, device status
 and how many sheets residents left behind; they can refill paper, replace toner, empty the cash
 box, destroy the retained sheets, arm a simulated paper jam and set the idle timeout. They never
-see a document, a card or anything about a resident: the status below is built from counters.
+see a document, a card or anything about a resident: the status below is built from counters of
+the devices (`kofu.kiosk.equipment`) and two facts about the visit (`Attended`).
 """
 
 from __future__ import annotations
@@ -14,19 +15,15 @@ import contextlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
+from kofu.kiosk.equipment import Devices
 from kofu.protocol.errors import Refused
-
-if TYPE_CHECKING:
-    from kofu.kiosk.screen import KioskScreen
+from kofu.protocol.kiosk_screen import MaintenanceStatus
 
 KEY_FILE = "maintenance.key"
-PAPER_CAPACITY = 500  # A4 sheets in the paper drawer
-TONER_PAGES = 3000  # pages one toner cartridge prints
-LOW = 0.1
+IDLE_TIMEOUT_RANGE = (2.0, 3600.0)
 
 
 def load_or_create_key(directory: Path) -> str:
@@ -56,97 +53,45 @@ class MaintenanceGate:
         return hmac.compare_digest(token.strip().encode(), self._key)
 
 
-@dataclass
-class Supplies:
-    """Paper and toner of the (simulated) print engine, counted in A4 pages."""
+class Attended(Protocol):
+    """What maintenance may know of the visit: whether one is under way, and its idle timeout."""
 
-    paper: int = PAPER_CAPACITY
-    toner: int = TONER_PAGES
+    @property
+    def in_progress(self) -> bool: ...
+    @property
+    def card_in_slot(self) -> bool: ...
 
-    def can_print(self, pages: int) -> bool:
-        return pages <= self.paper and pages <= self.toner
-
-    def use(self, pages: int) -> None:
-        self.paper = max(0, self.paper - pages)
-        self.toner = max(0, self.toner - pages)
-
-    def refill_paper(self) -> None:
-        self.paper = PAPER_CAPACITY
-
-    def replace_toner(self) -> None:
-        self.toner = TONER_PAGES
-
-    def status(self) -> dict[str, object]:
-        toner_percent = round(100 * self.toner / TONER_PAGES)
-        return {
-            "paper": self.paper,
-            "paper_capacity": PAPER_CAPACITY,
-            "paper_state": _level(self.paper, PAPER_CAPACITY),
-            "toner_percent": toner_percent,
-            "toner_state": _level(self.toner, TONER_PAGES),
-        }
+    idle_timeout: float
 
 
-def _level(left: int, full: int) -> str:
-    if left <= 0:
-        return "empty"
-    return "low" if left < full * LOW else "ok"
-
-
-def maintenance_status(screen: KioskScreen) -> dict[str, Any]:
+def maintenance_status(devices: Devices, visit: Attended) -> MaintenanceStatus:
     """Devices, supplies, cash and the retained bin: never a document or anything about a resident."""
-    printer = screen.printer
-    supplies = screen.supplies.status()
-    printer_state = "jam_armed" if printer.fail_next else str(supplies["paper_state"])
-    return {
-        "visit_in_progress": screen._in_visit(),
-        "idle_timeout": screen.idle_timeout,
-        "devices": {
-            "card_reader": {
-                "status": screen.pcsc.status if screen.pcsc is not None else "ok",
-                "card_present": screen.pcsc.present if screen.pcsc is not None else screen.slot is not None,
-                "name": screen.pcsc.json()["name"] if screen.pcsc is not None else "",
-                "simulated": screen.pcsc is None,
-            },
-            "cash_unit": {
-                "status": "ok",
-                "box_total": screen.cash.box_total,
-                "inserted_now": screen.cash.inserted(),
-                "change_waiting": screen.outputs.returned,
-                "retained_cash": screen.outputs.retained_cash,
-                "simulated": True,
-            },
-            "printer": {
-                "status": printer_state,
-                **supplies,
-                "copies_printed": printer.pages_printed,
-                "fail_next": printer.fail_next,
-                "tray_documents": len(printer.tray),
-                "simulated": True,
-            },
-            "speaker": {"status": "ok", "driver": "page (Web Speech API)", "simulated": True},
-        },
-        "retained": screen.outputs.retained_json(),
-    }
+    return MaintenanceStatus(
+        visit_in_progress=visit.in_progress,
+        idle_timeout=visit.idle_timeout,
+        devices=devices.status(card_in_slot=visit.card_in_slot),
+        retained=devices.outputs.retained_count(),
+    )
 
 
-def maintain(screen: KioskScreen, action: str, value: float | None = None) -> dict[str, Any]:
-    """One maintenance action (see `MAINTENANCE_ACTIONS`)."""
+def maintain(devices: Devices, visit: Attended, action: str, value: float | None = None) -> MaintenanceStatus:
+    """One maintenance action (refill, replace, empty, destroy, jam test, idle timeout)."""
+    low, high = IDLE_TIMEOUT_RANGE
     if action == "paper.refill":
-        screen.supplies.refill_paper()
+        devices.supplies.refill_paper()
     elif action == "toner.replace":
-        screen.supplies.replace_toner()
+        devices.supplies.replace_toner()
     elif action == "cashbox.empty":
-        screen.cash.box_total = 0
-        screen.outputs.retained_cash = 0
+        devices.cash.empty_box()
+        devices.outputs.retained_cash = 0
     elif action == "retained.destroy":
-        screen.outputs.retained.clear()
+        devices.outputs.destroy_retained()
     elif action == "printer.fail_next":
-        screen.printer.fail_next = True
+        devices.printer.fail_next = True
     elif action == "printer.clear_fault":
-        screen.printer.fail_next = False
-    elif action == "idle_timeout" and value is not None and 2 <= value <= 3600:
-        screen.idle_timeout = float(value)
+        devices.printer.fail_next = False
+    elif action == "idle_timeout" and value is not None and low <= value <= high:
+        visit.idle_timeout = float(value)
     else:
         raise Refused("kiosk.invalid")
-    return maintenance_status(screen)
+    return maintenance_status(devices, visit)

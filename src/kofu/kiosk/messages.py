@@ -65,6 +65,20 @@ KIOSK_MESSAGES: dict[str, Message] = {
     "kiosk.maintenance.denied": Message(
         "保守用の認証情報が正しくありません。", "The maintenance credentials are not correct."
     ),
+    "kiosk.host.refused": Message(
+        "この端末の画面以外からは利用できません。", "This kiosk answers only its own screen."
+    ),
+    "kiosk.origin.refused": Message(
+        "この端末の画面以外からの操作は受け付けません。", "Only this kiosk's own screen can operate it."
+    ),
+    "kiosk.token.refused": Message(
+        "画面が古くなっています。画面を読み込み直してください。",
+        "This screen is out of date. Please reload it.",
+    ),
+    "kiosk.body.too_large": Message("送られた内容が大きすぎます。", "What was sent is too large."),
+    "kiosk.body.media_type": Message(
+        "送られた内容の形式が正しくありません。", "What was sent has the wrong format."
+    ),
     "kiosk.error": Message(
         "エラーが発生しました。最初からやり直してください。", "Something went wrong. Please start again."
     ),

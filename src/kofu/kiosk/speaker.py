@@ -5,11 +5,12 @@ card, the documents and the change until they are taken or the stop button is pr
 words live here, in Japanese and English, so every driver says the same thing; the page fetches
 them from `/api/guidance`.
 
-Drivers implement `Speaker`. This kiosk's speaker is the page itself (`PageSpeaker`): kiosk.js
-has the same two calls, speaks with the browser's Web Speech API in a ja-JP or en-US voice, and
-shows each phrase in the SIMULATED speaker panel (a headless browser has no voice at all, so the
-panel and `window.kofuSpeech` are how tests hear it). A copier with its own audio module would
-implement `say`/`stop` for that module.
+Drivers implement `Speaker`. This kiosk's speaker is the page itself (`PageSpeaker`,
+``KOFU_SPEAKER=page``): kiosk.js has the same two calls, speaks with the browser's Web Speech
+API in a ja-JP or en-US voice, and shows each phrase in the SIMULATED speaker panel (a headless
+browser has no voice at all, so the panel and `window.kofuSpeech` are how tests hear it). A
+copier with its own audio module would implement `say`/`stop` for that module and name it in
+``KOFU_SPEAKER`` (see `kofu.kiosk.equipment`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from kofu.protocol.codes import Message
+from kofu.protocol.kiosk_screen import Guidance, Phrase
 
 VOICES = {"ja": "ja-JP", "en": "en-US"}
 REMIND_SECONDS = 6.0  # how often an unheeded reminder is repeated
@@ -25,6 +27,9 @@ REMIND_SECONDS = 6.0  # how often an unheeded reminder is repeated
 class Speaker(Protocol):
     """Says one phrase in a language (`ja-JP`, `en-US`); `stop` silences it and any reminder."""
 
+    driver: str
+    simulated: bool
+
     def say(self, text: str, voice: str) -> None: ...
     def stop(self) -> None: ...
 
@@ -32,7 +37,8 @@ class Speaker(Protocol):
 class PageSpeaker:
     """SIMULATED speaker driver: the touch-screen page speaks (see kiosk.js `speaker`)."""
 
-    driver = "page (Web Speech API)"
+    driver = "page (Web Speech API): the touch-screen page speaks and shows each phrase"
+    simulated = True
 
     def say(self, text: str, voice: str) -> None:  # the page speaks what it renders
         return None
@@ -106,11 +112,11 @@ GUIDANCE: dict[str, Message] = {
 }
 
 
-def guidance_json() -> dict[str, object]:
+def guidance(speaker: Speaker) -> Guidance:
     """What the page needs to speak: phrases per step, voices, and the reminder interval."""
-    return {
-        "phrases": {key: {"ja": m.ja, "en": m.en} for key, m in GUIDANCE.items()},
-        "voices": VOICES,
-        "remind_seconds": REMIND_SECONDS,
-        "driver": PageSpeaker.driver,
-    }
+    return Guidance(
+        phrases={key: Phrase(ja=m.ja, en=m.en) for key, m in GUIDANCE.items()},
+        voices=VOICES,
+        remind_seconds=REMIND_SECONDS,
+        driver=speaker.driver,
+    )

@@ -12,7 +12,8 @@ import logging
 from typing import Any
 
 from kofu import clock
-from kofu.kiosk.devices import Sheet, SimulatedPrinter
+from kofu.kiosk.devices import KioskPrinter, Sheet
+from kofu.protocol.kiosk_screen import Retained, TraySheet
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 class Outputs:
     """Change waiting to be taken, printed sheets in the tray, and what was retained (counts only)."""
 
-    def __init__(self, printer: SimulatedPrinter) -> None:
+    def __init__(self, printer: KioskPrinter) -> None:
         self.printer = printer
         self.returned = 0  # coins and notes waiting in the change tray
         self.retained: list[dict[str, Any]] = []  # sheets left behind: counts only, never the PDF
@@ -57,8 +58,12 @@ class Outputs:
     def sheet(self, sheet_id: str) -> Sheet | None:
         return next((s for s in self.printer.tray if s.sheet_id == sheet_id), None)
 
-    def tray_json(self) -> list[dict[str, Any]]:
-        return [{"id": s.sheet_id, "title": s.title, "copies": s.copies} for s in self.printer.tray]
+    def tray(self) -> list[TraySheet]:
+        return [TraySheet(id=s.sheet_id, title=s.title, copies=s.copies) for s in self.printer.tray]
 
-    def retained_json(self) -> dict[str, int]:
-        return {"documents": len(self.retained), "copies": sum(int(r["copies"]) for r in self.retained)}
+    def retained_count(self) -> Retained:
+        return Retained(documents=len(self.retained), copies=sum(int(r["copies"]) for r in self.retained))
+
+    def destroy_retained(self) -> None:
+        """Staff destroyed the retained sheets."""
+        self.retained.clear()

@@ -1,18 +1,61 @@
 """The kiosk's page ⇄ the kiosk (plain HTTP on loopback, inside the copier): the touch screen's API.
 
 The page (``kofu/kiosk/static``) and its maintenance page call these; nothing outside the
-copier should reach them. Every error is ``{"code", "message_ja", "message_en", "tries_left"}``
-and every answer ``Cache-Control: no-store``. [key]: ``Authorization: Bearer <maintenance key>``.
+copier may reach them, and the kiosk checks that nothing does:
+
+- every request names the kiosk's own host (``Host``: its configured ``host:port``, or
+  ``localhost``/``127.0.0.1`` with that port), so a foreign name resolving to it (DNS
+  rebinding) is refused;
+- a request a browser marks as coming from another site (``Sec-Fetch-Site``) is refused, and
+  every POST carries the kiosk's own ``Origin`` (or, without one, ``Sec-Fetch-Site: same-origin``);
+- every POST of the touch screen carries the page's token in ``X-Kofu-Token``: the page gets a
+  fresh one each time it is loaded (``<meta name="kofu-token">``), which makes the last page's
+  token worthless. ``/api/leave`` is sent by ``navigator.sendBeacon``, which cannot set
+  headers: its body is the token (``text/plain``). The maintenance calls carry the maintenance
+  key (``Authorization: Bearer``) instead;
+- a body is at most ``MAX_BODY`` bytes (413) and JSON (415).
+
+Every error is a ``ScreenError`` and every answer ``Cache-Control: no-store``. Each step answers
+with what it produced and the screen's ``state`` after it; no answer ever carries a PIN, and the
+state holds only the present visit (member names only once its resident has authenticated).
+[key]: ``Authorization: Bearer <maintenance key>``.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Literal
+
 from pydantic import Field
 
+from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
 from kofu.protocol.link import Endpoint
-from kofu.protocol.types import Model, Text32, Text64, Text128, Text512
+from kofu.protocol.types import CityCode, Code, DocType, Model, Text32, Text64, Text128, Text512
+
+#: The header that carries the page's token on every POST of the touch screen.
+TOKEN_HEADER = "X-Kofu-Token"
+#: The meta element of the page that holds the token (``<meta name="kofu-token" content="…">``).
+TOKEN_META = "kofu-token"
+#: The largest request body the kiosk reads, in bytes.
+MAX_BODY = 16 * 1024
 
 
+class Phase(StrEnum):
+    """Where a visit stands (the states of ``kofu.kiosk.flow.KioskFlow``).
+
+    ``idle → card → authenticated → menu → ordered → done``; a cancellation returns to ``idle``
+    from any of them, and ``done`` returns there once the visit is wiped.
+    """
+
+    IDLE = "idle"
+    CARD = "card"
+    AUTHENTICATED = "authenticated"
+    MENU = "menu"
+    ORDERED = "ordered"
+    DONE = "done"
+
+
+# -- requests ----------------------------------------------------------------------------------
 class PlaceCard(Model):
     """Lay a (simulated) card on the reader."""
 
@@ -70,36 +113,422 @@ class Maintain(Model):
     value: float | None = None
 
 
-PAGE = Endpoint("page", "GET", "/", media_type="text/html")
-STATE = Endpoint("state", "GET", "/api/state")
-GUIDANCE = Endpoint("guidance", "GET", "/api/guidance")
-TOUCH = Endpoint("touch", "POST", "/api/touch", errors=(409,))
-LEAVE = Endpoint("leave", "POST", "/api/leave", errors=(409,))
-DEVICE_CARDS = Endpoint("device_cards", "GET", "/api/device/cards")
-CARD_PLACE = Endpoint("card_place", "POST", "/api/card/place", PlaceCard, errors=(409, 422))
-CARD_READ = Endpoint("card_read", "POST", "/api/card/read", errors=(409, 422))
-CARD_REMOVE = Endpoint("card_remove", "POST", "/api/card/remove", errors=(409,))
-PIN = Endpoint("pin", "POST", "/api/pin", Pin, errors=(409, 422, 503))
-CITY = Endpoint("city", "POST", "/api/city", CityKindChoice, errors=(409, 422, 503))
-MENU = Endpoint("menu", "GET", "/api/menu", errors=(409,))
-REGISTRATION_CITIES = Endpoint("registration_cities", "GET", "/api/registration/cities", errors=(409,))
-REGISTRATION = Endpoint("registration", "POST", "/api/registration", Registration, errors=(409, 422, 503))
-DOCUMENT = Endpoint("document", "POST", "/api/document", DocumentChoice, errors=(409, 422))
-OPTIONS = Endpoint("options", "POST", "/api/options", Options, errors=(409, 422))
-COPIES = Endpoint("copies", "POST", "/api/copies", Copies, errors=(409, 422))
-CONFIRM = Endpoint("confirm", "GET", "/api/confirm", errors=(409,))
-ORDER = Endpoint("order", "POST", "/api/order", errors=(409, 422, 503))
-CASH = Endpoint("cash", "POST", "/api/cash", Money, errors=(409, 422))
-CASH_TAKE = Endpoint("cash_take", "POST", "/api/cash/take", errors=(409,))
-PAY = Endpoint("pay", "POST", "/api/pay", errors=(409, 422))
-TRAY = Endpoint("tray", "GET", "/api/tray")
-SHEET = Endpoint("sheet", "GET", "/api/tray/{sheet_id}", media_type="application/pdf", errors=(404,))
-TRAY_TAKE = Endpoint("tray_take", "POST", "/api/tray/take", errors=(409,))
-CANCEL = Endpoint("cancel", "POST", "/api/cancel", errors=(409,))
-MAINTENANCE_PAGE = Endpoint("maintenance_page", "GET", "/maintenance", media_type="text/html")
-MAINTENANCE_STATUS = Endpoint("maintenance_status", "GET", "/api/maintenance/status", errors=(401,))
+# -- answers -----------------------------------------------------------------------------------
+class ScreenError(Model):
+    """Every error: the stable code, the resident's words for it, and PIN tries left (if any)."""
+
+    code: Code
+    message_ja: str
+    message_en: str
+    tries_left: int | None = None
+
+
+class Ended(Model):
+    """A visit the kiosk ended by itself (timeout, card taken early, page left), and why."""
+
+    visit: int
+    code: Code
+    message_ja: str
+    message_en: str
+    refund: int = 0
+
+
+class ReaderState(Model):
+    """The card slot: the SIMULATED slot, or a PC/SC reader with its name and presence."""
+
+    kind: Literal["simulated", "pcsc"]
+    name: str = ""
+    present: bool | None = None
+    status: Literal["starting", "ok", "unavailable"] = "ok"
+
+
+class CardSlotState(Model):
+    """Whether a card lies on the reader (and the simulated slot's label for it)."""
+
+    in_slot: bool
+    label: str | None = None
+    reader: ReaderState
+
+
+class ScreenOffer(DocumentOffer):
+    """A document offer as the screen shows it: a refusal comes with the resident's words."""
+
+    refusal_ja: str | None = None
+    refusal_en: str | None = None
+
+
+class ScreenMenu(Model):
+    """What the city offers the authenticated resident (member names filled in, never the envelope)."""
+
+    city_code: CityCode
+    city_name: str
+    documents: list[ScreenOffer]
+
+
+class Draft(Model):
+    """The choice while it is being made: document, options by name, copies."""
+
+    doc: DocType | None = None
+    options: dict[str, str] = Field(default_factory=dict)
+    copies: int = 1
+
+
+class DocumentReady(Model):
+    """A document fetched and checked, waiting for payment."""
+
+    doc: DocType
+    title: str
+    copies: int
+    pages: int
+    fee_total: int
+
+
+class CashState(Model):
+    """Money in the cash unit now, money waiting in the change tray, what the unit accepts."""
+
+    inserted: int
+    returned: int
+    denominations: list[int]
+
+
+class TraySheet(Model):
+    """A printed document waiting in the output tray (its PDF: ``SHEET``)."""
+
+    id: str
+    title: str
+    copies: int
+
+
+class ScreenState(Model):
+    """What the screen shows: the present visit only. ``busy``: a step is still running and
+    this is the state the last one left."""
+
+    busy: bool = False
+    visit: int
+    phase: Phase
+    ended: Ended | None = None
+    card: CardSlotState
+    cities: list[CityChoice] = Field(default_factory=list)
+    menu: ScreenMenu | None = None
+    draft: Draft
+    document: DocumentReady | None = None
+    cash: CashState
+    tray: list[TraySheet] = Field(default_factory=list)
+    idle_timeout: float
+    idle_left: float | None = None
+
+
+class Step(Model):
+    """A step's answer: what it produced (in the subclasses) and the state after it."""
+
+    state: ScreenState
+
+
+class Refund(Step):
+    """The visit ended (cancel, page left): the money given back."""
+
+    refund: int
+
+
+class CardLaid(Step):
+    """A card lies on the reader: the visit's number and the PIN tries left."""
+
+    visit: int
+    tries_left: int
+
+
+class CardTaken(Step):
+    """The card was taken back; before the PIN was accepted that ended the visit."""
+
+    ended: bool
+
+
+class PinAccepted(Step):
+    """The PIN was right and the centre knows the card: the cities it may order from."""
+
+    cities: list[CityChoice]
+
+
+class MenuShown(Step):
+    """The chosen city's menu."""
+
+    menu: ScreenMenu | None
+
+
+class RegistrationCity(Model):
+    """A city a 利用登録 can be sent to."""
+
+    city_code: CityCode
+    city_name: str
+
+
+class RegistrationCities(Step):
+    """The cities a 利用登録 can go to (never the residence)."""
+
+    cities: list[RegistrationCity]
+
+
+class RegistrationDone(Model):
+    """A 利用登録 the 本籍地 city received (it checks and approves it later)."""
+
+    city_code: CityCode
+    city_name: str
+    registration_id: int
+    status: str
+
+
+class RegistrationSent(Step):
+    """The application was sent."""
+
+    registration: RegistrationDone
+
+
+class DocumentChosen(Step):
+    """The offer chosen and the draft with its default options."""
+
+    offer: DocumentOffer
+    draft: Draft
+
+
+class DraftSaved(Step):
+    """The draft after options or copies were chosen."""
+
+    draft: Draft
+
+
+class ConfirmedOption(Model):
+    """One option as the resident confirms it, in words."""
+
+    name: str
+    label_ja: str
+    label_en: str
+    value: str
+    value_ja: str
+    value_en: str
+
+
+class Confirmation(Step):
+    """What the resident confirms: document, options in words, copies and the fee."""
+
+    doc: DocType
+    title_ja: str
+    title_en: str
+    options: list[ConfirmedOption]
+    copies: int
+    fee: int
+    fee_total: int
+
+
+class Ordered(Step):
+    """The document was fetched and checked: pay now."""
+
+    document: DocumentReady
+
+
+class CashInserted(Step):
+    """Money inserted so far."""
+
+    inserted: int
+
+
+class Taken(Step):
+    """What was taken from a tray (yen of change, or documents)."""
+
+    taken: int
+
+
+class Paid(Step):
+    """Printed and paid: the change."""
+
+    change: int
+
+
+class Touched(Step):
+    """The resident is still there."""
+
+
+class Tray(Model):
+    """The printed documents in the output tray."""
+
+    sheets: list[TraySheet]
+
+
+class DeviceCard(Model):
+    """A card of the SIMULATED slot's list (when a card panel is configured): its label, holder
+    and city. Never a PIN."""
+
+    card: str
+    name: str = ""
+    city_name: str = ""
+
+
+class DeviceCards(Model):
+    """The card slot for the device panel: the simulated slot's cards, or the real reader."""
+
+    simulated: bool
+    reader: ReaderState | None = None
+    cards: list[DeviceCard] = Field(default_factory=list)
+
+
+class Phrase(Model):
+    """One phrase of the voice guidance in both languages."""
+
+    ja: str
+    en: str
+
+
+class Guidance(Model):
+    """What the speaker says at each step, its voices and how often it reminds."""
+
+    phrases: dict[str, Phrase]
+    voices: dict[str, str]
+    remind_seconds: float
+    driver: str
+
+
+class CardReaderStatus(Model):
+    """The card reader as maintenance sees it."""
+
+    status: str
+    card_present: bool
+    name: str = ""
+    simulated: bool
+    driver: str
+
+
+class CashUnitStatus(Model):
+    """The cash unit as maintenance sees it (counters only)."""
+
+    status: str
+    box_total: int
+    inserted_now: int
+    change_waiting: int
+    retained_cash: int
+    simulated: bool
+    driver: str
+
+
+class PrinterStatus(Model):
+    """The printer, its paper and toner, as maintenance sees it."""
+
+    status: str
+    paper: int
+    paper_capacity: int
+    paper_state: Literal["ok", "low", "empty"]
+    toner_percent: int
+    toner_state: Literal["ok", "low", "empty"]
+    copies_printed: int
+    fail_next: bool
+    tray_documents: int
+    simulated: bool
+    driver: str
+
+
+class SpeakerStatus(Model):
+    """The speaker as maintenance sees it."""
+
+    status: str
+    driver: str
+    simulated: bool
+
+
+class DeviceStatus(Model):
+    """Every device of the kiosk."""
+
+    card_reader: CardReaderStatus
+    cash_unit: CashUnitStatus
+    printer: PrinterStatus
+    speaker: SpeakerStatus
+
+
+class Retained(Model):
+    """Documents residents left behind, counted (never shown)."""
+
+    documents: int
+    copies: int
+
+
+class MaintenanceStatus(Model):
+    """What staff see: counters and device states, never a document or anything about a resident."""
+
+    visit_in_progress: bool
+    idle_timeout: float
+    devices: DeviceStatus
+    retained: Retained
+
+
+PAGE = Endpoint("page", "GET", "/", media_type="text/html", errors=(403,))
+STATE = Endpoint("state", "GET", "/api/state", answer=ScreenState, errors=(403,))
+GUIDANCE = Endpoint("guidance", "GET", "/api/guidance", answer=Guidance, errors=(403,))
+TOUCH = Endpoint("touch", "POST", "/api/touch", answer=Touched, errors=(403, 409))
+LEAVE = Endpoint(
+    "leave",
+    "POST",
+    "/api/leave",
+    answer=Refund,
+    errors=(403, 409, 413, 415),
+    summary="the page is going away (pagehide beacon); its body is the page token, text/plain",
+)
+DEVICE_CARDS = Endpoint("device_cards", "GET", "/api/device/cards", answer=DeviceCards, errors=(403,))
+CARD_PLACE = Endpoint(
+    "card_place", "POST", "/api/card/place", PlaceCard, answer=CardLaid, errors=(403, 409, 413, 415, 422)
+)
+CARD_READ = Endpoint("card_read", "POST", "/api/card/read", answer=CardLaid, errors=(403, 409, 422))
+CARD_REMOVE = Endpoint("card_remove", "POST", "/api/card/remove", answer=CardTaken, errors=(403, 409, 422))
+PIN = Endpoint("pin", "POST", "/api/pin", Pin, answer=PinAccepted, errors=(403, 409, 413, 415, 422, 503))
+CITY = Endpoint(
+    "city", "POST", "/api/city", CityKindChoice, answer=MenuShown, errors=(403, 409, 413, 415, 422, 503)
+)
+MENU = Endpoint("menu", "GET", "/api/menu", answer=MenuShown, errors=(403, 409))
+REGISTRATION_CITIES = Endpoint(
+    "registration_cities",
+    "GET",
+    "/api/registration/cities",
+    answer=RegistrationCities,
+    errors=(403, 409, 422, 503),
+)
+REGISTRATION = Endpoint(
+    "registration",
+    "POST",
+    "/api/registration",
+    Registration,
+    answer=RegistrationSent,
+    errors=(403, 409, 413, 415, 422, 503),
+)
+DOCUMENT = Endpoint(
+    "document",
+    "POST",
+    "/api/document",
+    DocumentChoice,
+    answer=DocumentChosen,
+    errors=(403, 409, 413, 415, 422),
+)
+OPTIONS = Endpoint(
+    "options", "POST", "/api/options", Options, answer=DraftSaved, errors=(403, 409, 413, 415, 422)
+)
+COPIES = Endpoint(
+    "copies", "POST", "/api/copies", Copies, answer=DraftSaved, errors=(403, 409, 413, 415, 422)
+)
+CONFIRM = Endpoint("confirm", "GET", "/api/confirm", answer=Confirmation, errors=(403, 409, 422))
+ORDER = Endpoint("order", "POST", "/api/order", answer=Ordered, errors=(403, 409, 422, 503))
+CASH = Endpoint("cash", "POST", "/api/cash", Money, answer=CashInserted, errors=(403, 409, 413, 415, 422))
+CASH_TAKE = Endpoint("cash_take", "POST", "/api/cash/take", answer=Taken, errors=(403, 409))
+PAY = Endpoint("pay", "POST", "/api/pay", answer=Paid, errors=(403, 409, 422))
+TRAY = Endpoint("tray", "GET", "/api/tray", answer=Tray, errors=(403,))
+SHEET = Endpoint("sheet", "GET", "/api/tray/{sheet_id}", media_type="application/pdf", errors=(403, 404))
+TRAY_TAKE = Endpoint("tray_take", "POST", "/api/tray/take", answer=Taken, errors=(403, 409))
+CANCEL = Endpoint("cancel", "POST", "/api/cancel", answer=Refund, errors=(403, 409))
+MAINTENANCE_PAGE = Endpoint("maintenance_page", "GET", "/maintenance", media_type="text/html", errors=(403,))
+MAINTENANCE_STATUS = Endpoint(
+    "maintenance_status", "GET", "/api/maintenance/status", answer=MaintenanceStatus, errors=(401, 403)
+)
 MAINTENANCE_ACTION = Endpoint(
-    "maintenance_action", "POST", "/api/maintenance/action", Maintain, errors=(401, 409, 422)
+    "maintenance_action",
+    "POST",
+    "/api/maintenance/action",
+    Maintain,
+    answer=MaintenanceStatus,
+    errors=(401, 403, 409, 413, 415, 422),
 )
 
 #: The actor that serves this link.

@@ -1,5 +1,7 @@
 /* kofu kiosk touch screen. No build step, no external resources, nothing stored in the browser.
  * The server holds the visit (card, PIN, order, money); this page only shows it and sends touches.
+ * Every POST carries this page's token (X-Kofu-Token, from <meta name="kofu-token">); the kiosk
+ * refuses a POST without it, and a newer page makes it worthless (see kofu.kiosk.guard).
  * Screens, in order: start → service → kind → place → pin → remove → (city) → document → options
  * → copies → confirm → preparing → payment → printing → done; error and cancelled end a visit. */
 "use strict";
@@ -7,6 +9,8 @@
 (() => {
   const T = window.KOFU_TEXT;
   const $ = (id) => document.getElementById(id);
+  const TOKEN_HEADER = "X-Kofu-Token";
+  const token = () => (document.querySelector('meta[name="kofu-token"]') || {}).content || "";
   const ui = {
     lang: "ja", screen: "start", visit: 0, pin: "", pinNote: null, error: null, busy: false, kind: null,
     cities: [], menu: null, offer: null, draft: null, confirm: null, document: null, change: 0, refund: 0,
@@ -51,9 +55,10 @@
   async function api(method, path, body) {
     let response;
     try {
+      const headers = method === "GET" ? {} : { [TOKEN_HEADER]: token() };
+      if (body !== undefined) headers["content-type"] = "application/json";
       response = await fetch(path, {
-        method, cache: "no-store", credentials: "omit",
-        headers: body === undefined ? {} : { "content-type": "application/json" },
+        method, cache: "no-store", credentials: "omit", headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (_) {
@@ -560,7 +565,7 @@
     // Tell the kiosk the resident is still there (at most every 3 s); only during a visit.
     if (VISIT_SCREENS.includes(ui.screen) && Date.now() - ui.lastPing > 3000 && !ui.busy) {
       ui.lastPing = Date.now();
-      fetch("/api/touch", { method: "POST", cache: "no-store", credentials: "omit" }).catch(() => {});
+      fetch("/api/touch", { method: "POST", cache: "no-store", credentials: "omit", headers: { [TOKEN_HEADER]: token() } }).catch(() => {});
     }
   }
 
@@ -635,10 +640,9 @@
   }
 
   function showCardDetail() {
+    // Label, holder and city only: the kiosk never serves a PIN (`kofu up` and `kofu cards` list them).
     const card = ui.cards.find((c) => c.card === $("card-select").value);
-    $("card-detail").replaceChildren(...(card
-      ? [`${card.city_name} · ${t("pinDemo")} ${card.pin}`, el("br"), el("span", { class: "traits" }, card.traits.join(", "))]
-      : []));
+    $("card-detail").replaceChildren(...(card ? [card.city_name, el("br"), el("span", { class: "traits" }, t("pinWhere"))] : []));
   }
 
   function setupDevices() {
@@ -728,7 +732,8 @@
       else if (event.key === "Backspace") { event.preventDefault(); ui.pin = ui.pin.slice(0, -1); render(); }
     }, true);
     // Closing or reloading the page ends the visit on the kiosk (refund; documents retained).
-    window.addEventListener("pagehide", () => { navigator.sendBeacon("/api/leave"); });
+    // A beacon cannot set headers: the token is its body (text/plain), which /api/leave checks.
+    window.addEventListener("pagehide", () => { navigator.sendBeacon("/api/leave", new Blob([token()], { type: "text/plain" })); });
     $("lang").addEventListener("click", () => { ui.lang = ui.lang === "ja" ? "en" : "ja"; applyLanguage(); guide(); });
     $("cancel").addEventListener("click", cancelVisit);
     setupDevices();

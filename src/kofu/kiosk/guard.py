@@ -1,0 +1,196 @@
+"""The door of the kiosk's web API: only its own page, in the copier's own browser, gets in.
+
+The API listens on loopback, but any page open in the kiosk's browser can send it requests, and
+a foreign name that resolves to 127.0.0.1 (DNS rebinding) makes the browser treat the kiosk as
+that name's own. So every request passes `ScreenGuard`, before any route sees it:
+
+1. ``Host`` must be the kiosk's own (``host:port`` as configured, or ``localhost``,
+   ``127.0.0.1`` or ``[::1]`` with its port) — else 403 ``kiosk.host.refused``;
+2. a browser's ``Sec-Fetch-Site`` must be ``same-origin`` (or ``none``, a typed address, for a
+   GET), and an ``Origin`` present must be the kiosk's own; a POST must show one or the other —
+   else 403 ``kiosk.origin.refused``. Loading the page from another site (an image, a frame)
+   would end the visit, so that is refused too;
+3. a body is at most ``MAX_BODY`` bytes (413 ``kiosk.body.too_large``), and JSON (415
+   ``kiosk.body.media_type``);
+4. every POST carries the page's token (`PageToken`) in ``X-Kofu-Token`` — else 403
+   ``kiosk.token.refused``. Two exceptions, each with its own check: ``/api/leave`` comes from
+   ``navigator.sendBeacon``, which cannot set headers, so its ``text/plain`` body is the token;
+   the maintenance calls carry the maintenance key (checked by their routes), which no other
+   page has either.
+
+The guard fails closed: a POST route nobody listed here needs the token. Refusals are logged
+with the method, path and code only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Iterable
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kofu.kiosk.messages import kiosk_message
+from kofu.protocol import kiosk_screen as screen_api
+from kofu.protocol.kiosk_screen import MAX_BODY, TOKEN_HEADER
+
+log = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: POST routes whose token is their body (a beacon cannot set headers).
+BEACON_PATHS = frozenset({screen_api.LEAVE.path})
+#: POST routes that need the maintenance key instead of the page token.
+KEYED_PATHS = frozenset({screen_api.MAINTENANCE_ACTION.path})
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+class PageToken:
+    """The token of the page last loaded: a new page makes the one before it worthless."""
+
+    def __init__(self) -> None:
+        self._value: str | None = None
+
+    def issue(self) -> str:
+        """A fresh token for a page being served (the old one stops working)."""
+        self._value = secrets.token_urlsafe(32)
+        return self._value
+
+    def matches(self, value: str | bytes | None) -> bool:
+        current = self._value
+        if current is None or not value:
+            return False
+        given = value if isinstance(value, bytes) else value.encode()
+        return hmac.compare_digest(given.strip(), current.encode())
+
+
+def own_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` values that name this kiosk: its configured host or a loopback name, with its port."""
+    names = {host, *LOCAL_NAMES}
+    hosts = {f"{name}:{port}" for name in names}
+    if port == 80:
+        hosts |= names
+    return frozenset(h.lower() for h in hosts)
+
+
+class Refusal(Exception):
+    """A request the guard turns away."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+
+
+class ScreenGuard:
+    """ASGI middleware: Host, Origin and fetch metadata, body size and type, the page token."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hosts: Iterable[str],
+        token: PageToken,
+        max_body: int = MAX_BODY,
+    ) -> None:
+        self.app = app
+        self.hosts = frozenset(h.lower() for h in hosts)
+        self.origins = frozenset(f"http://{h}" for h in self.hosts)
+        self.token = token
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        headers = Headers(scope=scope)
+        try:
+            self._check_headers(method, path, headers)
+            body = await self._read_body(receive, headers)
+            self._check_body(method, path, headers, body)
+        except Refusal as refusal:
+            log.warning("refused %s %s: %s", method, path, refusal.code)
+            await _refuse(send, refusal)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _check_headers(self, method: str, path: str, headers: Headers) -> None:
+        if headers.get("host", "").lower() not in self.hosts:
+            raise Refusal(403, "kiosk.host.refused")
+        site = headers.get("sec-fetch-site")
+        origin = headers.get("origin")
+        if site is not None and site not in ("same-origin", "none"):
+            raise Refusal(403, "kiosk.origin.refused")
+        unsafe = method not in SAFE_METHODS
+        if unsafe and site == "none":
+            raise Refusal(403, "kiosk.origin.refused")  # a state change is never a typed address
+        # "null" (an opaque origin, e.g. a beacon under no-referrer) passes only from the page itself
+        own_origin = origin is None or origin.lower() in self.origins
+        if not own_origin and not (origin == "null" and site == "same-origin"):
+            raise Refusal(403, "kiosk.origin.refused")
+        if unsafe and origin is None and site != "same-origin":
+            raise Refusal(403, "kiosk.origin.refused")
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            raise Refusal(413, "kiosk.body.too_large")
+        exempt = path in BEACON_PATHS | KEYED_PATHS
+        if unsafe and not exempt and not self.token.matches(headers.get(TOKEN_HEADER.lower())):
+            raise Refusal(403, "kiosk.token.refused")
+
+    async def _read_body(self, receive: Receive, headers: Headers) -> bytes:
+        """The whole body (small by rule), refused as soon as it grows past the limit."""
+        if headers.get("content-length") == "0":
+            return b""
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise Refusal(413, "kiosk.body.too_large")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _check_body(self, method: str, path: str, headers: Headers, body: bytes) -> None:
+        beacon = path in BEACON_PATHS and method not in SAFE_METHODS
+        if body:
+            media = headers.get("content-type", "").split(";")[0].strip().lower()
+            if media != ("text/plain" if beacon else "application/json"):
+                raise Refusal(415, "kiosk.body.media_type")
+        if beacon and not self.token.matches(body):
+            raise Refusal(403, "kiosk.token.refused")
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: wait for the disconnect, as the server would
+
+    return replay
+
+
+async def _refuse(send: Send, refusal: Refusal) -> None:
+    message = kiosk_message(refusal.code)
+    payload = {"code": refusal.code, "message_ja": message.ja, "message_en": message.en, "tries_left": None}
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+    await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,21 @@
+"""The kiosk's routes, one router per area of the screen; `install` adds them all to an app.
+
+page         the page, its state, the voice guidance, touches, leaving, やめる
+card         the card slot and the PIN
+order        city, menu, 利用登録, document, options, copies, confirmation, order
+payment      money, printing, the output tray
+devices      the device panel's card slot
+maintenance  the maintenance page and its API (behind the maintenance key)
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kofu.kiosk.routes import card, devices, maintenance, order, page, payment
+
+
+def install(app: FastAPI) -> None:
+    """Every route of the kiosk on ``app``."""
+    for module in (page, card, order, payment, devices, maintenance):
+        module.router.install(app)
