@@ -17,15 +17,17 @@ from typing import Any
 
 import pytest
 import uvicorn
-from fastapi.testclient import TestClient
 
 from kofu.card.state import CardStore
 from kofu.clock import JST
 from kofu.config import Settings
 from kofu.kiosk.app import create_app
 from kofu.kiosk.clockface import clock_face
+from kofu.kiosk.equipment import Devices
+from kofu.kiosk.journal import kiosk_journal
+from kofu.kiosk.visit import Visit
 from tests.dates.instants import Instant
-from tests.kiosk.test_kiosk_app import FakeCenter, FakeSeals
+from tests.kiosk.test_kiosk_app import FakeCenter, FakeSeals, ScreenClient, StaticPanel
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -45,14 +47,12 @@ def _expected(at: Instant) -> dict[str, str]:
     }
 
 
-def _kiosk_app(var: Path) -> Any:
-    return create_app(
-        FakeCenter(),  # type: ignore[arg-type]
-        CardStore(var / "cards"),
-        Settings(var_dir=var),
-        card_list=lambda _settings: [],
-        seals=FakeSeals(),  # type: ignore[arg-type]
-    )
+def _kiosk_app(var: Path, port: int = 8080) -> Any:
+    settings = Settings(var_dir=var, kiosk_port=port)
+    devices = Devices.simulated(CardStore(var / "cards"), StaticPanel())
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
+    visit = Visit(FakeCenter(), devices, FakeSeals(), journal=journal)  # type: ignore[arg-type]
+    return create_app(settings, visit, maintenance_key="k" * 20)
 
 
 def test_the_clock_face_is_japans_day_and_time(at: Instant) -> None:
@@ -60,7 +60,7 @@ def test_the_clock_face_is_japans_day_and_time(at: Instant) -> None:
 
 
 def test_the_kiosk_state_carries_its_clock(at: Instant, tmp_path: Path) -> None:
-    with TestClient(_kiosk_app(tmp_path)) as client:
+    with ScreenClient(_kiosk_app(tmp_path), Settings(var_dir=tmp_path)) as client:
         assert client.get("/api/state").json()["clock"] == _expected(at)
 
 
@@ -113,7 +113,10 @@ def kiosk_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Brows
         port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            _kiosk_app(tmp_path_factory.mktemp("kiosk")), host="127.0.0.1", port=port, log_level="warning"
+            _kiosk_app(tmp_path_factory.mktemp("kiosk"), port),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

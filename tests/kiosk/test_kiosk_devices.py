@@ -19,7 +19,7 @@ from kofu.kiosk.app import create_app
 from kofu.kiosk.devices import Sheet, SimulatedCashUnit, SimulatedPrinter, say_simulated
 from kofu.kiosk.equipment import build_devices
 from kofu.kiosk.flow import KioskFlow
-from kofu.kiosk.journal import kiosk_journal
+from kofu.kiosk.journal import Journal, kiosk_journal
 from kofu.kiosk.slot import NoCards, PcscSlot, SimulatedSlot
 from kofu.kiosk.speaker import PageSpeaker
 from kofu.kiosk.visit import Visit
@@ -113,7 +113,7 @@ def test_devices_named_in_the_settings_serve_a_whole_visit(store: CardStore) -> 
         "driver": "unit-test drawer",
     }
     assert status["devices"]["cash_unit"]["driver"] == "unit-test coins"
-    assert center.outcomes == [("fake-order-1", "printed")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "printed")]
 
 
 def test_a_pcsc_reader_is_chosen_by_the_settings(store: CardStore) -> None:
@@ -147,8 +147,9 @@ def test_a_kiosk_with_simulated_devices_says_so(store: CardStore, caplog: pytest
     ]
 
 
-def test_the_flows_states_are_an_enum() -> None:
-    flow = KioskFlow(FakeCenter(), SimulatedCashUnit(), SimulatedPrinter(), FakeSeals())  # type: ignore[arg-type]
+def test_the_flows_states_are_an_enum(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "journal.db")
+    flow = KioskFlow(FakeCenter(), SimulatedCashUnit(), SimulatedPrinter(), journal, FakeSeals())  # type: ignore[arg-type]
     assert flow.state is Phase.IDLE
     assert [p.value for p in Phase] == ["idle", "card", "authenticated", "menu", "ordered", "done"]
 

@@ -368,4 +368,4 @@ def test_the_whole_visit_still_works_through_the_door(client: ScreenClient, cent
     to_payment(client)
     client.post("/api/cash", json={"amount": 500}).raise_for_status()
     assert client.post("/api/pay").json()["change"] == 300
-    assert center.outcomes == [("fake-order-1", "printed")]
+    assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "printed")]

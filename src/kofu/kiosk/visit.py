@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from kofu.card.errors import CardError
 from kofu.card.reader import Reader
 from kofu.kiosk.center import CenterLink
+from kofu.kiosk.clockface import clock_face
 from kofu.kiosk.devices import DENOMINATIONS, Sheet
 from kofu.kiosk.equipment import Devices
 from kofu.kiosk.flow import IssuedDocument, KioskFlow, card_error
@@ -40,6 +41,7 @@ from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
 from kofu.protocol.kiosk_screen import (
     CardSlotState,
     CashState,
+    ClockFace,
     DocumentReady,
     Draft,
     Ended,
@@ -447,15 +449,17 @@ class Visit:
         return round(max(0.0, self.idle_timeout - (self.clock() - self._last_call)), 1)
 
     def state(self) -> ScreenState:
-        """The state for the screen; while a step runs, the last one seen, marked busy."""
+        """The state for the screen; while a step runs, the last one seen, marked busy. The clock
+        is read anew either way (the kiosk's own, in Japan time: never the browser's)."""
+        face = ClockFace(**clock_face())
         if self._lock.acquire(timeout=0.2):
             try:
                 self._expire_if_idle()
                 self._snapshot = self._state()
-                return self._snapshot
+                return self._snapshot.model_copy(update={"clock": face})
             finally:
                 self._lock.release()
-        return self._snapshot.model_copy(update={"busy": True})
+        return self._snapshot.model_copy(update={"busy": True, "clock": face})
 
     def close(self) -> None:
         """The kiosk shuts down: end any visit."""

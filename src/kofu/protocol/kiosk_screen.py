@@ -199,11 +199,20 @@ class TraySheet(Model):
     copies: int
 
 
+class ClockFace(Model):
+    """The screen's clock: Japan's day and time as the kiosk reads them, in each language."""
+
+    date: Text32
+    ja: Text32
+    en: Text32
+
+
 class ScreenState(Model):
     """What the screen shows: the present visit only. ``busy``: a step is still running and
-    this is the state the last one left."""
+    this is the state the last one left. ``clock``: read anew for every answer."""
 
     busy: bool = False
+    clock: ClockFace | None = None
     visit: int
     phase: Phase
     ended: Ended | None = None
