@@ -195,10 +195,24 @@ def back_parts(cose: bytes, part_chars: int = PART_CHARS) -> list[str]:
     """The QR texts that carry ``cose`` on the back of its sheet (see the module docstring)."""
     text = encode_code(cose)
     group = hashlib.sha256(text.encode()).hexdigest()[:8].upper()
-    chunks = [text[i : i + part_chars] for i in range(0, len(text), part_chars)] or [""]
+    chunks = _cut(text, part_chars)
     if len(chunks) > 99:
         raise ValueError("a page's content does not fit 99 codes")
     return [f"{PREFIX}{group}:{i}/{len(chunks)}:{chunk}" for i, chunk in enumerate(chunks, start=1)]
+
+
+def _cut(text: str, part_chars: int) -> list[str]:
+    """``text`` in pieces of at most ``part_chars``, none ending in a space: readers and people
+    pasting a part trim its ends, and base45 has a space in its alphabet. (A whole base45 text
+    never ends in one: its last digit is at most 32.)"""
+    chunks, start = [], 0
+    while start < len(text):
+        end = min(start + part_chars, len(text))
+        while end - start > 1 and end < len(text) and text[end - 1] == " ":
+            end -= 1
+        chunks.append(text[start:end])
+        start = end
+    return chunks or [""]
 
 
 def is_back_part(text: str) -> bool:
