@@ -99,7 +99,8 @@ def test_devices_named_in_the_settings_serve_a_whole_visit(store: CardStore) -> 
     devices = build_devices(settings, store)
     assert isinstance(devices.cash, CountingCash) and isinstance(devices.printer, DrawerPrinter)
     center = FakeCenter()
-    visit = Visit(center, devices, FakeSeals(), journal=kiosk_journal(settings.var_dir, settings.kiosk_id))  # type: ignore[arg-type]
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
+    visit = Visit(center, devices, FakeSeals(), journal=journal)  # type: ignore[arg-type]
     with ScreenClient(create_app(settings, visit, maintenance_key="k" * 20), settings) as client:
         assert client.get("/api/device/cards").json()["cards"][0]["name"] == "テスト 太郎"
         to_payment(client)
@@ -114,6 +115,8 @@ def test_devices_named_in_the_settings_serve_a_whole_visit(store: CardStore) -> 
     }
     assert status["devices"]["cash_unit"]["driver"] == "unit-test coins"
     assert center.outcomes == [("fake-order-1", "delivered"), ("fake-order-1", "printed")]
+    money = sorted((row["kind"], row["amount"]) for row in journal.rows("cash"))
+    assert money == [("change", 300), ("inserted", 500), ("kept", 200)] and journal.escrow() == 0
 
 
 def test_a_pcsc_reader_is_chosen_by_the_settings(store: CardStore) -> None:

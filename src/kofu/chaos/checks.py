@@ -122,13 +122,15 @@ def check(settings: Settings, kiosks: list[str], results: list[Path], privacy_hi
         for number, times in numbers.items():
             if times > 1:
                 found.add("duplicate issue numbers", f"{city} {number} ×{times}")
-    printed_numbers = Counter(
-        (line.get("issue_number"), line.get("order_id")) for line in lines if line.get("issue_number")
-    )
-    per_number = Counter(number for number, _order in printed_numbers)
-    for number, times in per_number.items():
+    printed_numbers = {  # issue numbers are each city's own series
+        (line.get("city"), line.get("issue_number"), line.get("order_id"))
+        for line in lines
+        if line.get("issue_number")
+    }
+    per_number = Counter((city, number) for city, number, _order in printed_numbers)
+    for (city, number), times in per_number.items():
         if times > 1:
-            found.add("duplicate issue numbers", f"{number} printed for {times} orders")
+            found.add("duplicate issue numbers", f"{city} {number} printed for {times} orders")
     for hit in privacy_hits:
         found.add("personal data outside the city", hit)
     return found

@@ -146,7 +146,7 @@ class Visit:
     @property
     def in_progress(self) -> bool:
         """A resident is being served: a card on the reader, a visit under way, or money inserted."""
-        return self.flow.state != Phase.IDLE or self._card is not None or self.devices.cash.inserted() > 0
+        return self.flow.state != Phase.IDLE or self._card is not None or self.flow.cash.inserted() > 0
 
     @property
     def card_in_slot(self) -> bool:
@@ -265,7 +265,9 @@ class Visit:
         self.flow.remove_card()
         self._release_card()
         if before == Phase.CARD:
-            self.devices.outputs.returned += self.devices.cash.refund()
+            refund = self.flow.cash.refund()
+            self.flow.journal.cash("refund", refund)
+            self.devices.outputs.returned += refund
             self._choice = Choice()
             self._ended = self._notice("card.removed")
         return before == Phase.CARD
@@ -363,12 +365,12 @@ class Visit:
             raise Refused("kiosk.payment.denomination")
         if self.flow.state != Phase.ORDERED:
             raise Refused("kiosk.payment.not_now")
-        return self.devices.cash.insert(amount)
+        return self.flow.cash.insert(amount)  # journaled before anything else
 
     def pay_and_print(self) -> int:
         """Print, keep the fee only if printing worked; the change."""
         outputs = self.devices.outputs
-        inserted = self.devices.cash.inserted()
+        inserted = self.flow.cash.inserted()
         document = self.flow.document
         pages = document.pages * document.copies if document is not None else 0
         try:
@@ -434,7 +436,7 @@ class Visit:
             draft=self._choice.view(),
             document=document_ready(flow.document),
             cash=CashState(
-                inserted=self.devices.cash.inserted(),
+                inserted=self.flow.cash.inserted(),
                 returned=outputs.returned,
                 denominations=list(DENOMINATIONS),
             ),
