@@ -70,7 +70,13 @@ class ConsoleGuard:
         site, origin = headers.get("sec-fetch-site"), headers.get("origin")
         if site is not None and site != "same-origin":
             raise Refusal(403, "console.origin.refused")
-        if origin is not None and origin.lower() not in self.origins:
+        # "null": an opaque origin, which a browser sends under some referrer policies; it passes
+        # only when the browser also says the request came from the same origin
+        if (
+            origin is not None
+            and origin.lower() not in self.origins
+            and not (origin == "null" and site == "same-origin")
+        ):
             raise Refusal(403, "console.origin.refused")
         if origin is None and site is None:
             raise Refusal(403, "console.origin.refused")

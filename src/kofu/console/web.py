@@ -45,14 +45,16 @@ from kofu.console.words import word
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "kofu_console"
-PRE_COOKIE = "kofu_console_pre"
+#: Cookies are per host, not per port: each console's carry its scope, so that the centre's and a
+#: city's console open in one browser keep their own sessions.
+SESSION_COOKIE = "kofu_console_{scope}"
+PRE_COOKIE = "kofu_console_pre_{scope}"
 LANG_COOKIE = "kofu_console_lang"
 MAX_FIELD = 512
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'self'; style-src 'self'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -88,6 +90,14 @@ class Console:
     nav: list[NavItem] = field(default_factory=list)
     words: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    @property
+    def session_cookie(self) -> str:
+        return SESSION_COOKIE.format(scope=self.scope)
+
+    @property
+    def pre_cookie(self) -> str:
+        return PRE_COOKIE.format(scope=self.scope)
+
     # -- who is asking ---------------------------------------------------------------------------
 
     def lang(self, request: Request) -> str:
@@ -105,7 +115,7 @@ class Console:
         return translate
 
     async def staff(self, request: Request) -> Staff | None:
-        raw = request.cookies.get(SESSION_COOKIE)
+        raw = request.cookies.get(self.session_cookie)
         if not raw:
             return None
         try:
@@ -252,7 +262,7 @@ def create_console(
     @app.post("/signin", response_class=HTMLResponse)
     async def signin(request: Request) -> Response:
         pairs = dict(parse_qsl((await request.body()).decode(errors="replace"), keep_blank_values=True))
-        pre = request.cookies.get(PRE_COOKIE, "")
+        pre = request.cookies.get(console.pre_cookie, "")
         given = pairs.get("csrf", "")
         if not pre or not given or not hmac.compare_digest(pre.encode(), given.encode()):
             return _signin_page(console, request, "console.csrf", 403)
@@ -268,14 +278,14 @@ def create_console(
         await console.audit(request, staff, "signin")
         response = RedirectResponse("/", status_code=303, headers=SECURITY_HEADERS)
         response.set_cookie(
-            SESSION_COOKIE,
+            console.session_cookie,
             console.signer.dumps(staff.session_id),
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
             path="/",
         )
-        response.delete_cookie(PRE_COOKIE, path="/signin")
+        response.delete_cookie(console.pre_cookie, path="/signin")
         return response
 
     @app.post("/signout")
@@ -285,7 +295,7 @@ def create_console(
         await run_in_threadpool(store.close_session, console.db, staff.session_id)
         await console.audit(request, staff, "signout")
         response = RedirectResponse("/signin", status_code=303, headers=SECURITY_HEADERS)
-        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.delete_cookie(console.session_cookie, path="/")
         return response
 
     @app.get("/lang")
@@ -310,7 +320,7 @@ def _signin_page(console: Console, request: Request, code: str | None = None, st
     token = secrets.token_urlsafe(32)
     response = console.render(request, "signin.html", None, status, code=code, csrf=token)
     response.set_cookie(
-        PRE_COOKIE,
+        console.pre_cookie,
         token,
         httponly=True,
         samesite="strict",

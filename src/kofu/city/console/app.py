@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from kofu import clock
 from kofu.city.console import data
 from kofu.city.console.words import WORDS
+from kofu.city.issuer.catalog import OFFERS
 from kofu.config import Settings
 from kofu.console import store
 from kofu.console.ports import console_port
@@ -57,7 +58,14 @@ async def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await run_in_threadpool(fn, *args, **kwargs)
     except _errors() as exc:
         code = getattr(exc, "code", None) or "console.invalid"
-        raise ConsoleError(code, 409 if code != "console.invalid" else 400, str(exc)[:200]) from exc
+        status = (
+            404
+            if code.endswith((".unknown", "unknown_registration"))
+            else 400
+            if code.startswith("console.")
+            else 409
+        )
+        raise ConsoleError(code, status, str(exc)[:200]) from exc
 
 
 def create_app(settings: Settings, city: str, *, port: int | None = None) -> FastAPI:
@@ -122,6 +130,7 @@ def _settings(app: FastAPI, console: Console, settings: Settings, city: str) -> 
             copy_limit=copy_limit,
             years=years,
             can_change=staff.role == "supervisor",
+            titles={doc: (OFFERS[doc].title_ja, OFFERS[doc].title_en) for doc in DOCS},
             **extra,
         )
 
