@@ -19,6 +19,7 @@ from kofu.city.issuer.staff import registry
 from kofu.city.registry.models import Card, Resident
 from kofu.city.registry.queries import city_settings
 from kofu.config import Settings
+from kofu.console.web import ConsoleError
 from kofu.net.client import call, sync_client
 from kofu.pki.tls import client_context
 from kofu.protocol import center_gateway
@@ -174,9 +175,9 @@ def parse_ref(city: str, ref: str) -> int:
     """The registry id of a console reference; one of another city is refused."""
     match = REF.fullmatch(ref)
     if match is None:
-        raise Refused("console.resident.unknown", "not a resident reference")
+        raise ConsoleError("console.resident.unknown", 404, "not a resident reference")
     if match["city"] != city:
-        raise Refused("console.resident.other_city", "a resident of another city")
+        raise ConsoleError("console.resident.other_city", 403, "a resident of another city")
     return int(match["id"])
 
 
@@ -238,7 +239,7 @@ def resident(settings: Settings, city: str, resident_id: int) -> ResidentRow:
     with registry(settings, city) as db, db() as session:
         r = session.get(Resident, resident_id)
         if r is None:
-            raise Refused("console.resident.unknown", "no such resident in this city")
+            raise ConsoleError("console.resident.unknown", 404, "no such resident in this city")
         return _row(city, r, _cards(session, r.id))
 
 
