@@ -44,10 +44,13 @@ def signed_in(settings: Settings, scope: str, role: str) -> httpx.Client:
 def pages(
     settings: Settings, scope: str, paths: tuple[str, ...], role: str = "supervisor"
 ) -> dict[str, bytes]:
-    with signed_in(settings, scope, role) as client:
+    client = signed_in(settings, scope, role)
+    try:
         found = {}
         for path in paths:
             answer = client.get(path)
             assert answer.status_code == 200, (path, answer.status_code)
             found[path] = answer.content
         return found
+    finally:
+        client.close()
