@@ -102,8 +102,9 @@ def _today(app: FastAPI, console: Console, settings: Settings, city: str) -> Non
     async def today(request: Request) -> Response:
         staff = await console.require(request)
         view = await run_in_threadpool(data.today, settings, city)
+        titles = {doc: (OFFERS[doc].title_ja, OFFERS[doc].title_en) for doc in DOCS}
         return console.render(
-            request, "today.html", staff, view=view, city=city, docs=DOCS, outcomes=data.OUTCOMES
+            request, "today.html", staff, view=view, city=city, titles=titles, outcomes=data.OUTCOMES
         )
 
 
