@@ -97,7 +97,7 @@ def demo_cards(chain_settings: Settings) -> list[DemoCard]:
 @pytest.fixture(scope="session")
 def chain(chain_settings: Settings, demo_cards: list[DemoCard]) -> Iterator[Cluster]:
     demo_accounts(chain_settings)  # the consoles' demo staff, before the consoles open their databases
-    with Cluster(chain_settings) as cluster:
+    with Cluster(chain_settings, with_consoles=True) as cluster:
         yield cluster
 
 

@@ -45,7 +45,9 @@ class Cluster:
 
     settings: Settings
     with_kiosk: bool = True
-    with_consoles: bool = True  # the staff consoles (kofu.console): the centre's and each city's
+    with_consoles: bool = (
+        False  # the staff consoles (kofu.console): `kofu up` and the tests' chain start them
+    )
     clock_offset: timedelta | None = None
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)

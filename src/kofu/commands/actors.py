@@ -111,7 +111,7 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
     settings = deployment(settings, replicas=args.replicas, issuers=args.issuers, database=args.database)
     print("kofu: preparing PKI, registries and demo cards (the first run takes a little while)…", flush=True)
     cards = with_names(settings, setup(settings))
-    cluster = Cluster(settings, with_kiosk=not args.no_kiosk)
+    cluster = Cluster(settings, with_kiosk=not args.no_kiosk, with_consoles=True)
     from kofu.console.demo import demo_accounts
 
     accounts = demo_accounts(settings)  # before the consoles start: they migrate the same files
