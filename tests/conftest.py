@@ -1,6 +1,6 @@
 """Fixtures shared by the end-to-end and browser tests: a real chain of processes.
 
-`chain` starts the centre, two gateways, two issuers and the kiosk as separate processes with
+`chain` starts the centre, two gateways, two issuers, the kiosk and the staff consoles as separate processes with
 real TLS and SQLite files in a temporary var directory, on free loopback ports, once per test
 session. Tests only read what the chain shares (the demo cards, each city's registry); a test
 that changes a card or a resident takes its own from the ``own`` fixture (tests/residents.py).
@@ -24,6 +24,7 @@ import pytest
 
 from kofu import faketime
 from kofu.config import Settings
+from kofu.console.demo import demo_accounts
 from kofu.demo import DemoCard, setup
 from kofu.up import Cluster
 from tests.pcsc_daemon import pcscd  # noqa: F401 - the one pcscd fixture of the session
@@ -60,6 +61,7 @@ def _free_base(count: int = 4) -> int:
     for _ in range(200):
         base = random.randrange(20000, 40000)
         ports = [*range(base, base + count), base + 9, base + 100]  # centre, gateways, public, kiosk
+        ports += [base + 60, base + 61, base + 62]  # the staff consoles (kofu.console.ports)
         if all(_free(p) for p in ports):
             return base
     raise RuntimeError("no free port range")
@@ -94,7 +96,8 @@ def demo_cards(chain_settings: Settings) -> list[DemoCard]:
 
 @pytest.fixture(scope="session")
 def chain(chain_settings: Settings, demo_cards: list[DemoCard]) -> Iterator[Cluster]:
-    with Cluster(chain_settings) as cluster:
+    demo_accounts(chain_settings)  # the consoles' demo staff, before the consoles open their databases
+    with Cluster(chain_settings, with_consoles=True) as cluster:
         yield cluster
 
 

@@ -45,6 +45,9 @@ class Cluster:
 
     settings: Settings
     with_kiosk: bool = True
+    with_consoles: bool = (
+        False  # the staff consoles (kofu.console): `kofu up` and the tests' chain start them
+    )
     clock_offset: timedelta | None = None
     env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -81,6 +84,8 @@ class Cluster:
                 found.append(Actor(f"issuer-{city}" + (f"-{n}" if n else ""), ("issuer", "--city", city)))
         if self.with_kiosk:
             found.append(Actor("kiosk", ("kiosk",), (s.kiosk_port,)))
+        if self.with_consoles:
+            found += console_actors(s)
         return found
 
     def actor(self, name: str) -> Actor:
@@ -252,6 +257,18 @@ backend centers
         path = s.var_dir / "haproxy.cfg"
         path.write_text(config)
         return path
+
+
+def console_actors(settings: Settings) -> list[Actor]:
+    """The staff consoles: the centre's operator console and each city's (kofu.console)."""
+    from kofu.console.ports import console_port
+
+    found = [Actor("console-center", ("center", "console"), (console_port(settings, "center"),))]
+    for city in settings.cities:
+        found.append(
+            Actor(f"console-{city}", ("city", "console", "--city", city), (console_port(settings, city),))
+        )
+    return found
 
 
 #: The longest an actor that keeps dying waits before it is started again, in seconds.

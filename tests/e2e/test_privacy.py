@@ -6,7 +6,7 @@ database, the centre's and the gateways' logs and temp directories for every res
 address, 本籍 and 筆頭者, every 本籍 and 筆頭者 applied for in a 利用登録 (as the 本籍地 city
 recorded them, i.e. as the kiosk sent them), each as UTF-8 and as JSON writes it with
 ``ensure_ascii`` (``\\u5c71\\u53e3``, lower- and upper-case hex), and every card's certificate
-serial. The city's own database is scanned too, as a control that the scan finds what is there.
+serial; and the centre's operator console (its database, log and every page). The city's own database is scanned too, as a control that the scan finds what is there.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from kofu.center.models import Order
 from kofu.city.issuer import staff
 from kofu.storage import make_engine, session_factory
+from tests.consoles import CENTER_PAGES, pages
 from tests.e2e.helpers import card_serials, files_under, registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.after_chain]
@@ -106,6 +107,15 @@ def test_no_personal_data_at_center_or_gateways(request, chain, chain_settings, 
     ]
     outside_city += [p for p in (var / "tmp").glob("gateway-*/**/*") if p.is_file()]
     assert any(p.name == "center.db" for p in outside_city)
+    # The centre's operator console: its database, its log, and every page as an operator sees it.
+    outside_city += [p for p in var.glob("console-center.db*")] + [
+        p for p in (var / "log").glob("console-center*.log")
+    ]
+    console_pages = tmp_path / "console-center"
+    console_pages.mkdir()
+    for path, html in pages(chain_settings, "center", CENTER_PAGES).items():
+        (console_pages / (path.strip("/") or "index")).with_suffix(".html").write_bytes(html)
+    outside_city += sorted(console_pages.glob("*.html"))
     needles = _needles(chain_settings, applications)
     assert len(needles) > 100
     assert _scan(outside_city, needles) == []

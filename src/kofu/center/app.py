@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import FastAPI, Header, Path
 from starlette.concurrency import run_in_threadpool
 
-from kofu.center import registrations, routes_api
+from kofu.center import city_status, registrations, routes_api
 from kofu.center.deps import Service
 from kofu.center.service import CenterService
 from kofu.center.sweeper import Sweeper
@@ -66,6 +66,7 @@ def create_app(
     app.state.service = service
     routes_api.install(app)  # cities register card routes
     registrations.install(app)  # 利用登録: relayed applications, 本籍地 routes
+    city_status.install(app)  # a city's own state and counts, stop/resume (the city console)
 
     @route(app, link.OPEN_SESSION)
     async def open_session(body: SessionOpen, peer: PeerDep, service: Service) -> SessionChallenge:

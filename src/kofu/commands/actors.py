@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from typing import Any
 
 from kofu.config import Settings
 
@@ -110,7 +111,10 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
     settings = deployment(settings, replicas=args.replicas, issuers=args.issuers, database=args.database)
     print("kofu: preparing PKI, registries and demo cards (the first run takes a little while)…", flush=True)
     cards = with_names(settings, setup(settings))
-    cluster = Cluster(settings, with_kiosk=not args.no_kiosk)
+    cluster = Cluster(settings, with_kiosk=not args.no_kiosk, with_consoles=True)
+    from kofu.console.demo import demo_accounts
+
+    accounts = demo_accounts(settings)  # before the consoles start: they migrate the same files
     try:
         cluster.start()
         print_cards(cards)
@@ -123,6 +127,7 @@ def _up(settings: Settings, args: argparse.Namespace) -> int:
                 f"kiosk maintenance: {settings.kiosk_url}/maintenance   key: {settings.var_dir / 'kiosk' / KEY_FILE}"
             )
         print(f"centre: {settings.center_url}   logs: {settings.log_dir}")
+        _print_consoles(settings, accounts)
         print("Ctrl-C stops everything.", flush=True)
         cluster.watch()
     except KeyboardInterrupt:
@@ -172,3 +177,15 @@ def _kiosk(settings: Settings, _args: argparse.Namespace) -> int:
 
     run_kiosk(settings)
     return 0
+
+
+def _print_consoles(settings: Settings, accounts: list[Any]) -> None:
+    """The staff consoles' addresses and the demo's accounts (one per role on each)."""
+    from kofu.console.ports import console_url
+
+    print("\nstaff consoles (demo accounts: user / password):")
+    for scope in ("center", *settings.cities):
+        mine = "   ".join(f"{a.username} / {a.password}" for a in accounts if a.scope == scope)
+        print(
+            f"  {'centre' if scope == 'center' else 'city ' + scope}: {console_url(settings, scope)}/   {mine}"
+        )

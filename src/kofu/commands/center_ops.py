@@ -4,7 +4,8 @@
     kofu center city stop CODE --reason TEXT       stop orders to a city for every store
     kofu center city resume CODE --reason TEXT     let them through again
     kofu center city events [CODE]                 stops, resumes, misissuance reports
-    kofu db upgrade center|city [--city CODE]      migrate a database to the newest revision
+    kofu db upgrade center|city|console [--city CODE]   migrate a database to the newest revision
+    kofu center console, kofu center staff add USER --role R   (kofu.console.commands)
 
 Every stop and resume is recorded with who ran it (the operator's login name) and why.
 """
@@ -35,12 +36,16 @@ def register_center_actions(center: argparse.ArgumentParser) -> None:
     events.add_argument("code", nargs="?")
     events.set_defaults(handler=_events)
 
+    from kofu.console.commands import register_center
+
+    register_center(actions)  # `kofu center console`, `kofu center staff …`
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help="databases: upgrade to the newest migration")
     actions = db.add_subparsers(dest="db_action", required=True, metavar="ACTION")
     upgrade = actions.add_parser("upgrade", help="migrate the centre's or a city's database")
-    upgrade.add_argument("actor", choices=["center", "city"])
+    upgrade.add_argument("actor", choices=["center", "city", "console"])
     upgrade.add_argument("--city", help="the city (default: every city of this deployment)")
     upgrade.set_defaults(handler=_upgrade)
 
@@ -107,6 +112,13 @@ def _upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
         CENTER.upgrade(settings.center_db_url())
         print(f"center database at {CENTER.head()}")
+        return 0
+    if args.actor == "console":  # the staff consoles' own databases (accounts, sessions, audit)
+        from kofu.console.store import open_db
+
+        for scope in [args.city] if args.city else ["center", *settings.cities]:
+            open_db(settings, scope)[0].dispose()
+            print(f"console {scope} database at the newest revision")
         return 0
     from kofu.city.registry.migrate import CITY
 

@@ -4,6 +4,7 @@
     kofu city registrations approve --city C ID      (routes the card to C at the centre)
     kofu city registrations reject  --city C ID --reason TEXT
     kofu city settings show --city C [--json]
+    kofu city console --city C   /   kofu city staff add CITY USER --role R   (kofu.console.commands)
     kofu city settings set  --city C [--doc D] [--offered on|off] [--fee YEN] [--hours HH:MM-HH:MM]
                             [--weekdays-only on|off] [--year-end-closed on|off] [--copy-limit N]
                             [--kazei-years 2025,2026]
@@ -79,6 +80,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--kazei-years", type=_years, metavar="Y,Y", help="fiscal years offered, e.g. 2025,2026"
     )
     change.set_defaults(handler=_set)
+
+    from kofu.console.commands import register_city
+
+    register_city(city_sub)  # `kofu city console`, `kofu city staff …`
 
 
 def _city(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """The centre → city gateway link (LGWAN, mTLS: only the centre's certificate may submit).
 
     POST /v1/requests   CityRequest → CityResponse   (the answer of the city's issuer)
-    GET  /v1/health     → GatewayHealth
+    GET  /v1/health     → GatewayHealth   (the centre, or the city's own console as its issuer)
 
 A ``CityRequest`` is one of five kinds, a tagged union on ``kind``; the gateway relays it to the
 city's issuer untouched and relays the issuer's ``CityResponse`` back (see

@@ -2,6 +2,8 @@
 
     POST /v1/routes           RouteRegistration → RouteRegistered   (201)
     POST /v1/routes/honseki   HonsekiRoute → HonsekiRouted
+    GET  /v1/cities/{code}/status   → CityStatus    (the city console: state, today's counts)
+    POST /v1/cities/{code}/stop     CityStop → CityStatus   (stop or resume, with who and why)
 
 A city registers the route of a card it has just issued (in effect at once), or — when a
 resident moved in with their card — the route to itself from ``effective_from`` on. A 本籍地
@@ -12,13 +14,13 @@ the body may do either. The serial crosses this link and is hashed at once: the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
 
 from kofu.protocol.link import Endpoint
-from kofu.protocol.types import CardSerial, CityCode, Model
+from kofu.protocol.types import CardSerial, CityCode, Model, Text32, Text64, Text512
 
 
 class RouteRegistration(Model):
@@ -65,3 +67,48 @@ HONSEKI_ROUTE = Endpoint(
 
 #: The actor that serves this link.
 SERVER = "center"
+
+
+# -- the city's state at the centre (the city console) --------------------------------------------
+#
+#     GET  /v1/cities/{city_code}/status   → CityStatus   whether orders go through; today's counts
+#     POST /v1/cities/{city_code}/stop     CityStop → CityStatus   stop or resume, with who and why
+#
+# Only the city's own issuer certificate may ask either. The counts are the centre's history rows
+# of the city for the Japanese day: document, state and outcome code — numbers, never a person.
+
+
+class OrderCount(Model):
+    """How many of today's orders of the city ended this way."""
+
+    doc: Text32
+    status: Text32
+    outcome: Text64 | None = None
+    count: int = Field(ge=0)
+
+
+class CityStatus(Model):
+    """The city as the centre sees it."""
+
+    city_code: CityCode
+    stopped: bool
+    stopped_by: Text64 | None = None
+    stop_reason: Text512 | None = None
+    stopped_at: datetime | None = Field(default=None, strict=False)
+    today: list[OrderCount] = Field(default_factory=list, max_length=2000)
+
+
+class CityStop(Model):
+    """Stop (``stop``: true) or resume the city's orders; ``by`` is the staff member's name."""
+
+    stop: bool
+    by: Text32
+    reason: Text512 = Field(min_length=1, max_length=256)
+
+
+CITY_STATUS = Endpoint(
+    "city_status", "GET", "/v1/cities/{city_code}/status", None, CityStatus, errors=(403, 404)
+)
+CITY_STOP = Endpoint(
+    "city_stop", "POST", "/v1/cities/{city_code}/stop", CityStop, CityStatus, errors=(403, 404)
+)

@@ -1,6 +1,7 @@
 """Who may call a city's gateway, over real mutual TLS 1.3 with certificates from the network CA.
 
-Only the centre submits (and asks for health); only that city's issuer pulls and answers. The
+Only the centre submits; only that city's issuer pulls and answers; both may ask for health (the
+city's console asks as the city's issuer: the queue depth it shows staff). The
 gateway runs under uvicorn exactly as ``kofu gateway`` serves it, and every caller is a real
 client with its own certificate: the identity the gateway checks is the one the TLS handshake
 verified, never anything in the request.
@@ -82,7 +83,7 @@ def _refused(response: httpx.Response) -> bool:
     return response.status_code == 403 and response.json()["error"]["code"] == "link.peer.rejected"
 
 
-ALLOWED = {"pull": {ISSUER}, "results": {ISSUER}, "requests": {CENTRE}, "health": {CENTRE}}
+ALLOWED = {"pull": {ISSUER}, "results": {ISSUER}, "requests": {CENTRE}, "health": {CENTRE, ISSUER}}
 REFUSALS = [
     pytest.param(route, peer, id=f"{route}-{peer[0]}-{peer[1]}")
     for route, allowed in ALLOWED.items()

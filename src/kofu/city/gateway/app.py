@@ -50,7 +50,8 @@ def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> F
 
     @route(app, center_gateway.HEALTH)
     async def health(peer: PeerDep) -> GatewayHealth:
-        expect_peer(peer, "center")
+        # the centre, or the city's own console (as the city's issuer): queue depth only
+        expect_peer(peer, "issuer", city_code) if peer.role == "issuer" else expect_peer(peer, "center")
         return GatewayHealth(city=city_code, waiting=queue.waiting, unpulled=queue.unpulled)
 
     return app
