@@ -17,7 +17,8 @@ from datetime import time, timedelta
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from kofu import clock
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 from kofu.center import routing
 from kofu.center.migrate import upgrade as upgrade_center
 from kofu.city.registry.db import create_schema, session_factory
