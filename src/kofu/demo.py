@@ -26,6 +26,7 @@ from kofu.city.registry.models import CARD_ACTIVE, Card, CardRecord, DocumentSet
 from kofu.city.registry.queries import apply_registration, approve_registration
 from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_city
 from kofu.config import Settings
+from kofu.files import write_atomic
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
 from kofu.protocol.kiosk_screen import DeviceCard
@@ -182,11 +183,8 @@ def _open_around_the_clock(session, code: str) -> None:  # type: ignore[no-untyp
 
 
 def _write_index(settings: Settings, cards: list[DemoCard]) -> None:
-    path = settings.cards_dir / "demo.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps([asdict(c) for c in cards], ensure_ascii=False, indent=1))
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    text = json.dumps([asdict(c) for c in cards], ensure_ascii=False, indent=1)
+    write_atomic(settings.cards_dir / "demo.json", text.encode("utf-8"), 0o600)
 
 
 def load_index(settings: Settings) -> list[DemoCard]:

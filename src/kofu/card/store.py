@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from kofu.card import cardfile
 from kofu.card.errors import CardError, CardInUse, CardNotFound, CertificateMismatch
 from kofu.card.inserted import PersistentCard
 from kofu.card.state import CardState, check_label, is_label
+from kofu.files import write_atomic
 
 
 class CardStore:
@@ -36,25 +36,8 @@ class CardStore:
         return self.directory / f"{check_label(label)}{suffix}"
 
     def save(self, state: CardState) -> None:
-        """Write the card atomically (temp file, fsync, ``os.replace``) with mode 0600."""
-        target = self._path(state.label, ".json")
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{state.label}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(cardfile.dumps(state))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        dir_fd = os.open(self.directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        """Write the card atomically (:func:`kofu.files.write_atomic`) with mode 0600."""
+        write_atomic(self._path(state.label, ".json"), cardfile.dumps(state).encode("utf-8"), 0o600)
 
     def load(self, label: str) -> CardState:
         """Read a stored card; raise :class:`CardNotFound` if there is none."""
