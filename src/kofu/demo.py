@@ -56,10 +56,6 @@ def kiosk_ids(settings: Settings, extra: int = 0) -> list[str]:
     return [settings.kiosk_id] + [f"K9{n:03d}" for n in range(1, extra + 1)]
 
 
-def index_path(settings: Settings) -> str:
-    return str(settings.cards_dir / "demo.json")
-
-
 def is_seeded(settings: Settings) -> bool:
     return (settings.cards_dir / "demo.json").exists()
 
