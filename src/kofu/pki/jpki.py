@@ -19,7 +19,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kofu.files import write_atomic
 from kofu.pki._files import file_lock
-from kofu.pki.ca import Authority, load_or_create_jpki_ca, utcnow, valid_from
+from kofu.pki.ca import Authority, key_usage, load_or_create_jpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -110,17 +110,7 @@ def _issue(
             x509.NameAttribute(NameOID.COMMON_NAME, format(serial, "X")),
         ]
     )
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=signing,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    usage = key_usage(digital_signature=True, content_commitment=signing)
     builder = authority.leaf_builder(subject, public_key, start, end, serial).add_extension(
         usage, critical=True
     )
