@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,8 @@ def test_without_replace_the_first_writer_wins(tmp_path: Path) -> None:
 def test_a_failed_write_keeps_the_old_content_and_leaves_no_temp_file(tmp_path: Path) -> None:
     path = tmp_path / "card.json"
     write_atomic(path, b"old")
+    not_bytes: Any = "text"
     with pytest.raises(TypeError):
-        write_atomic(path, "not bytes")  # type: ignore[arg-type]
+        write_atomic(path, not_bytes)
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["card.json"]
