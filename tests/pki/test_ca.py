@@ -9,20 +9,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kofu.pki import PkiPaths, issue_card_certificate, load_or_create_jpki_ca
-from kofu.pki.ca import key_usage
+from kofu.pki.ca import KEY_USAGES, key_usage
 from kofu.pki.jpki import issue_signing_certificate
 from kofu.pki.seal import ensure_seal
 from kofu.pki.tls import ensure_tls_identity
 
-USES = (
-    "digital_signature",
-    "content_commitment",
-    "key_encipherment",
-    "data_encipherment",
-    "key_agreement",
-    "key_cert_sign",
-    "crl_sign",
-)
+USES = [name for name in KEY_USAGES if name not in ("encipher_only", "decipher_only")]  # need key_agreement
 
 
 def _uses(cert: x509.Certificate) -> set[str]:

@@ -62,20 +62,19 @@ def valid_from() -> dt.datetime:
     return utcnow() - CLOCK_SKEW
 
 
-_NO_KEY_USAGE = dict.fromkeys(
-    (
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-        "encipher_only",
-        "decipher_only",
-    ),
-    False,
+#: The nine bits of the KeyUsage extension (RFC 5280 §4.2.1.3), as ``x509.KeyUsage`` names them.
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
 )
+_NO_KEY_USAGE = dict.fromkeys(KEY_USAGES, False)
 
 
 def key_usage(**uses: bool) -> x509.KeyUsage:
