@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
 from kofu.kiosk.center import CenterLink

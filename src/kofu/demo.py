@@ -17,7 +17,8 @@ from datetime import time, timedelta
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from kofu import clock
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 from kofu.center import routing
 from kofu.center.migrate import upgrade as upgrade_center
 from kofu.city.registry.db import create_schema, session_factory
@@ -25,6 +26,7 @@ from kofu.city.registry.models import CARD_ACTIVE, Card, CardRecord, DocumentSet
 from kofu.city.registry.queries import apply_registration, approve_registration
 from kofu.city.registry.seed import CITIES, SeededPerson, register_card, seed_city
 from kofu.config import Settings
+from kofu.files import write_atomic
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
 from kofu.protocol.kiosk_screen import DeviceCard
@@ -52,10 +54,6 @@ class DemoCard:
 def kiosk_ids(settings: Settings, extra: int = 0) -> list[str]:
     """The UI kiosk and `extra` headless kiosks (for `kofu bench`)."""
     return [settings.kiosk_id] + [f"K9{n:03d}" for n in range(1, extra + 1)]
-
-
-def index_path(settings: Settings) -> str:
-    return str(settings.cards_dir / "demo.json")
 
 
 def is_seeded(settings: Settings) -> bool:
@@ -181,11 +179,8 @@ def _open_around_the_clock(session, code: str) -> None:  # type: ignore[no-untyp
 
 
 def _write_index(settings: Settings, cards: list[DemoCard]) -> None:
-    path = settings.cards_dir / "demo.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps([asdict(c) for c in cards], ensure_ascii=False, indent=1))
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    text = json.dumps([asdict(c) for c in cards], ensure_ascii=False, indent=1)
+    write_atomic(settings.cards_dir / "demo.json", text.encode("utf-8"), 0o600)
 
 
 def load_index(settings: Settings) -> list[DemoCard]:

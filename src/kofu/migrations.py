@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
 from kofu.storage import make_engine
 
@@ -80,3 +80,41 @@ class Chain:
     def _unversioned(self, conn: Connection) -> bool:
         tables = set(inspect(conn).get_table_names())
         return self.marker_table in tables and "alembic_version" not in tables
+
+
+def run_environment(target_metadata: MetaData) -> None:
+    """The body of each chain's Alembic ``env.py``: migrate the database of ``target_metadata``.
+
+    The connection comes from :meth:`Chain.upgrade` in ``config.attributes["connection"]``; a bare
+    URL in ``sqlalchemy.url`` is also accepted (``alembic -x url=…`` for a one-off), and offline
+    mode writes SQL. SQLite runs in batch mode so that later revisions can alter its tables too.
+    """
+    from alembic import context
+
+    config = context.config
+
+    def run(connection: Connection) -> None:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    if context.is_offline_mode():
+        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        run(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    try:
+        with engine.begin() as conn:
+            run(conn)
+    finally:
+        engine.dispose()

@@ -17,7 +17,8 @@ from cryptography.x509.oid import NameOID
 from kofu.card.applet import JpkiApplet
 from kofu.card.attributes import CardAttributes, encode_attributes
 from kofu.card.reader import EmulatedReader
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 
 PIN = "1234"
 SIGN_PIN = "KOFU2016"

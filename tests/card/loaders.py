@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from kofu.card import cardfile
 from kofu.card.state import CardState
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -90,4 +91,4 @@ def load_transcript(path: Path) -> Transcript:
 
 def load_card(path: Path) -> CardState:
     """Load a card vector (the :class:`CardStore` JSON format)."""
-    return CardState.from_json(path.read_text(encoding="utf-8"))
+    return cardfile.loads(path.read_text(encoding="utf-8"))

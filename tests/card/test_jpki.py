@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from kofu.card.errors import CardError, PinBlocked, PinFormatError, PinWrong
 from kofu.card.jpki import JpkiDriver, der_total_length
 from kofu.card.reader import EmulatedReader
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 
 from .conftest import PIN
 

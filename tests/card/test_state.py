@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kofu.card import apdu
+from kofu.card import apdu, cardfile
 from kofu.card.errors import CardError, CardInUse, CardNotFound, CertificateMismatch, PinFormatError
-from kofu.card.state import TOKEN_INFO_VALUE, CardState, CardStore
+from kofu.card.state import TOKEN_INFO_VALUE, CardState
+from kofu.card.store import CardStore
 
 from .conftest import PIN, issue_test_certificate
 
@@ -38,9 +39,9 @@ def test_repr_hides_the_pin_and_key(state: CardState) -> None:
 
 
 def test_json_round_trip(state: CardState) -> None:
-    assert CardState.from_json(state.to_json()) == state
+    assert cardfile.loads(cardfile.dumps(state)) == state
     with pytest.raises(CardError):
-        CardState.from_json("{}")
+        cardfile.loads("{}")
 
 
 def test_save_load_labels_and_file_mode(store: CardStore, state: CardState) -> None:
@@ -79,7 +80,7 @@ def test_one_card_in_one_reader_at_a_time(store: CardStore, state: CardState) ->
 
 def test_lock_holds_across_processes(store: CardStore, state: CardState) -> None:
     script = (
-        "import sys; from pathlib import Path; from kofu.card.state import CardStore\n"
+        "import sys; from pathlib import Path; from kofu.card.store import CardStore\n"
         "from kofu.card.errors import CardInUse\n"
         "try:\n"
         "    with CardStore(Path(sys.argv[1])).open(sys.argv[2]): print('opened')\n"
@@ -137,12 +138,12 @@ def test_every_part_of_the_card_survives_the_store(tmp_path: Path, state: CardSt
 def test_cards_stored_before_the_signing_side_still_load(state: CardState) -> None:
     import json
 
-    doc = json.loads(state.to_json())
+    doc = json.loads(cardfile.dumps(state))
     for name in ("sign_key_pem", "sign_cert_der", "sign_ca_der", "sign_pin", "sign_tries_left"):
         del doc[name]
     for name in ("text_pin", "text_tries_left", "text_attributes", "admin_key"):
         del doc[name]
-    old = CardState.from_json(json.dumps(doc))
+    old = cardfile.loads(json.dumps(doc))
     assert (old.sign_pin, old.sign_key_pem, old.admin_key, old.sign_tries_left) == ("", b"", b"", 5)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.clock import JST
 from kofu.config import Settings
 from kofu.kiosk.app import create_app

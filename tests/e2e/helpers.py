@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.registry.models import Card, Resident
 from kofu.config import Settings
 from kofu.demo import DemoCard

@@ -20,7 +20,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.issuer import staff
 from kofu.config import Settings
 from kofu.demo import DemoCard

@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.center.models import Order
 from kofu.config import Settings
 from kofu.demo import DemoCard

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.demo import DemoCard
 from kofu.documents.text import extract_text

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from kofu import clock
 from kofu.card import apdu
 from kofu.card.jpki import JpkiDriver
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 from kofu.center import routing
 from kofu.center.auth import card_ref
 from kofu.center.models import Route, RouteChange

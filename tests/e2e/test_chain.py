@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.center.models import Order
 from kofu.config import Settings
 from kofu.demo import DemoCard

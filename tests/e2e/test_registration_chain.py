@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.issuer import staff
 from kofu.documents.text import extract_text
 from kofu.kiosk.headless import register_once

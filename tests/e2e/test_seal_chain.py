@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.issuer import catalog
 from kofu.config import Settings
 from kofu.demo import DemoCard

@@ -27,7 +27,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from fastapi.testclient import TestClient
 
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.kiosk.app import create_app
 from kofu.kiosk.equipment import Devices

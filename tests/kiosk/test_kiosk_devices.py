@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.commands.actors import OPENAPI_ACTORS, openapi_app
 from kofu.config import Settings
 from kofu.kiosk.app import create_app

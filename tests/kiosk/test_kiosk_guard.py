@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.kiosk.guard import PageToken, ScreenGuard, own_hosts
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OptionSpec
 from kofu.protocol.kiosk_screen import MAX_BODY, TOKEN_HEADER

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.protocol.codes import MESSAGES
 from kofu.protocol.kiosk_center import (
     DocumentOffer,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.kiosk.maintenance import KEY_FILE, MaintenanceGate, load_or_create_key
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.speaker import GUIDANCE

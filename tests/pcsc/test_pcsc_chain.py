@@ -10,7 +10,7 @@ import pytest
 
 from kofu.card.errors import CardInUse
 from kofu.card.pcsc import PcscReader
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.documents.text import extract_text
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow

@@ -75,12 +75,16 @@ class JpkiDriver:
         total = der_total_length(data)
         if total > apdu.MAX_OFFSET + 1:
             raise CardError("certificate EF too large")
-        data = data[:total]
+        return self._read_rest(data, total, "certificate")
+
+    def _read_rest(self, head: bytes, total: int, what: str) -> bytes:
+        """The selected EF's first ``total`` bytes, ``head`` being those already read."""
+        data = head[:total]
         while len(data) < total:
             size = min(READ_CHUNK, total - len(data))
-            chunk = self._expect_ok(apdu.read_binary(len(data), size), "READ BINARY")
+            chunk = self._expect_ok(apdu.read_binary(len(data), size), f"READ BINARY {what}")
             if not chunk:
-                raise CardError("card returned no data before the end of the certificate")
+                raise CardError(f"card returned no data before the end of the {what}")
             data += chunk[:size]
         return data
 
@@ -106,16 +110,20 @@ class JpkiDriver:
         """VERIFY the auth PIN; raise PinFormatError (not sent), PinWrong(tries_left) or PinBlocked."""
         if not is_auth_pin_format(pin):
             raise PinFormatError("the PIN must be 4 digits")
-        self._select_ef(apdu.AUTH_PIN)
+        self._verify(apdu.AUTH_PIN, pin, "PIN")
+
+    def _verify(self, fid: bytes, pin: str, what: str) -> None:
+        """VERIFY the PIN EF ``fid`` of the selected AP; raise PinWrong(tries_left) or PinBlocked."""
+        self._select_ef(fid)
         response = self._exchange(apdu.verify(pin))
         if response.sw == SW_OK:
             return
         tries = tries_left_from_sw(response.sw)
         if response.sw == SW_AUTH_BLOCKED or tries == 0:
-            raise PinBlocked("the PIN is blocked", sw=response.sw)
+            raise PinBlocked(f"the {what} is blocked", sw=response.sw)
         if tries is not None:
             raise PinWrong(tries, sw=response.sw)
-        raise CardError("VERIFY failed", sw=response.sw)
+        raise CardError(f"VERIFY {what} failed", sw=response.sw)
 
     def sign(self, digest: bytes) -> bytes:
         """Sign a 32-byte SHA-256 ``digest`` with the auth key (PIN must be verified): RSA PKCS#1 v1.5."""

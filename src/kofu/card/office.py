@@ -16,10 +16,10 @@ from cryptography import x509
 
 from kofu.card import apdu
 from kofu.card.admin import admin_mac
-from kofu.card.apdu import SW_AUTH_BLOCKED, SW_AUTH_FAILED, SW_OK, tries_left_from_sw
+from kofu.card.apdu import SW_AUTH_FAILED, SW_OK
 from kofu.card.attributes import CardAttributes, decode_attributes, total_length
-from kofu.card.errors import AdminRejected, CardError, PinBlocked, PinFormatError, PinWrong
-from kofu.card.jpki import READ_CHUNK, JpkiDriver, tries_from_query
+from kofu.card.errors import AdminRejected, CardError, PinFormatError
+from kofu.card.jpki import JpkiDriver, tries_from_query
 from kofu.card.state import is_auth_pin_format, is_sign_pin_format
 
 PinKind = Literal["auth", "sign", "text"]
@@ -89,23 +89,7 @@ class OfficeDriver(JpkiDriver):
         """The four attributes of the text AP (needs its PIN)."""
         check_pin_format("text", text_pin)
         self._expect_ok(apdu.select_ap(apdu.TEXT_AP_AID), "SELECT text AP")
-        self._select_ef(apdu.TEXT_PIN)
-        response = self._exchange(apdu.verify(text_pin))
-        if response.sw != SW_OK:
-            tries = tries_left_from_sw(response.sw)
-            if response.sw == SW_AUTH_BLOCKED or tries == 0:
-                raise PinBlocked("the text PIN is blocked", sw=response.sw)
-            if tries is not None:
-                raise PinWrong(tries, sw=response.sw)
-            raise CardError("VERIFY text PIN failed", sw=response.sw)
+        self._verify(apdu.TEXT_PIN, text_pin, "text PIN")
         self._select_ef(apdu.TEXT_ATTRIBUTES)
         data = self._expect_ok(apdu.read_binary(0, 7), "READ BINARY attributes header")
-        total = total_length(data)
-        data = data[:total]
-        while len(data) < total:
-            size = min(READ_CHUNK, total - len(data))
-            chunk = self._expect_ok(apdu.read_binary(len(data), size), "READ BINARY attributes")
-            if not chunk:
-                raise CardError("card returned no data before the end of the attributes")
-            data += chunk[:size]
-        return decode_attributes(data)
+        return decode_attributes(self._read_rest(data, total_length(data), "attributes"))

@@ -1,36 +1,20 @@
-"""The card's memory (:class:`CardState`) and where emulated cards live on disk (:class:`CardStore`).
+"""The card's memory (:class:`CardState`): keys, certificates, PINs and their counters.
 
-A stored card is one JSON file ``<label>.json`` (mode 0600, written atomically). While a card
-sits in a reader, :meth:`CardStore.open` holds an exclusive lock on ``<label>.lock`` so two
-processes never use one card at once, and every change of the PIN counter is written at once,
-as a real card writes its EEPROM.
+Also the rules every part of the card package shares about that memory: the PIN formats, the
+tries each PIN allows, what a card label may be. How a card is written to disk is
+:mod:`kofu.card.cardfile`; where stored cards live, :mod:`kofu.card.store`.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import fcntl
-import json
-import os
 import re
 import secrets
-import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from kofu.card.errors import CardError, CardInUse, CardNotFound, CertificateMismatch, PinFormatError
-
-if TYPE_CHECKING:
-    from kofu.card.applet import JpkiApplet
-    from kofu.card.reader import EmulatedReader
+from kofu.card.errors import CardError, PinFormatError
 
 PIN_TRIES = 3  # user-authentication PIN
 SIGN_PIN_TRIES = 5  # signing PIN
@@ -51,9 +35,14 @@ def is_sign_pin_format(pin: str) -> bool:
     return bool(_SIGN_PIN.fullmatch(pin))
 
 
+def is_label(label: str) -> bool:
+    """True if ``label`` is a safe card label (file name): 1..64 of [A-Za-z0-9_-], not starting with - or _."""
+    return bool(_LABEL.fullmatch(label))
+
+
 def check_label(label: str) -> str:
     """Return ``label`` if it is a safe card label (file name), else raise ``ValueError``."""
-    if not _LABEL.fullmatch(label):
+    if not is_label(label):
         raise ValueError("a card label is 1..64 of [A-Za-z0-9_-], not starting with - or _")
     return label
 
@@ -162,205 +151,3 @@ class CardState:
         """The signing key's public half (certified by the JPKI CA), or ``None``."""
         key = self.sign_private_key()
         return key.public_key() if key is not None else None
-
-    def to_json(self) -> str:
-        """Serialize for :class:`CardStore` (binary fields as base64)."""
-        doc = {
-            "label": self.label,
-            "auth_key_pem": self.auth_key_pem.decode("ascii"),
-            "auth_cert_der": _b64(self.auth_cert_der),
-            "auth_ca_der": _b64(self.auth_ca_der),
-            "auth_pin": self.auth_pin,
-            "auth_tries_left": self.auth_tries_left,
-            "token_info": _b64(self.token_info),
-            "sign_key_pem": self.sign_key_pem.decode("ascii"),
-            "sign_cert_der": _b64(self.sign_cert_der),
-            "sign_ca_der": _b64(self.sign_ca_der),
-            "sign_pin": self.sign_pin,
-            "sign_tries_left": self.sign_tries_left,
-            "text_pin": self.text_pin,
-            "text_tries_left": self.text_tries_left,
-            "text_attributes": _b64(self.text_attributes),
-            "admin_key": _b64(self.admin_key),
-        }
-        return json.dumps(doc, indent=2) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> CardState:
-        """Parse :meth:`to_json` output (older cards lack the signing side, text AP and admin key)."""
-        try:
-            doc: dict[str, Any] = json.loads(text)
-
-            def b64(name: str) -> bytes:
-                return base64.b64decode(doc.get(name, ""), validate=True)
-
-            return cls(
-                label=str(doc["label"]),
-                auth_key_pem=str(doc["auth_key_pem"]).encode("ascii"),
-                auth_cert_der=b64("auth_cert_der"),
-                auth_ca_der=b64("auth_ca_der"),
-                auth_pin=str(doc["auth_pin"]),
-                auth_tries_left=int(doc["auth_tries_left"]),
-                token_info=b64("token_info"),
-                sign_key_pem=str(doc.get("sign_key_pem", "")).encode("ascii"),
-                sign_cert_der=b64("sign_cert_der"),
-                sign_ca_der=b64("sign_ca_der"),
-                sign_pin=str(doc.get("sign_pin", "")),
-                sign_tries_left=int(doc.get("sign_tries_left", SIGN_PIN_TRIES)),
-                text_pin=str(doc.get("text_pin", "")),
-                text_tries_left=int(doc.get("text_tries_left", TEXT_PIN_TRIES)),
-                text_attributes=b64("text_attributes"),
-                admin_key=b64("admin_key"),
-            )
-        except (ValueError, KeyError, TypeError) as exc:  # PinFormatError is a CardError
-            raise CardError(f"not a stored card: {type(exc).__name__}") from exc
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-class PersistentCard:
-    """A stored card in a reader: its state, its applet, and a save on every PIN-counter change."""
-
-    def __init__(self, store: CardStore, state: CardState) -> None:
-        """Wrap ``state``; use :meth:`CardStore.open` rather than calling this directly."""
-        from kofu.card.applet import JpkiApplet
-
-        self.store = store
-        self.state = state
-        self.applet: JpkiApplet = JpkiApplet(state, on_change=store.save)
-        self._readers: list[EmulatedReader] = []
-        self.closed = False
-
-    @property
-    def label(self) -> str:
-        """The card's label."""
-        return self.state.label
-
-    def reader(self, name: str | None = None) -> EmulatedReader:
-        """An emulated reader holding this card; it loses the card when the store closes it."""
-        from kofu.card.reader import EmulatedReader
-
-        if self.closed:
-            raise CardError("the card has been put back in the store")
-        reader = EmulatedReader(self.applet) if name is None else EmulatedReader(self.applet, name=name)
-        self._readers.append(reader)
-        return reader
-
-    def close(self) -> None:
-        """Take the card out of every reader, power it off and save it."""
-        for reader in self._readers:
-            reader.remove_card()
-        self.applet.power_off()
-        if not self.closed:
-            self.store.save(self.state)
-        self.closed = True
-
-
-class CardStore:
-    """A directory of emulated cards, one ``<label>.json`` each, locked while in a reader."""
-
-    def __init__(self, directory: Path) -> None:
-        """Use (and create, mode 0700) ``directory``."""
-        self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-
-    def _path(self, label: str, suffix: str) -> Path:
-        return self.directory / f"{check_label(label)}{suffix}"
-
-    def save(self, state: CardState) -> None:
-        """Write the card atomically (temp file, fsync, ``os.replace``) with mode 0600."""
-        target = self._path(state.label, ".json")
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=f".{state.label}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(state.to_json())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        dir_fd = os.open(self.directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-    def load(self, label: str) -> CardState:
-        """Read a stored card; raise :class:`CardNotFound` if there is none."""
-        path = self._path(label, ".json")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CardNotFound(f"no stored card {label!r}") from None
-        state = CardState.from_json(text)
-        if state.label != label:
-            raise CardError(f"card file {label!r} holds another label")
-        return state
-
-    def labels(self) -> list[str]:
-        """Labels of all stored cards, sorted."""
-        return sorted(p.stem for p in self.directory.glob("*.json") if _LABEL.fullmatch(p.stem))
-
-    @contextlib.contextmanager
-    def _locked(self, label: str, wait: float) -> Iterator[None]:
-        fd = os.open(self._path(label, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise CardInUse(f"card {label!r} is in another reader") from None
-                    time.sleep(0.02)
-            yield
-        finally:
-            os.close(fd)  # closing the descriptor releases the lock
-
-    @contextlib.contextmanager
-    def open(self, label: str, *, wait: float = 0.0) -> Iterator[PersistentCard]:
-        """Put a stored card in a reader: lock it (waiting up to ``wait`` s, else :class:`CardInUse`).
-
-        The lock lasts until the ``with`` block ends; then the card is powered off and saved.
-        """
-        with self._locked(label, wait):
-            card = PersistentCard(self, self.load(label))
-            try:
-                yield card
-            finally:
-                card.close()
-
-    def install_certificate(
-        self, label: str, cert_der: bytes, ca_der: bytes, *, signing: bool = False
-    ) -> None:
-        """Write the auth (or, with ``signing``, the signing) certificate and its CA into a stored card.
-
-        The card must not be in a reader. Raises :class:`CertificateMismatch` unless ``cert_der``
-        certifies the card's own key of that kind.
-        """
-        try:
-            cert = x509.load_der_x509_certificate(cert_der)
-            x509.load_der_x509_certificate(ca_der)
-        except ValueError as exc:
-            raise CertificateMismatch("not a DER X.509 certificate") from exc
-        with self._locked(label, 0.0):
-            state = self.load(label)
-            own = state.sign_public_key() if signing else state.public_key()
-            if own is None or cert.public_key() != own:
-                raise CertificateMismatch("the certificate is for another key")
-            if signing:
-                state.sign_cert_der, state.sign_ca_der = bytes(cert_der), bytes(ca_der)
-            else:
-                state.auth_cert_der, state.auth_ca_der = bytes(cert_der), bytes(ca_der)
-            self.save(state)
-
-    def delete(self, label: str) -> None:
-        """Destroy a stored card (a card that was never handed out); it must not be in a reader."""
-        with self._locked(label, 0.0), contextlib.suppress(FileNotFoundError):
-            self._path(label, ".json").unlink()

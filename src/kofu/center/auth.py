@@ -9,10 +9,8 @@ and the card serial inside it is never written anywhere by the centre.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu.center.models import Challenge
+from kofu.files import write_atomic
 from kofu.pki.jpki import load_crl, load_jpki_ca, validate_card_certificate, verify_card_signature
 from kofu.pki.paths import PkiPaths
 from kofu.protocol.errors import AuthFailed
@@ -62,14 +61,8 @@ class SessionSealer:
     @classmethod
     def from_file(cls, path: Path) -> SessionSealer:
         """Load the key, creating it on first use (shared by every centre replica)."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(AESGCM.generate_key(bit_length=256))
-            tmp.chmod(0o600)
-            with contextlib.suppress(FileExistsError):
-                os.link(tmp, path)  # first writer wins; others load its key
-            tmp.unlink()
+        if not path.exists():  # the first replica to write wins; the others load its key
+            write_atomic(path, AESGCM.generate_key(bit_length=256), 0o600, replace=False)
         return cls(path.read_bytes())
 
     def seal(self, session: CardSession) -> str:

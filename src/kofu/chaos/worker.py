@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.registry.models import Card, Resident
 from kofu.config import Settings
 from kofu.documents.text import extract_text

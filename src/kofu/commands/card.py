@@ -81,7 +81,7 @@ def _insert(settings: Settings, args: argparse.Namespace) -> int:
     if args.detach:
         return _insert_detached(settings, args.name, port)
     from kofu.card.errors import CardError
-    from kofu.card.state import CardStore
+    from kofu.card.store import CardStore
     from kofu.card.vpcd import VpcdCard
 
     path = pidfile(settings, port)
@@ -209,7 +209,7 @@ def _status(settings: Settings, args: argparse.Namespace) -> int:
     from cryptography import x509
 
     from kofu.card.errors import CardError
-    from kofu.card.state import CardStore
+    from kofu.card.store import CardStore
 
     try:
         state = CardStore(settings.cards_dir).load(args.name)

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _apply(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
-    from kofu.card.state import CardStore
+    from kofu.card.store import CardStore
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import register_once
     from kofu.kiosk.journal import kiosk_journal

@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _issue(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
-    from kofu.card.state import CardStore
+    from kofu.card.store import CardStore
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.devices import FilePrinter
     from kofu.kiosk.headless import issue_once

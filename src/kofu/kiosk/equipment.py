@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.kiosk.devices import (
     PAPER_CAPACITY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kofu.card.reader import Reader
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import DENOMINATIONS, CashUnit, Printer, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow

@@ -26,7 +26,7 @@ from typing import Protocol
 from kofu.card.errors import CardError
 from kofu.card.pcsc import PcscReader
 from kofu.card.reader import Reader
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.protocol.errors import Refused
 from kofu.protocol.kiosk_screen import DeviceCard, ReaderState
 

@@ -62,6 +62,29 @@ def valid_from() -> dt.datetime:
     return utcnow() - CLOCK_SKEW
 
 
+#: The nine bits of the KeyUsage extension (RFC 5280 §4.2.1.3), as ``x509.KeyUsage`` names them.
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+_NO_KEY_USAGE = dict.fromkeys(KEY_USAGES, False)
+
+
+def key_usage(**uses: bool) -> x509.KeyUsage:
+    """The KeyUsage extension with only ``uses`` set, e.g. ``key_usage(digital_signature=True)``."""
+    unknown = uses.keys() - _NO_KEY_USAGE.keys()
+    if unknown:
+        raise ValueError(f"not a key usage: {', '.join(sorted(unknown))}")
+    return x509.KeyUsage(**{**_NO_KEY_USAGE, **uses})
+
+
 @dataclass(frozen=True)
 class Authority:
     """A certificate authority: its certificate and private key."""
@@ -122,17 +145,7 @@ def create_ca(subject: x509.Name, key: PrivateKey, now: dt.datetime | None = Non
         .not_valid_after(start + CA_VALIDITY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            key_usage(key_cert_sign=True, crl_sign=True),
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)

@@ -17,8 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from kofu.pki._files import atomic_write, file_lock
-from kofu.pki.ca import Authority, load_or_create_jpki_ca, utcnow, valid_from
+from kofu.files import write_atomic
+from kofu.pki._files import file_lock
+from kofu.pki.ca import Authority, key_usage, load_or_create_jpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -63,8 +64,7 @@ def issue_card_certificate(
     certificate = _issue(paths, public_key, not_before, not_after, signing=False)
     if city is not None:
         record = paths.jpki_issued / format(certificate.serial_number, "X")
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(city)
+        write_atomic(record, city.encode())
     return certificate
 
 
@@ -110,17 +110,7 @@ def _issue(
             x509.NameAttribute(NameOID.COMMON_NAME, format(serial, "X")),
         ]
     )
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=signing,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
+    usage = key_usage(digital_signature=True, content_commitment=signing)
     builder = authority.leaf_builder(subject, public_key, start, end, serial).add_extension(
         usage, critical=True
     )
@@ -178,8 +168,8 @@ def _write_crl(
             revoked = revoked.add_extension(x509.CRLReason(reason), critical=False)
         builder = builder.add_revoked_certificate(revoked.build())
     crl = builder.sign(authority.key, hashes.SHA256())
-    atomic_write(paths.jpki_revoked, json.dumps(state, indent=2).encode("utf-8") + b"\n")
-    atomic_write(paths.jpki_crl, crl.public_bytes(serialization.Encoding.PEM))
+    write_atomic(paths.jpki_revoked, json.dumps(state, indent=2).encode("utf-8") + b"\n")
+    write_atomic(paths.jpki_crl, crl.public_bytes(serialization.Encoding.PEM))
     return crl
 
 

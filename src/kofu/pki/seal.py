@@ -15,7 +15,7 @@ from kofu.pki._files import (
     write_certificate,
     write_private_key,
 )
-from kofu.pki.ca import load_or_create_lgpki_ca, valid_from
+from kofu.pki.ca import key_usage, load_or_create_lgpki_ca, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -43,17 +43,7 @@ def ensure_seal(paths: PkiPaths, city: str) -> None:
         builder = authority.leaf_builder(
             subject, key.public_key(), start, start + SEAL_VALIDITY
         ).add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
+            key_usage(digital_signature=True, content_commitment=True),
             critical=True,
         )
         write_private_key(key_path, key)

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from kofu.pki._files import file_lock, write_certificate, write_private_key
-from kofu.pki.ca import load_or_create_network_ca, valid_from
+from kofu.pki.ca import key_usage, load_or_create_network_ca, valid_from
 from kofu.pki.errors import PeerRejected, PkiError
 from kofu.pki.paths import PkiPaths
 
@@ -66,17 +66,7 @@ def ensure_tls_identity(paths: PkiPaths, role: str, ident: str) -> tuple[Path, P
                 critical=False,
             )
             .add_extension(
-                x509.KeyUsage(
-                    digital_signature=True,
-                    content_commitment=False,
-                    key_encipherment=False,
-                    data_encipherment=False,
-                    key_agreement=False,
-                    key_cert_sign=False,
-                    crl_sign=False,
-                    encipher_only=False,
-                    decipher_only=False,
-                ),
+                key_usage(digital_signature=True),
                 critical=True,
             )
             .add_extension(

@@ -38,8 +38,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kofu.files import write_atomic
 from kofu.pki._files import (
-    atomic_write,
     file_lock,
     read_certificate,
     read_private_key,
@@ -149,7 +149,7 @@ def rotate_seal(paths: PkiPaths, city: str) -> tuple[str, str]:
     with file_lock(_seal_lock(paths, city)):
         old = read_certificate(cert_path)
         old_kid = seal_kid(old).hex()
-        atomic_write(past_seal_dir(paths) / f"{city}-{old_kid}.pem", cert_path.read_bytes())
+        write_atomic(past_seal_dir(paths) / f"{city}-{old_kid}.pem", cert_path.read_bytes())
         # The issuer retries a seal load that finds the files missing or mismatched.
         cert_path.unlink()
         key_path.unlink(missing_ok=True)
@@ -173,7 +173,7 @@ def revoke_seal(paths: PkiPaths, city: str, kid: str, reason: str = "keyCompromi
         revoked = _read_revoked(paths)
         if all(r["kid"] != kid for r in revoked):
             revoked.append({"kid": kid, "city": city, "revoked_at": utcnow().isoformat(), "reason": reason})
-            atomic_write(revoked_path(paths), json.dumps(revoked, indent=1).encode())
+            write_atomic(revoked_path(paths), json.dumps(revoked, indent=1).encode())
     return new_kid
 
 
@@ -449,7 +449,7 @@ class TrustCache:
                 return self._memory
             self._memory = self._pin(load_trust_list(blob, self.anchor))
             if self.cache_file is not None:
-                atomic_write(self.cache_file, blob)
+                write_atomic(self.cache_file, blob)
             self._fetched_at, self.stale = time.monotonic(), False
             return self._memory
 

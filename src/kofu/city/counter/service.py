@@ -19,7 +19,8 @@ from kofu.card.attributes import CardAttributes, encode_attributes, sex_code
 from kofu.card.errors import CardError
 from kofu.card.office import OfficeDriver, PinKind, check_pin_format
 from kofu.card.reader import Reader
-from kofu.card.state import CardState, CardStore
+from kofu.card.state import CardState
+from kofu.card.store import CardStore
 from kofu.city.counter import jpki
 from kofu.city.counter.center import CenterRoutes, RouteRegistrar
 from kofu.city.counter.errors import CardNotRegistered, ResidentNotEligible

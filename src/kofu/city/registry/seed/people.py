@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from kofu.city.registry.models import SETAINUSHI, address_text
 
@@ -20,11 +20,6 @@ def years_before(day: date, years: int) -> date:
 def age_on(birth: date, day: date) -> int:
     """Completed years on ``day``."""
     return day.year - birth.year - int((day.month, day.day) < (birth.month, birth.day))
-
-
-def days_after(day: date, days: int) -> date:
-    """``day`` plus ``days``."""
-    return day + timedelta(days=days)
 
 
 def stable_days(key: str, low: int, high: int) -> int:
