@@ -42,6 +42,7 @@ ACTORS = frozenset(
         "kofu.city.issuer",
         "kofu.city.registry",
         "kofu.city.counter",
+        "kofu.city.console",
     }
 )
 
@@ -51,6 +52,12 @@ ACTOR_EDGES_ALLOWED = {
     "live, inside the city's non-public segment (DESIGN: Actors and zones)",
     ("kofu.city.counter", "kofu.city.registry"): "the city counter records the cards it issues in "
     "its own city's registry database, inside the city's segment",
+    ("kofu.city.console", "kofu.city.registry"): "the city's staff console reads and changes its own "
+    "city's registry (settings, 利用登録, residents) inside the city's segment",
+    ("kofu.city.console", "kofu.city.issuer"): "the city's staff console applies the same rules and "
+    "settings as `kofu city settings` and `kofu city registrations`, inside the city's segment",
+    ("kofu.city.console", "kofu.city.counter"): "the city's staff console does the counter's card "
+    "actions, as `kofu counter` does, inside the city's segment",
 }
 
 #: Modules that start or drive several actors, so may import them; nothing else may import these.
@@ -62,14 +69,16 @@ WIRING = {
     "kofu.commands": "the CLI commands, one per actor or task (`kofu city …`, `kofu counter …`)",
     "kofu.bench": "`kofu bench`: drives many kiosks against a running demo chain",
     "kofu.chaos": "`kofu chaos`: runs its own demo chain and kills its processes",
+    "kofu.console.demo": "`kofu up`: one console account per role for the demo, printed with their passwords",
 }
 
 #: Shared packages that only some actors may use (DESIGN: Actors and zones, Documents, Records).
 #: Shared packages not named here (protocol, pki, net, storage, clock, config, ...) serve every actor.
 RESTRICTED = {
     "kofu.card": (
-        {"kofu.kiosk", "kofu.city.counter"},
-        "only the kiosk reads a card and only the city counter writes one",
+        {"kofu.kiosk", "kofu.city.counter", "kofu.city.console"},
+        "only the kiosk reads a card and only the city counter writes one (also from the city's "
+        "console, which does the counter's card actions)",
     ),
     "kofu.documents": (
         {"kofu.city.issuer", "kofu.kiosk", "kofu.verifier"},
