@@ -1,6 +1,7 @@
 """The `kofu` command: run the actors, set up the demo, order documents, measure.
 
-Subcommands live in `kofu.commands.*` (each module registers its own).
+Subcommands live in `kofu.commands.*` (each module registers its own; `_name` modules are
+shared by several).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(kofu.commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue  # a helper of several commands, not a command of its own
         module = importlib.import_module(f"kofu.commands.{info.name}")
         module.register(sub)
     return parser

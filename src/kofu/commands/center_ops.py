@@ -5,7 +5,7 @@
     kofu center city resume CODE --reason TEXT     let them through again
     kofu center city events [CODE]                 stops, resumes, misissuance reports
     kofu db upgrade center|city|console [--city CODE]   migrate a database to the newest revision
-    kofu center console, kofu center staff add USER --role R   (kofu.commands.console)
+    kofu center console, kofu center staff add USER --role R   (kofu.commands._console)
 
 Every stop and resume is recorded with who ran it (the operator's login name) and why.
 """
@@ -36,7 +36,7 @@ def register_center_actions(center: argparse.ArgumentParser) -> None:
     events.add_argument("code", nargs="?")
     events.set_defaults(handler=_events)
 
-    from kofu.commands.console import register_center
+    from kofu.commands._console import register_center
 
     register_center(actions)  # `kofu center console`, `kofu center staff …`
 

@@ -4,7 +4,7 @@
     kofu city registrations approve --city C ID      (routes the card to C at the centre)
     kofu city registrations reject  --city C ID --reason TEXT
     kofu city settings show --city C [--json]
-    kofu city console --city C   /   kofu city staff add CITY USER --role R   (kofu.commands.console)
+    kofu city console --city C   /   kofu city staff add CITY USER --role R   (kofu.commands._console)
     kofu city settings set  --city C [--doc D] [--offered on|off] [--fee YEN] [--hours HH:MM-HH:MM]
                             [--weekdays-only on|off] [--year-end-closed on|off] [--copy-limit N]
                             [--kazei-years 2025,2026]
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     change.set_defaults(handler=_set)
 
-    from kofu.commands.console import register_city
+    from kofu.commands._console import register_city
 
     register_city(city_sub)  # `kofu city console`, `kofu city staff …`
 
