@@ -8,18 +8,21 @@ timed.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from kofu.city.issuer.explain import resident_name_reader
 from kofu.city.registry.db import session_factory
+from kofu.pki.tls import client_context
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine
-from kofu.telemetry import tracing
+from kofu.telemetry import metrics, tracing
 from kofu.telemetry.explain import explainer_router
 from kofu.telemetry.path import OrderPath, SpanStore, order_path, recent_orders
 from tests.e2e.helpers import eligible, order, registry
@@ -140,3 +143,43 @@ def test_the_explainer_draws_a_real_order_and_the_centre_view_shows_nobody(chain
 
     city = explainer(chain_settings, "city").get("/explain/order", params={"id": issued.order_id})
     assert city.status_code == 200 and holder.name in city.text  # the city holds the name
+
+
+def test_every_actor_serves_metrics_behind_its_door(chain_settings, demo_cards):
+    order(chain_settings, eligible(demo_cards, "132292")[2])  # an order the counters have seen
+    pki, city = chain_settings.pki, "132292"
+
+    def scrape(url: str, role: str | None = None, ident: str | None = None, **kwargs) -> httpx.Response:
+        verify = client_context(pki, role, ident) if role and ident else False
+        with httpx.Client(verify=verify, timeout=10) as client:
+            return client.get(url + "/metrics", **kwargs)
+
+    center = scrape(chain_settings.center_url, "center", "center")
+    assert center.status_code == 200
+    assert 'kofu_orders_total{doc="juminhyo",outcome="issued"}' in center.text
+    assert 'kofu_request_seconds_bucket{le="0.005",route="order"}' in center.text
+    assert scrape(chain_settings.center_url, "kiosk", chain_settings.kiosk_id).status_code == 404
+
+    gateway_url = chain_settings.gateway_url(city)
+    gateway = scrape(gateway_url, "issuer", city)
+    assert gateway.status_code == 200 and 'kofu_gateway_queue_depth{state="waiting"}' in gateway.text
+    assert scrape(gateway_url, "issuer", "132110").status_code == 404  # another city's issuer
+    assert scrape(gateway_url, "kiosk", chain_settings.kiosk_id).status_code == 404
+
+    assert scrape(chain_settings.public_url).status_code == 404  # the public port shows none
+    key = (chain_settings.var_dir / "kiosk" / "maintenance.key").read_text().strip()
+    assert scrape(chain_settings.kiosk_url).status_code == 404
+    kiosk = scrape(chain_settings.kiosk_url, headers={"Authorization": f"Bearer {key}"})
+    assert kiosk.status_code == 200 and "kofu_requests_total" in kiosk.text
+
+    targets = metrics.targets_dir(chain_settings.var_dir)
+    for actor in (f"issuer-{city}", "verifier"):
+        (target,) = [json.loads(p.read_text()) for p in targets.glob(f"{actor}.*.json")][-1:]
+        assert target[0]["labels"] == {"actor": actor}
+        local = scrape("http://" + target[0]["targets"][0])  # loopback only
+        assert local.status_code == 200
+    issuer = scrape(
+        "http://" + json.loads(next(targets.glob(f"issuer-{city}.*.json")).read_text())[0]["targets"][0]
+    )
+    assert 'kofu_issuer_workers{state="total"}' in issuer.text
+    assert 'kofu_orders_total{doc="juminhyo",outcome="issued"}' in issuer.text

@@ -281,7 +281,7 @@ def order_path(store: SpanStore, order_id: str) -> OrderPath | None:
                 _ms(results.end_ns - results.start_ns),
                 "sealed" if envelope else "answer",
                 "cipher_form" if envelope else "answer_form",
-                results.attr("bytes_in"),
+                (handle.attr("bytes_out") if handle is not None else None) or results.attr("bytes_in"),
                 envelope,
             )
         )
