@@ -17,12 +17,14 @@ from typing import Any
 import pytest
 
 from kofu.config import Settings
+from kofu.protocol.errors import KofuError
 from kofu.telemetry import tracing
-from kofu.telemetry.path import SpanStore, order_path
+from kofu.telemetry.path import SpanStore, order_path, recent_orders
 from kofu.up import _settings_env
 from tests.browser.a11y import low_contrast, unnamed_controls
 from tests.browser.conftest import eligible, expect
 from tests.e2e.helpers import order, registry
+from tests.e2e.rules_helpers import any_with, issue
 
 pytestmark = pytest.mark.e2e
 
@@ -101,3 +103,32 @@ def test_the_explainer_draws_the_five_hops_of_a_real_order(
 
     page.goto(explainer_url + "/explain/order?id=no%20such%20order")
     expect(page.get_by_role("alert")).to_contain_text("注文番号の形が正しくありません")
+
+
+def test_the_explainer_shows_where_a_refused_order_stopped(
+    chain_settings, demo_cards, explainer_url, context, shots
+):
+    tracing.start(chain_settings.var_dir, "kiosk")
+    store = SpanStore(tracing.spans_dir(chain_settings.var_dir))
+    before = {o.order_id for o in recent_orders(store, limit=10_000)}
+    with pytest.raises(KofuError):  # no seal registration: the city refuses the order
+        issue(chain_settings, any_with(demo_cards, "no-inkan"), "inkan")
+    tracing.flush()
+    refused = []
+    for _ in range(100):
+        refused = [
+            o for o in recent_orders(store, limit=10_000) if o.order_id not in before and o.doc == "inkan"
+        ]
+        if refused and (path := order_path(store, refused[0].order_id)) and len(path.hops) == 5:
+            break
+        time.sleep(0.2)
+
+    page = context.new_page()
+    page.goto(f"{explainer_url}/explain/order?id={refused[0].order_id}&lang=en")
+    stopped = page.get_by_test_id("stopped")
+    expect(stopped).to_contain_text("City issuer")
+    expect(stopped).to_contain_text("A seal registration exists")
+    expect(stopped).to_contain_text("city.inkan.not_registered")
+    expect(page.locator("[data-testid=checks]")).to_contain_text("✕ city.inkan.not_registered")
+    assert low_contrast(page) == []
+    shots(page, "explainer-refused")

@@ -14,6 +14,7 @@ to ``var/telemetry/targets/<actor>.json`` in Prometheus' file service-discovery 
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 from pathlib import Path
@@ -60,4 +61,5 @@ def serve_locally(var_dir: Path, actor: str, port: int = 0) -> int:
     target = [{"targets": [f"127.0.0.1:{bound}"], "labels": {"actor": actor}}]
     path = directory / f"{actor}.{os.getpid()}.json"
     path.write_text(json.dumps(target) + "\n")
+    atexit.register(path.unlink, missing_ok=True)  # a stopped process is no target
     return bound

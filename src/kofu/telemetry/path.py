@@ -281,7 +281,7 @@ def order_path(store: SpanStore, order_id: str) -> OrderPath | None:
                 _ms(results.end_ns - results.start_ns),
                 "sealed" if envelope else "answer",
                 "cipher_form" if envelope else "answer_form",
-                (handle.attr("bytes_out") if handle is not None else None) or results.attr("bytes_in"),
+                (handle.attr("envelope_bytes") if handle is not None else None) or results.attr("bytes_in"),
                 envelope,
             )
         )
@@ -296,7 +296,7 @@ def order_path(store: SpanStore, order_id: str) -> OrderPath | None:
                 _ms(back.end_ns - results.end_ns),
                 "relayed" if center.attr("sha256") else "answer",
                 "cipher_back" if center.attr("sha256") else "answer_form",
-                (kiosk.attr("bytes_in") if kiosk else None) or center.attr("bytes_out"),
+                (kiosk.attr("envelope_bytes") if kiosk else None) or center.attr("envelope_bytes"),
                 (kiosk.attr("sha256") if kiosk else None) or center.attr("sha256"),
                 code=kiosk.attr("code") if kiosk is not None else None,
             )

@@ -50,7 +50,7 @@ def answer_facts(answer: CityResponse) -> dict[str, Any]:
         if order.error is not None:
             facts["code"] = order.error.code
         if order.envelope is not None:
-            facts.update(bytes_out=len(order.envelope), sha256=digest(order.envelope), pages=order.pages)
+            facts.update(envelope_bytes=len(order.envelope), sha256=digest(order.envelope), pages=order.pages)
             facts["form"] = "hpke"
     return facts
 
@@ -140,7 +140,7 @@ def order_noted(request: OrderRequest, result: OrderResult) -> OrderResult:
         outcome=result.status,
         code=code,
         sha256=digest(result.envelope),
-        bytes_out=len(result.envelope) if result.envelope else None,
+        envelope_bytes=len(result.envelope) if result.envelope else None,
         form="hpke" if result.envelope else None,
     )
     metrics.order_seen(request.doc, code or result.status)

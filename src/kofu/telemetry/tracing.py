@@ -48,6 +48,7 @@ ALLOWED = frozenset(
         "bytes_in",
         "bytes_out",
         "sha256",
+        "envelope_bytes",
         "pages",
         "form",
         "waited_ms",

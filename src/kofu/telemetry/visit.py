@@ -87,6 +87,6 @@ def order_answered(result: Any) -> None:
         outcome=getattr(result, "status", None),
         code=getattr(error, "code", None),
         sha256=digest(envelope),
-        bytes_in=len(envelope) if envelope else None,
+        envelope_bytes=len(envelope) if envelope else None,
         form="hpke" if envelope else None,
     )
