@@ -114,3 +114,57 @@ def test_how_it_works_is_japanese_first_with_an_english_switch(tmp_path: Path):
     assert "http" not in ja.text.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
         'xmlns="http://www.w3.org/1999/xhtml"', ""
     )  # no external assets
+
+
+def _line(span_id: str, parent: str, name: str, service: str, start: int, **attributes) -> str:  # type: ignore[no-untyped-def]
+    """One exported span as the exporter writes it (written by hand: a made-up refused order)."""
+    status = "ERROR" if "kofu.code" in attributes and name == "rule" else "UNSET"
+    return json.dumps(
+        {
+            "traceId": "a" * 32,
+            "spanId": span_id,
+            "parentSpanId": parent,
+            "name": name,
+            "service": service,
+            "startTimeUnixNano": start * 1_000_000,
+            "endTimeUnixNano": (start + 5) * 1_000_000,
+            "status": status,
+            "attributes": attributes,
+            "events": [],
+        }
+    )
+
+
+def test_a_refused_order_is_drawn_with_its_stop(tmp_path: Path):
+    code = "city.inkan.not_registered"
+    lines = [
+        _line("1" * 16, "", "kiosk.order", "kiosk", 0, **{"kofu.order_id": "o9", "kofu.code": code}),
+        _line(
+            "2" * 16,
+            "1" * 16,
+            "order",
+            "center",
+            1,
+            **{"kofu.order_id": "o9", "kofu.doc": "inkan", "kofu.outcome": "refused", "kofu.code": code},
+        ),
+        _line("3" * 16, "2" * 16, "submit", "gateway-132292", 2, **{"kofu.order_id": "o9"}),
+        _line(
+            "4" * 16,
+            "3" * 16,
+            "issuer.handle",
+            "issuer-132292",
+            3,
+            **{"kofu.outcome": "refused", "kofu.code": code},
+        ),
+        _line("5" * 16, "4" * 16, "rule", "issuer-132292", 4, **{"kofu.rule": "seal", "kofu.code": code}),
+        _line("6" * 16, "4" * 16, "results", "gateway-132292", 9, **{"kofu.bytes_in": 300}),
+    ]
+    (tmp_path / "all.jsonl").write_text("\n".join(lines) + "\n{not json\n")
+    path = order_path(SpanStore(tmp_path), "o9")
+    assert path is not None and len(path.hops) == 5
+    assert (path.stopped_at, path.stopped_step, path.code) == ("issuer", "rule.seal", code)
+    app = FastAPI()
+    app.include_router(explainer_router(tmp_path, view="center"))
+    page = TestClient(app).get("/explain/order", params={"id": "o9", "lang": "en"})
+    assert page.status_code == 200
+    assert "Stopped here: City issuer" in page.text and "A seal registration exists" in page.text
