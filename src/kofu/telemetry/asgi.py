@@ -81,14 +81,13 @@ class TelemetryMiddleware:
     async def _traced(
         self, scope: dict[str, Any], receive: Any, send: Any, result: Callable[[], tuple[int, int]]
     ) -> None:
-        parent = header(scope, b"traceparent")
         size = header(scope, b"content-length")
-        with tracing.span(
+        with tracing.tracer().start_as_current_span(
             scope["method"] + " " + scope["path"][:48],
-            parent=parent,
-            span_kind=SpanKind.SERVER,
-            method=scope["method"],
-            bytes_in=int(size) if size and size.isdigit() else 0,
+            context=tracing.context_from(header(scope, b"traceparent")),
+            kind=SpanKind.SERVER,
+            record_exception=False,
+            set_status_on_exception=False,
         ) as current:
             try:
                 await self.app(scope, receive, send)
@@ -97,7 +96,16 @@ class TelemetryMiddleware:
                 if route:
                     current.update_name(route)
                 status, sent = result()
-                current.set_attributes(tracing.clean({"route": route, "status": status, "bytes_out": sent}))
+                current.set_attributes(
+                    tracing.clean(
+                        {
+                            "route": route,
+                            "status": status,
+                            "bytes_in": int(size) if size and size.isdigit() else 0,
+                            "bytes_out": sent,
+                        }
+                    )
+                )
 
 
 async def _metrics(send: Any) -> None:

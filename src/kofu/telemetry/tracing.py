@@ -90,6 +90,11 @@ def start(var_dir: Path, actor: str, *, delay_ms: int = 1000) -> None:
     _tracer = provider.get_tracer("kofu")
 
 
+def tracer() -> trace.Tracer:
+    """This process's tracer (a no-op one until ``start``)."""
+    return _tracer
+
+
 def flush() -> None:
     """Export every finished span now (tests; a command about to exit)."""
     if _provider is not None:

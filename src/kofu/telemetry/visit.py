@@ -46,7 +46,7 @@ def visit_step(name: str, *, begins: bool = False) -> Callable[[F], F]:
             if begins:
                 if root is not None:
                     root.end()
-                root = tracing._tracer.start_span("kiosk.visit", context=otel_context.Context())
+                root = tracing.tracer().start_span("kiosk.visit", context=otel_context.Context())
                 self.__dict__[_ROOT] = root
             parent = trace.set_span_in_context(root) if root is not None else None
             with tracing.span(name, context=parent, step=name.removeprefix("kiosk.")) as current:
