@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from kofu.city.issuer.explain import resident_name_reader
 from kofu.city.registry.db import session_factory
+from kofu.cli import main
 from kofu.pki.tls import client_context
 from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine
@@ -183,3 +184,22 @@ def test_every_actor_serves_metrics_behind_its_door(chain_settings, demo_cards):
     )
     assert 'kofu_issuer_workers{state="total"}' in issuer.text
     assert 'kofu_orders_total{doc="juminhyo",outcome="issued"}' in issuer.text
+
+
+def test_kofu_explain_prints_the_path(chain_settings, demo_cards, spans, monkeypatch, capsys):
+    card = eligible(demo_cards, "132292")[3]
+    issued, _pdf = order(chain_settings, card)
+    wait_for_path(spans, issued.order_id, reported)
+    holder = next(r for r in registry(chain_settings, "132292") if r.id == card.resident_id)
+    monkeypatch.setenv("KOFU_VAR", str(chain_settings.var_dir))
+
+    assert main(["explain", issued.order_id, "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "5. City gateway → Kiosk" in printed and "Delivered end to end" in printed
+    assert holder.name not in printed  # the centre's view
+    assert main(["explain", issued.order_id, "--city", "132292"]) == 0
+    assert holder.name in capsys.readouterr().out  # the city's view, from its register
+    assert main(["explain", "--list"]) == 0 and issued.order_id in capsys.readouterr().out
+    assert main(["explain", "not/an/id"]) == 2
+    assert main(["explain", "f" * 32]) == 1
+    assert "no record of order" in capsys.readouterr().err

@@ -3,8 +3,8 @@
 ``start(directory, actor)`` installs a TracerProvider whose resource is ``service.name = actor``
 and whose BatchSpanProcessor writes to ``directory/spans/<actor>.<pid>.jsonl``. Actors then use
 
-    with span("issuer.handle", parent=traceparent, kind=…):   # a span, optionally continuing a trace
-    @traced("rule.resident")                                    # a function as a span
+    with span("issuer.handle", parent=traceparent, doc=…):    # a span, optionally continuing a trace
+    @traced("rule", rule="resident")                            # a function as a span
     note(order_id=…, bytes_out=…)                               # attributes on the current span
 
 Attributes pass ``clean``: only the keys of ``ALLOWED`` (ids the system made up, codes, sizes,
