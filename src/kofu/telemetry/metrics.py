@@ -19,7 +19,16 @@ import json
 import os
 from pathlib import Path
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+
+disable_created_metrics()  # type: ignore[no-untyped-call]  # no ``…_created`` series
 
 REQUESTS = Counter("kofu_requests", "Requests answered, by route and HTTP status", ["route", "status"])
 LATENCY = Histogram(
