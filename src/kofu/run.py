@@ -10,6 +10,8 @@ from kofu.config import Settings
 from kofu.net.server import serve
 from kofu.pki.tls import client_context, server_context
 from kofu.storage import make_engine
+from kofu.telemetry import doors, metrics, tracing
+from kofu.telemetry.asgi import Door, TelemetryMiddleware
 
 
 def _logging(settings: Settings, actor: str) -> None:
@@ -20,6 +22,7 @@ def _logging(settings: Settings, actor: str) -> None:
         stream=sys.stderr,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    tracing.start(settings.var_dir, actor)  # spans to var/telemetry/spans (kofu.telemetry)
 
 
 def run_center(settings: Settings, replica: int | None = None) -> None:
@@ -30,6 +33,7 @@ def run_center(settings: Settings, replica: int | None = None) -> None:
     from kofu.center.migrate import upgrade
     from kofu.center.service import CenterService
     from kofu.net.client import async_client
+    from kofu.protocol import kiosk_center as link
     from kofu.storage import session_factory
 
     _logging(settings, "center" if replica is None else f"center-{replica}")
@@ -50,8 +54,9 @@ def run_center(settings: Settings, replica: int | None = None) -> None:
         seal_keys=lambda: publisher.trust_list().seal_key,
     )
     port = settings.center_port if replica is None else settings.center_replica_port(replica)
+    app = create_app(service, sweep_after=settings.sweep_after, sweep_interval=settings.sweep_interval)
     serve(
-        create_app(service, sweep_after=settings.sweep_after, sweep_interval=settings.sweep_interval),
+        TelemetryMiddleware(app, door=doors.peer_door(("center", None)), untraced={link.HEALTH.path}),
         settings.host,
         port,
         server_context(settings.pki, "center", "center"),
@@ -81,16 +86,26 @@ def run_verifier(settings: Settings) -> None:
     engine = make_engine(settings.center_db_url())
     upgrade(engine)
     app = create_public_app(trust_publisher(settings, session_factory(engine)))
-    serve(app, settings.host, settings.public_port, public_tls_context(settings.pki))
+    metrics.serve_locally(settings.var_dir, "verifier")  # its public port shows no metrics
+    serve(
+        TelemetryMiddleware(app, door=doors.closed, traced=False),
+        settings.host,
+        settings.public_port,
+        public_tls_context(settings.pki),
+    )
 
 
 def run_gateway(settings: Settings, city: str, index: int = 0) -> None:
     """One of a city's gateways, for the centre and that city's issuers."""
     from kofu.city.gateway.app import create_app
+    from kofu.protocol.center_gateway import HEALTH
+    from kofu.protocol.gateway_issuer import PULL
 
     _logging(settings, f"gateway-{city}" + (f"-{index}" if index else ""))
     context = server_context(settings.pki, "gateway", city)
-    serve(create_app(city), settings.host, settings.gateway_port(city, index), context)
+    door = doors.peer_door(("issuer", city), ("center", None))
+    app = TelemetryMiddleware(create_app(city), door=door, untraced={PULL.path, HEALTH.path})
+    serve(app, settings.host, settings.gateway_port(city, index), context)
 
 
 def run_issuer(settings: Settings, city: str) -> None:
@@ -104,6 +119,7 @@ def run_issuer(settings: Settings, city: str) -> None:
     create_schema(engine)
     service = IssuerService(city, session_factory(engine), settings.pki)
     context = client_context(settings.pki, "issuer", city)
+    metrics.serve_locally(settings.var_dir, f"issuer-{city}")  # it opens no port but loopback's
     run_workers(service, settings.gateway_urls(city), context, settings.issuer_workers)
 
 
@@ -131,6 +147,16 @@ def run_kiosk(settings: Settings) -> None:
     )
     # The maintenance key (created on first start) is in var/kiosk/maintenance.key; never logged.
     try:
-        serve(create_app(settings, visit), settings.host, settings.kiosk_port, None)
+        app = TelemetryMiddleware(create_app(settings, visit), door=_kiosk_door(settings), traced=False)
+        serve(app, settings.host, settings.kiosk_port, None)
     finally:
         center.close()
+
+
+def _kiosk_door(settings: Settings) -> Door:
+    """The kiosk's ``/metrics``: its own host names and the maintenance key."""
+    from kofu.kiosk.guard import own_hosts
+    from kofu.kiosk.maintenance import load_or_create_key
+
+    key = load_or_create_key(settings.var_dir / "kiosk")
+    return doors.key_door(own_hosts(settings.host, settings.kiosk_port), key)

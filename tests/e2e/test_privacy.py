@@ -119,6 +119,10 @@ def test_no_personal_data_at_center_or_gateways(request, chain, chain_settings, 
     needles = _needles(chain_settings, applications)
     assert len(needles) > 100
     assert _scan(outside_city, needles) == []
+    # Spans carry no personal data, whichever actor exported them (the city's included).
+    spans = list((var / "telemetry" / "spans").glob("*.jsonl*"))
+    assert {p.name.split(".")[0] for p in spans} >= {"center", "gateway-132292", "issuer-132292"}
+    assert _scan(spans, needles) == []
 
     # Controls: the same scan finds the residents and the applications in the cities' own
     # registries, and finds a name and an address written as ensure_ascii JSON.

@@ -36,6 +36,8 @@ from kofu.protocol.kiosk_center import (
 )
 from kofu.protocol.link import route
 from kofu.protocol.types import ID_PATTERN
+from kofu.telemetry.relay import order_noted
+from kofu.telemetry.tracing import note
 
 Token = Annotated[str | None, Header(alias=SESSION_HEADER, max_length=2048)]
 SessionId = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -86,13 +88,16 @@ def create_app(
 
     @route(app, link.ORDER)
     async def order(body: OrderRequest, peer: PeerDep, service: Service, token: Token = None) -> OrderResult:
-        return await service.order(service.session(expect_peer(peer, "kiosk").ident, token), body)
+        return order_noted(
+            body, await service.order(service.session(expect_peer(peer, "kiosk").ident, token), body)
+        )
 
     @route(app, link.OUTCOME)
     async def outcome(
         order_id: OrderId, body: OrderOutcome, peer: PeerDep, service: Service
     ) -> OutcomeRecorded:
         kiosk = expect_peer(peer, "kiosk").ident
+        note(order_id=order_id, outcome=body.outcome)
         return await run_in_threadpool(service.outcome, kiosk, order_id, body)
 
     @route(app, link.ABANDONED)

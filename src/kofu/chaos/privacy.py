@@ -67,8 +67,11 @@ def scan(settings: Settings, files: Iterable[Path]) -> list[str]:
 
 
 def outside_files(settings: Settings) -> list[Path]:
-    """Logs and temp files of every actor but the cities' issuers, and the kiosks' journals."""
+    """Logs and temp files of every actor but the cities' issuers, the kiosks' journals, and the
+    spans of every actor, the issuers' included (spans carry no personal data anywhere)."""
+    spans = settings.var_dir / "telemetry"
     roots = [
+        spans,
         settings.log_dir,
         settings.var_dir / "tmp",
         settings.var_dir / "kiosk",
@@ -79,7 +82,9 @@ def outside_files(settings: Settings) -> list[Path]:
         if not root.exists():
             continue
         for path in root.rglob("*"):
-            if path.is_file() and "issuer" not in path.name and "issuer" not in path.parent.name:
+            if not path.is_file():
+                continue
+            if path.is_relative_to(spans) or ("issuer" not in path.name and "issuer" not in path.parent.name):
                 found.append(path)
     return found
 

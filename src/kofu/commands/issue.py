@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kofu.config import Settings
+from kofu.telemetry import tracing
 
 DOCS = ["juminhyo", "inkan", "koseki", "fuhyo", "kazei"]
 OPTION_HELP = """document options (--option NAME=VALUE, repeatable; the first value is the default):
@@ -82,6 +83,7 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
     center = CenterLink(settings.center_url, context, settings.kiosk_id)
+    tracing.start(settings.var_dir, "kiosk")  # its visit's spans, for the explainer (kofu.telemetry)
     journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     reader = None
     try:

@@ -50,6 +50,7 @@ from kofu.protocol.kiosk_center import (
     RegistrationResult,
 )
 from kofu.protocol.kiosk_screen import Phase
+from kofu.telemetry.visit import order_answered, visit_ends, visit_step
 
 log = logging.getLogger("kofu.kiosk.flow")
 
@@ -123,6 +124,7 @@ class KioskFlow:
             raise FlowError("kiosk.flow", f"step not allowed in state {self.state}")
 
     # -- card and PIN -------------------------------------------------------------------------
+    @visit_step("kiosk.card", begins=True)
     def place_card(self, reader: Reader) -> int:
         """Read the card's authentication certificate; return the PIN tries left."""
         self._expect(Phase.IDLE)
@@ -145,6 +147,7 @@ class KioskFlow:
         self.state = Phase.CARD
         return tries
 
+    @visit_step("kiosk.pin")
     def enter_pin(self, pin: str) -> list[CityChoice]:
         """VERIFY on the card, then sign the centre's challenge; return the cities offered."""
         self._expect(Phase.CARD)
@@ -175,6 +178,7 @@ class KioskFlow:
         self.reader = self.driver = None
 
     # -- menu, order, payment, printing ---------------------------------------------------------
+    @visit_step("kiosk.menu")
     def choose_city(self, city_code: str) -> Menu:
         self._expect(Phase.AUTHENTICATED, Phase.MENU)
         assert self.token is not None and self.card_serial is not None
@@ -205,6 +209,7 @@ class KioskFlow:
                 return offer
         raise Refused("city.document.not_offered")
 
+    @visit_step("kiosk.order")
     def order(self, doc: str, options: dict[str, str], copies: int) -> IssuedDocument:
         """Order a document and check it before anything is paid or printed.
 
@@ -239,6 +244,7 @@ class KioskFlow:
         self.journal.ordering(request.idempotency_key, request.city_code, request.doc, copies)
         try:
             result = self.center.order(self.token, request)
+            order_answered(result)  # what arrived, in what form (kofu.telemetry)
         except LinkFailed:
             self.journal.ended(request.idempotency_key, None, "cancelled", 0)  # the centre may have it
             self.reporter.poke()
@@ -303,6 +309,7 @@ class KioskFlow:
         self.state = Phase.ORDERED
         return self.document
 
+    @visit_step("kiosk.print")
     def pay_and_print(self) -> int:
         """Print once enough money is in; keep the fee only if printing worked. Returns change.
 
@@ -352,6 +359,7 @@ class KioskFlow:
             log.exception("reports could not be sent now; the journal keeps them")
             self.reporter.poke()
 
+    @visit_ends
     def wipe(self) -> None:
         """Forget everything about the resident."""
         if self.reader is not None:

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kofu.net.server import peer_of
 from kofu.pki.tls import Peer
 from kofu.protocol.errors import AuthFailed, Busy, KofuError, Problem
+from kofu.telemetry.tracing import note
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -25,6 +26,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(KofuError)
     async def _kofu_error(_request: Request, exc: KofuError) -> JSONResponse:
+        note(code=exc.code)  # where an order stopped, on the request's span (kofu.telemetry)
         headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, Busy) else None
         return JSONResponse({"error": exc.problem().model_dump()}, status_code=exc.status, headers=headers)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from kofu.protocol.errors import KofuError, LinkFailed, Problem, from_problem
 from kofu.protocol.link import Endpoint
+from kofu.telemetry.propagation import async_hooks, sync_hooks
 
 _JSON = {"content-type": "application/json"}
 
@@ -18,12 +19,21 @@ def async_client(
 ) -> httpx.AsyncClient:
     """An async client for one peer (connection pool sized for concurrent orders)."""
     limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-    return httpx.AsyncClient(base_url=base_url, verify=context, timeout=timeout, limits=limits, headers=_JSON)
+    return httpx.AsyncClient(
+        base_url=base_url,
+        verify=context,
+        timeout=timeout,
+        limits=limits,
+        headers=_JSON,
+        event_hooks=async_hooks(),  # traceparent on every request (kofu.telemetry)
+    )
 
 
 def sync_client(base_url: str, context: ssl.SSLContext, *, timeout: float = 30.0) -> httpx.Client:
     """A blocking client for one peer."""
-    return httpx.Client(base_url=base_url, verify=context, timeout=timeout, headers=_JSON)
+    return httpx.Client(
+        base_url=base_url, verify=context, timeout=timeout, headers=_JSON, event_hooks=sync_hooks()
+    )  # traceparent on every request (kofu.telemetry)
 
 
 def raise_for_problem(response: httpx.Response) -> None:

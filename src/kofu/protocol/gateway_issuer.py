@@ -14,7 +14,10 @@ from pydantic import ConfigDict, Field
 
 from kofu.protocol.center_gateway import CityRequest, CityResponse
 from kofu.protocol.link import Endpoint
-from kofu.protocol.types import Model
+from kofu.protocol.types import Id, Model
+
+#: A W3C trace context (``version-trace_id-parent_id-flags``).
+Traceparent = Annotated[str, Field(pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
 
 #: The actor that serves this link.
 SERVER = "gateway"
@@ -37,6 +40,9 @@ class CityPull(Model):
     """Requests handed to an issuer by one long poll."""
 
     requests: Annotated[list[CityRequest], Field(max_length=64)]
+    #: The W3C ``traceparent`` of each request, by request id: the issuer's part of an order joins
+    #: the order's trace (one pull carries several requests, so one header cannot say it).
+    traces: dict[Id, Traceparent] = Field(default_factory=dict, max_length=64)
 
 
 PULL = Endpoint("pull", "GET", "/v1/pull", None, CityPull, query=PullQuery, errors=(403,))

@@ -18,6 +18,8 @@ from kofu.protocol.center_gateway import CityRequest, CityResponse, GatewayHealt
 from kofu.protocol.errors import Gone, ProtocolViolation
 from kofu.protocol.gateway_issuer import CityPull, PullQuery
 from kofu.protocol.link import route
+from kofu.telemetry import metrics
+from kofu.telemetry.relay import Relayed
 
 REQUEST_TIMEOUT = 25.0
 
@@ -28,22 +30,28 @@ def create_app(city_code: str, *, request_timeout: float = REQUEST_TIMEOUT) -> F
     install_error_handlers(app)
     queue = CityQueue()
     app.state.queue = queue
+    relayed = Relayed()  # each waiting request's trace: lease and answer are events on its span
+    metrics.QUEUE.labels("waiting").set_function(lambda: queue.waiting)
+    metrics.QUEUE.labels("unpulled").set_function(lambda: queue.unpulled)
 
     @route(app, center_gateway.SUBMIT)
     async def submit(body: Submission, peer: PeerDep) -> CityResponse:
         expect_peer(peer, "center")
         if body.request.city_code != city_code:
             raise ProtocolViolation("protocol.wrong_city", "this gateway serves another city")
-        return await queue.submit(body.request, request_timeout)
+        with relayed.waiting(body.request):
+            return await queue.submit(body.request, request_timeout)
 
     @route(app, gateway_issuer.PULL)
     async def pull(request: Request, query: Annotated[PullQuery, Query()], peer: PeerDep) -> CityPull:
         expect_peer(peer, "issuer", city_code)
-        return CityPull(requests=await _pull_while_connected(queue, request, query.limit, query.wait))
+        pulled = await _pull_while_connected(queue, request, query.limit, query.wait)
+        return CityPull(requests=pulled, traces=relayed.leased(pulled))
 
     @route(app, gateway_issuer.RESULTS)
     async def result(body: CityResponse, peer: PeerDep) -> Response:
         expect_peer(peer, "issuer", city_code)
+        relayed.answered(body)
         if queue.complete(body):
             return Response(status_code=204)
         raise Gone("protocol.gone", "nobody waits for this answer any more")

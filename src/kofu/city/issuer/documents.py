@@ -25,6 +25,7 @@ from kofu.city.registry.models import CitySetting, KosekiMember
 from kofu.city.registry.queries import fuhyo_for_register
 from kofu.documents.render import DocumentData
 from kofu.protocol.errors import Refused
+from kofu.telemetry.tracing import traced
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Prepared:
     absent: list[str] = field(default_factory=list)
 
 
+@traced("issuer.prepare")
 def prepare(
     session: Session,
     doc: str,

@@ -32,10 +32,12 @@ from kofu.city.registry.models import (
 )
 from kofu.city.registry.queries import live_seal_registration, seal_registrations, tax_record
 from kofu.protocol.errors import Refused
+from kofu.telemetry.tracing import traced
 
 KIOSK_MIN_AGE = SEAL_MIN_AGE
 
 
+@traced("rule", rule="resident")
 def check_resident(resident: Resident | None) -> Resident:
     """The resident, if a kiosk may issue for them at all; otherwise the refusal with its code."""
     if resident is None:
@@ -51,12 +53,14 @@ def check_resident(resident: Resident | None) -> Resident:
     return resident
 
 
+@traced("rule", rule="age")
 def check_age(resident: Resident, now: datetime) -> None:
     """Kiosks here serve people aged 15 and over (as many cities do)."""
     if resident.age_on(clock.japan_date(now)) < KIOSK_MIN_AGE:
         raise Refused("city.resident.under_15")
 
 
+@traced("rule", rule="household")
 def check_household(holder: Resident, members: Sequence[Resident]) -> None:
     """Every chosen member obeys the rules too; another member's reason is not told."""
     for member in members:
@@ -68,6 +72,7 @@ def check_household(holder: Resident, members: Sequence[Resident]) -> None:
             raise Refused("city.resident.household_refused", exc.code) from exc
 
 
+@traced("rule", rule="document")
 def check_document(setting: CitySetting, doc: str, now: datetime) -> DocumentSetting:
     """The document's live setting, if it is offered and open at ``now`` (read in Japan time)."""
     document = setting.document(doc)
@@ -78,12 +83,14 @@ def check_document(setting: CitySetting, doc: str, now: datetime) -> DocumentSet
     return document
 
 
+@traced("rule", rule="copies")
 def check_copies(setting: CitySetting, copies: int) -> None:
     """At most the city's copy limit per order."""
     if not 1 <= copies <= setting.copy_limit:
         raise Refused("order.copies.invalid", f"at most {setting.copy_limit} copies")
 
 
+@traced("rule", rule="seal")
 def check_seal(session: Session, resident: Resident) -> SealRegistration:
     """The live seal registration, read in the caller's transaction (never a copy), whose
     impression shows a name the certificate prints (a seal in a former name is void)."""
@@ -98,6 +105,7 @@ def check_seal(session: Session, resident: Resident) -> SealRegistration:
     raise Refused("city.inkan.not_registered")
 
 
+@traced("rule", rule="tax")
 def check_tax(session: Session, setting: CitySetting, resident: Resident, fiscal_year: int) -> TaxRecord:
     """The declared tax record of an offered fiscal year."""
     if fiscal_year not in (setting.kazei_fiscal_years or []):

@@ -40,6 +40,7 @@ from kofu.pki.seal import load_seal
 from kofu.pki.trust import seal_kid
 from kofu.protocol.errors import KofuError
 from kofu.protocol.header import HeaderSigner
+from kofu.telemetry.tracing import traced
 
 
 def _people(data: Any) -> list[Any]:
@@ -94,6 +95,7 @@ def stamp_code(pdf: bytes, code: str, attachment: bytes = b"") -> bytes:
     return integrity.finish(pdf, drawing, attachment)
 
 
+@traced("issuer.seal")
 def seal_document(
     pdf: bytes,
     data: Any,

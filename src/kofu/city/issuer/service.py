@@ -49,6 +49,7 @@ from kofu.protocol.center_gateway import (
 from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
+from kofu.telemetry.tracing import traced
 
 
 class IssuerService:
@@ -215,6 +216,7 @@ class IssuerService:
         hours checked and the date printed never fall on two sides of midnight."""
         return self._today() if self._today is not None else clock.japan_date(now)
 
+    @traced("issuer.render")
     def _render(
         self, doc: str, prepared: Prepared, issue_number: str
     ) -> tuple[bytes, tuple[PageContent, ...]]:
@@ -229,6 +231,7 @@ class IssuerService:
         return rendered.pdf, rendered.pages
 
     @staticmethod
+    @traced("issuer.confirm")
     def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
         """Re-read the rendered document: it names exactly the people it was made for, and every
         page carries its issue number (the seal then checks that this text is what it signs)."""

@@ -29,6 +29,7 @@ from kofu.city.registry.queries import (
     resident_for_card,
 )
 from kofu.protocol.kiosk_center import OptionSpec
+from kofu.telemetry.tracing import traced
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Subject:
         return self.resident is not None or self.register is not None
 
 
+@traced("issuer.lookup")
 def load_subject(session: Session, card_serial: str) -> Subject:
     """Resident (with household), and the register kept here the card may order from."""
     resident = resident_for_card(session, card_serial)

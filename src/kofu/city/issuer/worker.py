@@ -20,6 +20,8 @@ from kofu.net.client import sync_client
 from kofu.protocol.center_gateway import CityRequest, CityResponse
 from kofu.protocol.errors import Problem
 from kofu.protocol.gateway_issuer import PULL, RESULTS, CityPull, PullQuery
+from kofu.telemetry import metrics
+from kofu.telemetry.relay import handling, seen
 
 log = logging.getLogger("kofu.issuer")
 
@@ -51,7 +53,8 @@ class PullWorker:
                 backoff = min(backoff * 2, 5.0)
                 continue
             for request in pulled.requests:
-                self._answer(request)
+                with handling(request, pulled.traces.get(request.request_id)):  # the order's trace
+                    self._answer(request)
         self.client.close()
 
     def _answer(self, request: CityRequest) -> None:
@@ -62,6 +65,7 @@ class PullWorker:
             log.exception("request %s failed", request.request_id)
             problem = Problem(code="document.render_failed", detail=type(exc).__name__, kind="error")
             answer = CityResponse(request_id=request.request_id, error=problem)
+        seen(request, answer)
         try:
             reply = self.client.post(RESULTS.url(), content=answer.model_dump_json())
             if reply.status_code == 410:
@@ -77,6 +81,7 @@ def run_workers(service: IssuerService, gateway_urls: list[str], context: ssl.SS
     """Run `count` pulling threads per gateway until interrupted (each gateway's requests are
     taken by whichever issuer process pulls them first)."""
     stop = threading.Event()
+    metrics.WORKERS.labels("total").set(count * len(gateway_urls))
     threads = [
         threading.Thread(
             target=PullWorker(service, url, context, stop).run, name=f"pull-{g}-{i}", daemon=True
