@@ -146,3 +146,30 @@ def test_english_switch_and_headers(console) -> None:  # type: ignore[no-untyped
     assert switched.headers["location"] == "/"  # never elsewhere
     english = client.get("/signin")
     assert 'lang="en"' in english.text and "Sign in" in english.text
+
+
+def test_the_explainer_is_behind_the_sign_in(tmp_path: Path) -> None:
+    from fastapi import FastAPI
+
+    from kofu.console.explain import mount_explainer
+
+    settings = Settings(var_dir=tmp_path)
+    engine, db = store.open_db(settings, "center")
+    store.add_account(db, "carol", "auditor", "a third good secret")
+    app, frame = create_console(
+        scope="center", title=("t", "t"), db=db, key=b"k" * 32, host="127.0.0.1", port=PORT
+    )
+    assert isinstance(app, FastAPI)
+    mount_explainer(app, frame, settings, view="center")
+    client = TestClient(app, base_url=BASE, headers={"Origin": BASE})
+    try:
+        for path, params in (("/explain/how", {}), ("/explain/", {}), ("/explain/order", {"id": "x" * 500})):
+            refused = client.get(path, params=params, follow_redirects=False)
+            assert (refused.status_code, refused.headers.get("location")) == (303, "/signin"), path
+        assert _sign_in(client, "carol", "a third good secret") in (302, 303)
+        how = client.get("/explain/how")
+        assert how.status_code == 200 and "しくみ" in how.text
+        unknown = client.get("/explain/order", params={"id": "0" * 32})
+        assert unknown.status_code in (400, 404) and "<html" in unknown.text.lower()
+    finally:
+        engine.dispose()

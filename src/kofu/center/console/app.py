@@ -23,6 +23,7 @@ from kofu.center.console.words import WORDS
 from kofu.center.migrate import upgrade
 from kofu.config import Settings
 from kofu.console import store
+from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.web import Console, ConsoleError, NavItem, create_console
 from kofu.protocol.errors import KofuError
@@ -119,4 +120,5 @@ def create_app(settings: Settings, *, port: int | None = None) -> FastAPI:
         return console.render(request, "pki.html", staff, state=await run_in_threadpool(data.pki, settings))
 
     _unused: Console = console
+    mount_explainer(app, console, settings, view="center")
     return app

@@ -31,8 +31,11 @@ from kofu import clock
 from kofu.city.console import data
 from kofu.city.console.words import WORDS
 from kofu.city.issuer.catalog import OFFERS
+from kofu.city.issuer.explain import resident_name_reader
+from kofu.city.issuer.staff import registry
 from kofu.config import Settings
 from kofu.console import store
+from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.store import Staff
 from kofu.console.web import Console, ConsoleError, NavItem, create_console
@@ -94,7 +97,18 @@ def create_app(settings: Settings, city: str, *, port: int | None = None) -> Fas
     _registrations(app, console, settings, city)
     _counter(app, console, settings, city)
     _stop(app, console, settings, city)
+    mount_explainer(app, console, settings, view="city", resident_name=_name_reader(settings, city))
     return app
+
+
+def _name_reader(settings: Settings, city: str) -> Callable[[str], str | None]:
+    """The name of the resident an order was issued for, read from the city's registry."""
+
+    def name(order_id: str) -> str | None:
+        with registry(settings, city) as db:
+            return resident_name_reader(db)(order_id)
+
+    return name
 
 
 def _today(app: FastAPI, console: Console, settings: Settings, city: str) -> None:
