@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import httpx
 
@@ -54,3 +55,16 @@ def pages(
         return found
     finally:
         client.close()
+
+
+def sign_in(page: Any, settings: Settings, scope: str, user: str, secret: str | None = None) -> str:
+    """Signs ``page`` (Playwright) in to a console with its sign-in form; returns the console's URL."""
+    base = console_url(settings, scope)
+    page.goto(base + "/signin")
+    page.get_by_label(re.compile("ユーザー名")).fill(user)
+    page.get_by_label(re.compile("パスワード")).fill(
+        secret if secret is not None else password(settings, scope, user)
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="サインイン").click()
+    return base

@@ -12,7 +12,6 @@ main screen and saves the README's screenshots (docs/consoles/*.png); under CI, 
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from kofu.protocol.errors import KofuError
 from kofu.storage import make_engine, session_factory
 from tests.browser.a11y import low_contrast, unnamed_controls
 from tests.browser.conftest import expect, screen_is, to_documents
-from tests.consoles import password
+from tests.consoles import password, sign_in
 from tests.e2e.helpers import registry
 from tests.e2e.rules_helpers import issue
 from tests.residents import own_resident
@@ -50,18 +49,6 @@ def staff_page(browser: Any, chain: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert errors == []
-
-
-def sign_in(page: Any, settings: Settings, scope: str, user: str, secret: str | None = None) -> str:
-    base = console_url(settings, scope)
-    page.goto(base + "/signin")
-    page.get_by_label(re.compile("ユーザー名")).fill(user)
-    page.get_by_label(re.compile("パスワード")).fill(
-        secret if secret is not None else password(settings, scope, user)
-    )
-    with page.expect_navigation():
-        page.get_by_role("button", name="サインイン").click()
-    return base
 
 
 def problem(page: Any) -> str:

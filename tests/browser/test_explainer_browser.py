@@ -1,61 +1,27 @@
-"""The explainer in Debian's chromium: the path of a real order made in this test, and "how it works".
-
-`kofu explain --serve` runs as its own process over the chain's span files (the centre's view:
-no personal data); this test process is the ordering kiosk (headless) and traces as ``kiosk``.
+"""The explainer in Debian's chromium, inside the staff consoles: the path of a real order made in
+this test (the centre's console: no personal data) and where a refused one stopped (the city's
+console), and "how it works". This test process is the ordering kiosk (headless) and traces as
+``kiosk``; every actor of the chain writes its spans where the consoles read them.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from kofu.config import Settings
 from kofu.protocol.errors import KofuError
 from kofu.telemetry import tracing
 from kofu.telemetry.path import SpanStore, order_path, recent_orders
-from kofu.up import _settings_env
 from tests.browser.a11y import low_contrast, unnamed_controls
 from tests.browser.conftest import eligible, expect
+from tests.consoles import sign_in
 from tests.e2e.helpers import order, registry
 from tests.e2e.rules_helpers import any_with, issue
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def explainer_url(chain: Any, chain_settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "KOFU_VAR": str(chain_settings.var_dir), **_settings_env(chain_settings)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kofu.cli", "explain", "--serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(200):
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert proc.poll() is None, "kofu explain --serve exited"
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -66,9 +32,7 @@ def context(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def test_the_explainer_draws_the_five_hops_of_a_real_order(
-    chain_settings, demo_cards, explainer_url, context, shots
-):
+def test_the_explainer_draws_the_five_hops_of_a_real_order(chain, chain_settings, demo_cards, context, shots):
     tracing.start(chain_settings.var_dir, "kiosk")
     card = eligible(demo_cards, "132110")[0]
     issued, _pdf = order(chain_settings, card)
@@ -81,6 +45,7 @@ def test_the_explainer_draws_the_five_hops_of_a_real_order(
         time.sleep(0.2)
 
     page = context.new_page()
+    explainer_url = sign_in(page, chain_settings, "center", "auditor")
     page.goto(explainer_url + "/explain/")
     page.get_by_role("link", name=issued.order_id).click()  # picked from the centre's history
     hops = page.locator("[data-testid=hops] tbody tr")
@@ -105,14 +70,13 @@ def test_the_explainer_draws_the_five_hops_of_a_real_order(
     expect(page.get_by_role("alert")).to_contain_text("注文番号の形が正しくありません")
 
 
-def test_the_explainer_shows_where_a_refused_order_stopped(
-    chain_settings, demo_cards, explainer_url, context, shots
-):
+def test_the_explainer_shows_where_a_refused_order_stopped(chain, chain_settings, demo_cards, context, shots):
     tracing.start(chain_settings.var_dir, "kiosk")
     store = SpanStore(tracing.spans_dir(chain_settings.var_dir))
     before = {o.order_id for o in recent_orders(store, limit=10_000)}
+    card = any_with(demo_cards, "no-inkan")
     with pytest.raises(KofuError):  # no seal registration: the city refuses the order
-        issue(chain_settings, any_with(demo_cards, "no-inkan"), "inkan")
+        issue(chain_settings, card, "inkan")
     tracing.flush()
     refused = []
     for _ in range(100):
@@ -124,6 +88,7 @@ def test_the_explainer_shows_where_a_refused_order_stopped(
         time.sleep(0.2)
 
     page = context.new_page()
+    explainer_url = sign_in(page, chain_settings, card.city, "clerk")
     page.goto(f"{explainer_url}/explain/order?id={refused[0].order_id}&lang=en")
     stopped = page.get_by_test_id("stopped")
     expect(stopped).to_contain_text("City issuer")
