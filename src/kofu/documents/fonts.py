@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
@@ -36,6 +37,10 @@ FONT_FILES: Mapping[str, Path] = {
 
 # Where a character missing from a font is looked for next.
 FALLBACK: Mapping[str, str] = {MINCHO: MINCHO_MJ, GOTHIC: MINCHO_MJ}
+
+# Streams are Flate-compressed only: an ASCII85 layer on top makes them a quarter larger and costs
+# every reader (the issuer's own checks, the kiosk, the verifiers) a pure-Python decode.
+rl_config.useA85 = 0
 
 _REGISTER_LOCK = threading.Lock()
 SUBSET_LOCK = threading.Lock()

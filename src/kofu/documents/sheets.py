@@ -26,7 +26,7 @@ from kofu.documents.backcode import back_parts
 from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import new_canvas
 from kofu.documents.integrity import ATTACHMENT, SealAttachment, embedded_files, reader_of
-from kofu.documents.qr import QUIET_ZONE, draw_qr, qr_modules
+from kofu.documents.qr import QUIET_ZONE, draw_qr, qr_rows
 
 WARNING = (
     "複写すると「複写」の文字が現れます。裏面のコードで、市区町村が電子署名した記載内容を確かめられます。"
@@ -76,7 +76,7 @@ def code_grid(parts: Sequence[str], width: float = A4[0], height: float = A4[1])
     The largest module from :data:`MODULE_MAX` down to :data:`MODULE_MIN` that fits; raises
     ``document.too_long`` when even the smallest does not.
     """
-    side = max(len(qr_modules(part)) for part in parts) + 2 * QUIET_ZONE
+    side = max(len(qr_rows(part)) for part in parts) + 2 * QUIET_ZONE
     area_w, area_h = width - 2 * TEXT_X, height - GRID_TOP - GRID_BOTTOM
     module = MODULE_MAX
     while module >= MODULE_MIN - 1e-9:

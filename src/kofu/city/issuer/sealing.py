@@ -13,6 +13,7 @@ the content signed, and the front code must read back from page 1.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -24,14 +25,14 @@ from kofu.documents.content import PageContent
 from kofu.documents.errors import DocumentError
 from kofu.documents.integrity import Manifest, SealAttachment
 from kofu.documents.pdfcheck import check_pdf
+from kofu.documents.pdfium import open_pdf, page_image, texts_of
 from kofu.documents.qr import (
     QR_SIZE,
     QUIET_ZONE,
     READBACK_DPI,
     decode_image,
     qr_crop,
-    qr_modules,
-    render_page,
+    qr_rows,
 )
 from kofu.documents.seal import SealedPerson, SealPayload, kid_of, sign_payload, texts_hash
 from kofu.pki.errors import PkiError
@@ -72,25 +73,57 @@ def identifying_fields(data: Any) -> tuple[tuple[SealedPerson, ...], str]:
     return tuple(people), address
 
 
-def _load_seal(paths: PkiPaths) -> Any:
-    # A rotation swaps the key and certificate files; a load that lands in between retries.
-    def load(city: str) -> Any:
+class _SealKeys:
+    """Each city's seal key and certificate, read once and again only after the files change.
+
+    A rotation swaps the key and certificate files; a read that lands in between (a key that
+    does not match its certificate) retries. The files' identity (inode, size, mtime) is checked
+    on every use, so a rotated key signs the very next document.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = {}
+
+    def get(self, paths: PkiPaths, city: str) -> tuple[Any, Any]:
+        where = (str(paths.seal_key(city)), str(paths.seal_cert(city)))
+        stamp = _stamp(paths, city)
+        with self._lock:
+            found = self._loaded.get(where)
+        if found is not None and found[0] == stamp:
+            return found[1]  # type: ignore[no-any-return]
         for attempt in range(5):
             try:
-                return load_seal(paths, city)
+                loaded = load_seal(paths, city)
+                break
             except PkiError:
                 if attempt == 4:
                     raise
                 time.sleep(0.05)
-        raise AssertionError("unreachable")
+                stamp = _stamp(paths, city)
+        with self._lock:
+            self._loaded[where] = (stamp, loaded)
+        return loaded
 
-    return load
+
+def _stamp(paths: PkiPaths, city: str) -> tuple[Any, ...]:
+    stamp: tuple[Any, ...] = ()
+    for path in (paths.seal_key(city), paths.seal_cert(city)):
+        try:
+            st = path.stat()
+            stamp += (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp += (None,)
+    return stamp
 
 
-def stamp_code(pdf: bytes, code: str, attachment: bytes = b"") -> bytes:
-    """``pdf`` (rendered with the seal code's square) with the QR of ``code`` drawn in that
-    square on every page and ``attachment`` embedded."""
-    drawing = integrity.code_drawing(qr_modules(code), QR_SIZE, QUIET_ZONE)
+SEAL_KEYS = _SealKeys()
+
+
+def stamp_code(pdf: bytes | Any, code: str, attachment: bytes = b"") -> bytes:
+    """``pdf`` (rendered with the seal code's square; bytes or a pypdf reader over them) with the
+    QR of ``code`` drawn in that square on every page and ``attachment`` embedded."""
+    drawing = integrity.code_drawing(qr_rows(code), QR_SIZE, QUIET_ZONE)
     return integrity.finish(pdf, drawing, attachment)
 
 
@@ -112,7 +145,7 @@ def seal_document(
     unreadable or inconsistent leaves the issuer.
     """
     try:
-        key, cert = _load_seal(pki)(city_code)
+        key, cert = SEAL_KEYS.get(pki, city_code)
         kid = kid_of(cert)
         issue_date = getattr(data, "issue_date", None)
         if not isinstance(issue_date, dt.date):
@@ -121,7 +154,8 @@ def seal_document(
             sign_back(BackPayload(city_code, doc, issue_number, issue_date, len(pages), page), key, kid)
             for page in pages
         )
-        document, digests = integrity.digest_pdf(pdf)
+        reader = integrity.reader_of(pdf)  # parsed once: digested, then finished
+        document, digests = integrity.digest_reader(reader)
         if len(digests) != len(pages):
             raise DocumentError("the PDF's pages are not the pages recorded", code="document.render_failed")
         manifest = Manifest(
@@ -141,7 +175,7 @@ def seal_document(
             manifest_sha256=manifest.sha256().hex(),
         )
         code = sign_payload(payload, key, kid)
-        sealed = stamp_code(pdf, code, SealAttachment(manifest.to_cbor(), backs).to_cbor())
+        sealed = stamp_code(reader, code, SealAttachment(manifest.to_cbor(), backs).to_cbor())
         _check(sealed, code, payload)
         return sealed
     except (DocumentError, PkiError, ValueError) as exc:
@@ -150,17 +184,20 @@ def seal_document(
 
 def _check(sealed: bytes, code: str, payload: SealPayload) -> None:
     """The sealed PDF is exactly what was signed (text included) and its code reads back."""
-    finding = check_pdf(sealed, payload).finding
+    with open_pdf(sealed) as document:  # one pdfium parse: the text layer and the printed code
+        texts = texts_of(document)
+        crop = page_image(document, 1, READBACK_DPI, qr_crop())
+    finding = check_pdf(sealed, payload, texts=texts).finding
     if finding is not None:
         raise DocumentError(
             f"the sealed document does not check: {finding.reason} {finding.detail}",
             code="document.render_failed",
         )
-    if code not in decode_image(render_page(sealed, 1, READBACK_DPI, qr_crop())):
+    if code not in decode_image(crop):
         raise DocumentError("the seal QR does not read back", code="document.render_failed")
 
 
 def header_signer(pki: PkiPaths, city_code: str) -> HeaderSigner:
     """The city's seal key as the signer of document headers (``kofu.protocol.header``)."""
-    key, cert = _load_seal(pki)(city_code)
+    key, cert = SEAL_KEYS.get(pki, city_code)
     return HeaderSigner(seal_kid(cert), key)

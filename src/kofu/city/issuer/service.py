@@ -35,8 +35,6 @@ from kofu.city.registry.queries import city_settings
 from kofu.documents.content import PageContent, normalise_text
 from kofu.documents.errors import DocumentError
 from kofu.documents.render import render_document
-from kofu.documents.seal import read_page_texts
-from kofu.documents.text import page_count
 from kofu.pki.paths import PkiPaths
 from kofu.protocol.center_gateway import (
     CityRequest,
@@ -191,7 +189,7 @@ class IssuerService:
             city_code=self.city_code,
             doc=order.doc,
             copies=order.copies,
-            pages=page_count(pdf),
+            pages=len(pages),
             issue_number=issue_number,
             binding=binding,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
@@ -225,17 +223,15 @@ class IssuerService:
             if exc.code == "document.too_long":
                 raise Refused("document.too_long", "a name or address exceeds the layout") from exc
             raise KofuError("document.render_failed", exc.code) from exc
-        self._confirm(rendered.pdf, prepared, issue_number)
+        self._confirm(rendered.pages, prepared, issue_number)
         return rendered.pdf, rendered.pages
 
     @staticmethod
-    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
-        """Re-read the rendered document: it names exactly the people it was made for, and every
-        page carries its issue number (the seal then checks that this text is what it signs)."""
-        try:
-            pages = [normalise_text(page) for page in read_page_texts(pdf)]
-        except DocumentError as exc:
-            raise KofuError("document.render_failed", exc.code) from exc
+    def _confirm(content: tuple[PageContent, ...], prepared: Prepared, issue_number: str) -> None:
+        """The rendered document names exactly the people it was made for, and every page
+        carries its issue number: read from the text the renderer drew on each page. Sealing
+        then extracts the text layer of the finished PDF and refuses it unless it is this text."""
+        pages = [normalise_text(page.text()) for page in content]
         text = "".join(pages)
         if not all(normalise_text(name) in text for name in prepared.expected):
             raise KofuError("document.render_failed", "rendered document does not name its subject")
