@@ -133,6 +133,7 @@ class _Canon:
         from pypdf import generic  # pypdf only for callers that digest
 
         self.g: Any = generic
+        self.numbers = (generic.NumberObject, generic.FloatObject, int, float)
         self.path: set[int] = set()
         self.memo: dict[int, bytes] = {}  # an indirect object's digest, by identity (fonts are shared)
 
@@ -164,14 +165,18 @@ class _Canon:
             self._dict(digest, obj, skip, b"d")
         elif isinstance(obj, g.ArrayObject):
             digest.update(b"a%d[" % len(obj))
-            for item in obj:
-                self.feed(digest, item)
+            numbers = self.numbers
+            if all(isinstance(item, numbers) and not isinstance(item, bool) for item in obj):
+                digest.update(b"".join(b"#%s\x00" % repr(round(float(i), 6)).encode() for i in obj))
+            else:
+                for item in obj:
+                    self.feed(digest, item)
             digest.update(b"]")
         elif isinstance(obj, g.NameObject):
             digest.update(b"n" + str(obj).encode() + b"\x00")
         elif isinstance(obj, g.BooleanObject):
             digest.update(b"b1" if obj else b"b0")
-        elif isinstance(obj, g.NumberObject | g.FloatObject | int | float):
+        elif isinstance(obj, self.numbers):
             digest.update(b"#" + repr(round(float(obj), 6)).encode() + b"\x00")
         elif isinstance(obj, g.TextStringObject | g.ByteStringObject | str | bytes):
             raw = obj.original_bytes if isinstance(obj, g.TextStringObject) else obj
