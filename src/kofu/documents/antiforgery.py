@@ -107,7 +107,7 @@ def word_cells(width: float = A4[0], height: float = A4[1], pattern: DotPattern 
     inside -= summed[np.ix_(tops[1:], lefts[:-1])] - summed[np.ix_(tops[:-1], lefts[:-1])]
     size = np.outer(tops[1:] - tops[:-1], lefts[1:] - lefts[:-1])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (size > 0) & (inside / np.where(size > 0, size, 1) >= 0.5)  # type: ignore[no-any-return]
+        return (size > 0) & (inside / np.where(size > 0, size, 1) >= 0.5)
 
 
 def _runs(line: Any, want: bool) -> list[tuple[int, int]]:
