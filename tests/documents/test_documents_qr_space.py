@@ -10,8 +10,8 @@ import pytest
 from documents_cases import CASES
 from seal_support import SealPki, issued_today
 
-from kofu.documents.qr import QR_LEFT, QR_SIZE, QR_TOP, QUIET_ZONE, decode_image, qr_rows, render_page
 from kofu.documents.render import render
+from kofu.sealcode.qr import QR_LEFT, QR_SIZE, QR_TOP, QUIET_ZONE, decode_image, qr_rows, render_page
 
 DPI = 200
 

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kofu.documents.qr import decode_image_bytes
-from kofu.documents.seal import PREFIX, SealedPerson, SealError, SealPayload, parse_seal, sign_payload
-from kofu.documents.verify import Status, verify_code
+from kofu.sealcode.code import PREFIX, SealedPerson, SealError, SealPayload, parse_seal, sign_payload
+from kofu.sealcode.qr import decode_image_bytes
+from kofu.sealcode.verify import Status, verify_code
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 PAYLOAD = SealPayload(
@@ -87,7 +87,7 @@ def test_cose_signatures_interoperate_with_an_independent_implementation():
     from pycose.keys.ec2 import EC2Key
     from pycose.messages import Sign1Message
 
-    from kofu.documents.seal import decode_code, parse_cose, sign_cose
+    from kofu.sealcode.code import decode_code, parse_cose, sign_cose
 
     ours = sign_cose(b"payload", KEY, b"\x02" * 8)
     protected, unprotected, body, signature = cbor2.loads(ours).value  # pycose wants lists, not tuples
@@ -102,7 +102,7 @@ def test_cose_signatures_interoperate_with_an_independent_implementation():
     kid, body, message = parse_cose(decode_code(CODE[len(PREFIX) :]))
     assert (kid, body) == (b"\x01" * 8, PAYLOAD.to_cbor())
     forged = type(message)(message.protected, kid, body[:-1] + bytes([body[-1] ^ 1]), message.signature)
-    from kofu.documents.seal import cose_signature_valid
+    from kofu.sealcode.code import cose_signature_valid
 
     assert not cose_signature_valid(forged, KEY.public_key())
 
@@ -147,7 +147,7 @@ def test_fuzz_mutated_real_codes_never_crash(noise, cut):
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=2000))
 def test_fuzz_garbage_images_never_crash(data):
-    from kofu.documents.errors import DocumentError
+    from kofu.sealcode.errors import DocumentError
 
     try:
         assert decode_image_bytes(data) == []

@@ -16,12 +16,12 @@ from kofu.card.state import CardStore
 from kofu.city.issuer import catalog
 from kofu.config import Settings
 from kofu.demo import DemoCard
-from kofu.documents.seal import parse_seal, sign_payload
-from kofu.documents.verify import codes_in_pdf
 from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import issue_once
 from kofu.pki.trust import rotate_seal
 from kofu.protocol.errors import KofuError
+from kofu.sealcode.code import parse_seal, sign_payload
+from kofu.sealcode.verify import codes_in_pdf
 from kofu.up import _settings_env
 from tests.e2e.helpers import center_link, eligible, journal_of
 

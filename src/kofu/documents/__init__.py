@@ -22,7 +22,6 @@ runs before each page is drawn (the anti-forgery layer draws its pattern there).
 """
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.fuhyo import FuhyoAddress, FuhyoData, FuhyoPerson, build_fuhyo_spec, render_fuhyo
 from kofu.documents.impression import SealImpression
 from kofu.documents.inkan import InkanData, build_inkan_spec, render_inkan
@@ -47,6 +46,7 @@ from kofu.documents.limits import ADDRESS_MAX_UNITS, NAME_MAX_UNITS
 from kofu.documents.render import DOCUMENT_TYPES, RENDERERS, DocumentData, render
 from kofu.documents.text import extract_text, page_count, page_texts
 from kofu.documents.wareki import era_year, to_wareki
+from kofu.sealcode.errors import DocumentError
 
 __all__ = [
     "ADDRESS_MAX_UNITS",

@@ -21,8 +21,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from kofu.documents.errors import DocumentError
 from kofu.documents.ivs import VariationFont
+from kofu.sealcode.errors import DocumentError
 
 MINCHO = "Mincho"
 GOTHIC = "Gothic"

@@ -1,12 +1,12 @@
 """The issuer's seal: signs a rendered document, stamps its code, and checks the result.
 
 `seal_document` takes the rendered PDF and what each page certifies (recorded while drawing,
-:class:`kofu.documents.content.PageContent`). It signs one back payload per page (the page's
+:class:`kofu.sealcode.content.PageContent`). It signs one back payload per page (the page's
 complete content, for the back of the printed sheet), digests the PDF's structure into the
 manifest, signs the front payload (identifying fields, the text's hash, the manifest's hash),
 draws the front code in every page's reserved square and embeds the manifest and the backs —
 one revision, written once. Before the document leaves the issuer it is checked as any
-verifier would check it (:func:`kofu.documents.pdfcheck.check_pdf`), its text is confirmed to be
+verifier would check it (:func:`kofu.sealcode.pdfcheck.check_pdf`), its text is confirmed to be
 the content signed, and the front code must read back from page 1.
 """
 
@@ -15,18 +15,26 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from kofu.documents import integrity
-from kofu.documents.backcode import BackPayload, payload_sha256, sign_back
-from kofu.documents.content import PageContent
-from kofu.documents.errors import DocumentError
-from kofu.documents.integrity import Manifest, SealAttachment
-from kofu.documents.pdfcheck import check_pdf
-from kofu.documents.pdfium import open_pdf, page_image, texts_of
-from kofu.documents.qr import (
+from kofu.documents.render import DocumentData
+from kofu.pki.errors import PkiError
+from kofu.pki.paths import PkiPaths
+from kofu.pki.seal import load_seal
+from kofu.pki.trust import seal_kid
+from kofu.protocol.errors import KofuError
+from kofu.protocol.header import HeaderSigner
+from kofu.sealcode import manifest as pdf_manifest
+from kofu.sealcode.back import BackPayload, payload_sha256, sign_back
+from kofu.sealcode.code import SealPayload, kid_of, sign_payload, texts_hash
+from kofu.sealcode.content import PageContent
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.manifest import Manifest, SealAttachment
+from kofu.sealcode.pdfcheck import check_pdf
+from kofu.sealcode.pdfium import open_pdf, page_image, texts_of
+from kofu.sealcode.qr import (
     QR_SIZE,
     QUIET_ZONE,
     READBACK_DPI,
@@ -34,43 +42,6 @@ from kofu.documents.qr import (
     qr_crop,
     qr_rows,
 )
-from kofu.documents.seal import SealedPerson, SealPayload, kid_of, sign_payload, texts_hash
-from kofu.pki.errors import PkiError
-from kofu.pki.paths import PkiPaths
-from kofu.pki.seal import load_seal
-from kofu.pki.trust import seal_kid
-from kofu.protocol.errors import KofuError
-from kofu.protocol.header import HeaderSigner
-
-
-def _people(data: Any) -> list[Any]:
-    for attr in ("members", "persons", "people", "entries"):
-        value = getattr(data, attr, None)
-        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-            members = list(value)
-            selected = getattr(data, "selected", ())
-            if getattr(data, "scope", None) == "kojin" and selected:  # 個人事項: only those shown
-                members = [m for i, m in enumerate(members) if i in set(selected)]
-            return members
-    for attr in ("person", "resident", "subject", "applicant"):
-        if getattr(data, attr, None) is not None:
-            return [getattr(data, attr)]
-    return [data] if getattr(data, "name", None) else []
-
-
-def identifying_fields(data: Any) -> tuple[tuple[SealedPerson, ...], str]:
-    """The people (name as printed, birth date) and the address a document's data shows, for any
-    type (a 附票 showing 本籍・筆頭者 prints each member by 名 alone: ``data.shown_name``)."""
-    people = []
-    shown_name = getattr(data, "shown_name", None)
-    for person in _people(data):
-        name = shown_name(person) if callable(shown_name) else getattr(person, "name", None)
-        birth = getattr(person, "birth_date", None)
-        if isinstance(name, str) and name:
-            people.append(SealedPerson(name, birth.isoformat() if isinstance(birth, dt.date) else ""))
-    shown = ("address", "honseki") if getattr(data, "include_honseki", True) else ("address",)
-    address = next((v for a in shown if isinstance(v := getattr(data, a, None), str)), "")
-    return tuple(people), address
 
 
 class _SealKeys:
@@ -123,13 +94,13 @@ SEAL_KEYS = _SealKeys()
 def stamp_code(pdf: bytes | Any, code: str, attachment: bytes = b"") -> bytes:
     """``pdf`` (rendered with the seal code's square; bytes or a pypdf reader over them) with the
     QR of ``code`` drawn in that square on every page and ``attachment`` embedded."""
-    drawing = integrity.code_drawing(qr_rows(code), QR_SIZE, QUIET_ZONE)
-    return integrity.finish(pdf, drawing, attachment)
+    drawing = pdf_manifest.code_drawing(qr_rows(code), QR_SIZE, QUIET_ZONE)
+    return pdf_manifest.finish(pdf, drawing, attachment)
 
 
 def seal_document(
     pdf: bytes,
-    data: Any,
+    data: DocumentData,
     *,
     pages: Sequence[PageContent],
     city_code: str,
@@ -147,21 +118,21 @@ def seal_document(
     try:
         key, cert = SEAL_KEYS.get(pki, city_code)
         kid = kid_of(cert)
-        issue_date = getattr(data, "issue_date", None)
+        issue_date = data.issue_date
         if not isinstance(issue_date, dt.date):
             raise DocumentError("the document has no issue date", code="document.render_failed")
         backs = tuple(
             sign_back(BackPayload(city_code, doc, issue_number, issue_date, len(pages), page), key, kid)
             for page in pages
         )
-        reader = integrity.reader_of(pdf)  # parsed once: digested, then finished
-        document, digests = integrity.digest_reader(reader)
+        reader = pdf_manifest.reader_of(pdf)  # parsed once: digested, then finished
+        document, digests = pdf_manifest.digest_reader(reader)
         if len(digests) != len(pages):
             raise DocumentError("the PDF's pages are not the pages recorded", code="document.render_failed")
         manifest = Manifest(
             document, tuple(replace(d, back=payload_sha256(b)) for d, b in zip(digests, backs, strict=True))
         )
-        people, address = identifying_fields(data)
+        people, address = data.sealed_fields()  # each document type names its signed fields
         payload = SealPayload(
             city=city_code,
             doc=doc,

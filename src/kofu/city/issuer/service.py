@@ -32,8 +32,6 @@ from kofu.city.issuer.sealing import header_signer, seal_document
 from kofu.city.issuer.subject import Subject, document_options, load_subject
 from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
 from kofu.city.registry.queries import city_settings
-from kofu.documents.content import PageContent, normalise_text
-from kofu.documents.errors import DocumentError
 from kofu.documents.render import render_document
 from kofu.pki.paths import PkiPaths
 from kofu.protocol.center_gateway import (
@@ -47,6 +45,8 @@ from kofu.protocol.center_gateway import (
 from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
+from kofu.sealcode.content import PageContent, normalise_text
+from kofu.sealcode.errors import DocumentError
 
 
 class IssuerService:

@@ -1,4 +1,4 @@
-"""The seal QR on paper: drawn into a reportlab canvas, read back from PDFs and images.
+"""The seal QR on paper: drawn into a PDF canvas, read back from PDFs and images.
 
 Drawing uses zxing-cpp's encoder (alphanumeric mode: base45 and the ``KOFU1:`` prefix are all
 in the QR alphanumeric alphabet) and vector squares, so the QR adds no text to the PDF and the document's
@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from reportlab.lib.units import mm
+from kofu.sealcode.code import PREFIX
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.pdfium import open_pdf, page_image
 
-from kofu.documents.errors import DocumentError
-from kofu.documents.pdfium import open_pdf, page_image
-from kofu.documents.seal import PREFIX
+mm = 72 / 25.4  # points per millimetre
 
 PREFIXES = (PREFIX, "KOFUP1:")  # the front seal code, the parts of a back code
 
@@ -124,4 +124,5 @@ def render_page(
 
 def decode_pdf(pdf: bytes, pages: Iterable[int], dpi: int = DEFAULT_DPI) -> dict[int, list[str]]:
     """The seal codes found on each of ``pages`` (1-based) of ``pdf``."""
-    return {page: decode_image(render_page(pdf, page, dpi)) for page in pages}
+    with open_pdf(pdf) as document:
+        return {page: decode_image(page_image(document, page, dpi)) for page in pages}

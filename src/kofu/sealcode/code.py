@@ -13,9 +13,9 @@ small integer keys::
 
 "Full text" is :func:`texts_hash`: the pages' text, NFKC-normalised with every whitespace
 character removed, as text extraction gives it back from the final PDF (the QR, the 地紋 and the
-other paper layers add no text). The manifest (:mod:`kofu.documents.integrity`) digests every
+other paper layers add no text). The manifest (:mod:`kofu.sealcode.manifest`) digests every
 page's drawing, images, fonts and annotations and each page's signed back payload
-(:mod:`kofu.documents.backcode`), which holds everything the page certifies. The payload never
+(:mod:`kofu.sealcode.back`), which holds everything the page certifies. The payload never
 holds the My Number or the 住民票コード; :func:`check_no_identifiers` refuses any value that looks
 like either.
 """
@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from kofu.documents.content import normalise_text
+from kofu.sealcode.content import normalise_text
 
 PREFIX = "KOFU1:"
 VERSION = 2
@@ -65,6 +65,11 @@ class SealedPerson:
     birth_date: str  # ISO date
 
 
+def sealed_person(name: str, birth_date: dt.date | None) -> SealedPerson:
+    """A person as the seal code repeats them (no birth date: an empty one)."""
+    return SealedPerson(name, birth_date.isoformat() if isinstance(birth_date, dt.date) else "")
+
+
 @dataclass(frozen=True)
 class SealPayload:
     """What the city signs about one issued document."""
@@ -78,7 +83,7 @@ class SealPayload:
     address: str
     text_sha256: str  # hex
     binding: str  # hex, the order binding of kofu.protocol.envelope
-    manifest_sha256: str = "00" * 32  # hex, see kofu.documents.integrity
+    manifest_sha256: str = "00" * 32  # hex, see kofu.sealcode.manifest
 
     def to_cbor(self) -> bytes:
         """The CBOR map that is signed."""
@@ -196,7 +201,7 @@ def document_text_hash(pdf: bytes) -> str:
 
 def read_page_texts(pdf: bytes) -> list[str]:
     """Each page's text as pdfium extracts it (in drawing order; ~20x faster than pypdf)."""
-    from kofu.documents.pdfium import open_pdf, texts_of
+    from kofu.sealcode.pdfium import open_pdf, texts_of
 
     with open_pdf(pdf) as document:
         return texts_of(document)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from kofu.documents.errors import DocumentError
+from kofu.sealcode.errors import DocumentError
 
 
 @contextmanager

@@ -38,8 +38,8 @@ from typing import Any
 
 import cbor2
 
-from kofu.documents.errors import DocumentError
-from kofu.documents.qr import SEAL_CODE_RESOURCE, dark_runs
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.qr import SEAL_CODE_RESOURCE, dark_runs
 
 ATTACHMENT = "kofu-seal.cbor"
 MANIFEST_VERSION = 1

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from kofu.documents.backcode import ParsedBack, parse_back
-from kofu.documents.content import normalise_text
-from kofu.documents.errors import DocumentError
-from kofu.documents.integrity import (
+from kofu.sealcode.back import ParsedBack, parse_back
+from kofu.sealcode.code import SealPayload, read_page_texts, texts_hash
+from kofu.sealcode.content import normalise_text
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.manifest import (
     ATTACHMENT,
     COMPONENTS,
     Manifest,
@@ -41,7 +42,6 @@ from kofu.documents.integrity import (
     revisions,
     seal_code_forms,
 )
-from kofu.documents.seal import SealPayload, read_page_texts, texts_hash
 
 REASONS = {
     "content": "document.modified.content",
