@@ -361,11 +361,14 @@ def code_drawing(rows: tuple[bytes, ...], size: float, quiet_zone: int) -> bytes
     """The seal code form's drawing: a white square, then each run of dark modules, in black
     (``rows``: the symbol row by row from the top, one byte a module, 1 = dark)."""
     unit = size / (len(rows) + 2 * quiet_zone)
+    n = len(rows)
+    # Every coordinate and width formatted once: a symbol has ~n distinct values of each.
+    xs = [f"{(c + quiet_zone) * unit:.3f}" for c in range(n)]
+    ys = [f"{size - (r + quiet_zone + 1) * unit:.3f}" for r in range(n)]
+    widths = [f"{length * unit:.3f}" for length in range(n + 1)]
+    height = f"{unit:.3f}"
     out = [f"1 1 1 rg 0 0 {size:.3f} {size:.3f} re f 0 0 0 rg"]
-    out += [
-        f"{(c + quiet_zone) * unit:.3f} {size - (r + quiet_zone + 1) * unit:.3f} {length * unit:.3f} {unit:.3f} re"
-        for r, c, length in dark_runs(rows)
-    ]
+    out += [f"{xs[c]} {ys[r]} {widths[length]} {height} re" for r, c, length in dark_runs(rows)]
     out.append("f")
     return "\n".join(out).encode()
 
