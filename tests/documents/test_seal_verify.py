@@ -92,7 +92,7 @@ def juminhyo(pki):
 
 
 def test_changed_text_is_modified_text(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_code
+    from kofu.documents.issue import stamp_code
 
     data, sealed = juminhyo
     code = codes_in_pdf(sealed)[0]
@@ -120,7 +120,7 @@ def test_unknown_kid_is_unknown_key(pki, juminhyo):
 
 
 def test_a_pdf_without_a_code_and_with_two_codes_are_malformed(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_code
+    from kofu.documents.issue import stamp_code
     from kofu.documents.render import render_document
 
     data, sealed = juminhyo

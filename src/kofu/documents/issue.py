@@ -1,11 +1,15 @@
-"""The issuer's seal: signs a rendered document, stamps its code, and checks the result.
+"""A certificate from its content to a finished, sealed and checked PDF, in one pass.
+
+:func:`issue_document` renders the data as its document type, recording what each page
+certifies, then seals it with the city's seal key and returns it as a value
+(:class:`IssuedDocument`): the PDF, each page's content and the front seal code.
 
 `seal_document` takes the rendered PDF and what each page certifies (recorded while drawing,
 :class:`kofu.sealcode.content.PageContent`). It signs one back payload per page (the page's
 complete content, for the back of the printed sheet), digests the PDF's structure into the
 manifest, signs the front payload (identifying fields, the text's hash, the manifest's hash),
 draws the front code in every page's reserved square and embeds the manifest and the backs —
-one revision, written once. Before the document leaves the issuer it is checked as any
+one revision, written once. Before the document is returned it is checked as any
 verifier would check it (:func:`kofu.sealcode.pdfcheck.check_pdf`), its text is confirmed to be
 the content signed, and the front code must read back from page 1.
 """
@@ -13,19 +17,14 @@ the content signed, and the front code must read back from page 1.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from kofu.documents.render import DocumentData
-from kofu.pki.errors import PkiError
-from kofu.pki.paths import PkiPaths
-from kofu.pki.seal import load_seal
-from kofu.pki.trust import seal_kid
-from kofu.protocol.errors import KofuError
-from kofu.protocol.header import HeaderSigner
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from kofu.documents.render import DocumentData, render_document
 from kofu.sealcode import manifest as pdf_manifest
 from kofu.sealcode.back import BackPayload, payload_sha256, sign_back
 from kofu.sealcode.code import SealPayload, kid_of, sign_payload, texts_hash
@@ -44,53 +43,6 @@ from kofu.sealcode.qr import (
 )
 
 
-class _SealKeys:
-    """Each city's seal key and certificate, read once and again only after the files change.
-
-    A rotation swaps the key and certificate files; a read that lands in between (a key that
-    does not match its certificate) retries. The files' identity (inode, size, mtime) is checked
-    on every use, so a rotated key signs the very next document.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loaded: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = {}
-
-    def get(self, paths: PkiPaths, city: str) -> tuple[Any, Any]:
-        where = (str(paths.seal_key(city)), str(paths.seal_cert(city)))
-        stamp = _stamp(paths, city)
-        with self._lock:
-            found = self._loaded.get(where)
-        if found is not None and found[0] == stamp:
-            return found[1]  # type: ignore[no-any-return]
-        for attempt in range(5):
-            try:
-                loaded = load_seal(paths, city)
-                break
-            except PkiError:
-                if attempt == 4:
-                    raise
-                time.sleep(0.05)
-                stamp = _stamp(paths, city)
-        with self._lock:
-            self._loaded[where] = (stamp, loaded)
-        return loaded
-
-
-def _stamp(paths: PkiPaths, city: str) -> tuple[Any, ...]:
-    stamp: tuple[Any, ...] = ()
-    for path in (paths.seal_key(city), paths.seal_cert(city)):
-        try:
-            st = path.stat()
-            stamp += (st.st_ino, st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamp += (None,)
-    return stamp
-
-
-SEAL_KEYS = _SealKeys()
-
-
 def stamp_code(pdf: bytes | Any, code: str, attachment: bytes = b"") -> bytes:
     """``pdf`` (rendered with the seal code's square; bytes or a pypdf reader over them) with the
     QR of ``code`` drawn in that square on every page and ``attachment`` embedded."""
@@ -98,26 +50,80 @@ def stamp_code(pdf: bytes | Any, code: str, attachment: bytes = b"") -> bytes:
     return pdf_manifest.finish(pdf, drawing, attachment)
 
 
+@dataclass(frozen=True)
+class SealKey:
+    """The city's seal: its private key and certificate, and the city code it signs for."""
+
+    city_code: str
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+
+
+@dataclass(frozen=True)
+class IssuedDocument:
+    """A finished document: the sealed PDF, what each page certifies, and its front seal code."""
+
+    pdf: bytes
+    pages: tuple[PageContent, ...]
+    code: str
+
+
+def issue_document(
+    doc: str, data: DocumentData, *, seal: SealKey, issue_number: str, binding: str
+) -> IssuedDocument:
+    """Render ``data`` as ``doc`` and seal it (see the module docstring).
+
+    Raises :class:`DocumentError`: the renderer's codes (``document.too_long``,
+    ``document.invalid``, ...) or ``document.render_failed`` when sealing or its check fails.
+    """
+    rendered = render_document(doc, data)
+    pdf, code = seal_rendered(
+        rendered.pdf,
+        data,
+        pages=rendered.pages,
+        seal=seal,
+        doc=doc,
+        issue_number=issue_number,
+        binding=binding,
+    )
+    return IssuedDocument(pdf, rendered.pages, code)
+
+
 def seal_document(
     pdf: bytes,
     data: DocumentData,
     *,
     pages: Sequence[PageContent],
-    city_code: str,
+    seal: SealKey,
     doc: str,
     issue_number: str,
     binding: str,
-    pki: PkiPaths,
 ) -> bytes:
-    """Sign ``pdf`` (rendered from ``data``, certifying ``pages``) with the city's seal key.
+    """Sign ``pdf`` (rendered from ``data``, certifying ``pages``) with the city's seal key."""
+    return seal_rendered(
+        pdf, data, pages=pages, seal=seal, doc=doc, issue_number=issue_number, binding=binding
+    )[0]
 
-    Raises :class:`KofuError` ``document.render_failed`` if the seal key is unusable, the PDF
+
+def seal_rendered(
+    pdf: bytes,
+    data: DocumentData,
+    *,
+    pages: Sequence[PageContent],
+    seal: SealKey,
+    doc: str,
+    issue_number: str,
+    binding: str,
+) -> tuple[bytes, str]:
+    """The sealed PDF and its front code.
+
+    Raises :class:`DocumentError` ``document.render_failed`` if the key is unusable, the PDF
     does not match its recorded content, or the sealed PDF does not check out: nothing unsealed,
-    unreadable or inconsistent leaves the issuer.
+    unreadable or inconsistent is returned.
     """
+    key, city_code = seal.key, seal.city_code
     try:
-        key, cert = SEAL_KEYS.get(pki, city_code)
-        kid = kid_of(cert)
+        kid = kid_of(seal.cert)
         issue_date = data.issue_date
         if not isinstance(issue_date, dt.date):
             raise DocumentError("the document has no issue date", code="document.render_failed")
@@ -148,9 +154,9 @@ def seal_document(
         code = sign_payload(payload, key, kid)
         sealed = stamp_code(reader, code, SealAttachment(manifest.to_cbor(), backs).to_cbor())
         _check(sealed, code, payload)
-        return sealed
-    except (DocumentError, PkiError, ValueError) as exc:
-        raise KofuError("document.render_failed", f"sealing failed: {exc}") from exc
+        return sealed, code
+    except (DocumentError, ValueError) as exc:
+        raise DocumentError(f"sealing failed: {exc}", code="document.render_failed") from exc
 
 
 def _check(sealed: bytes, code: str, payload: SealPayload) -> None:
@@ -166,9 +172,3 @@ def _check(sealed: bytes, code: str, payload: SealPayload) -> None:
         )
     if code not in decode_image(crop):
         raise DocumentError("the seal QR does not read back", code="document.render_failed")
-
-
-def header_signer(pki: PkiPaths, city_code: str) -> HeaderSigner:
-    """The city's seal key as the signer of document headers (``kofu.protocol.header``)."""
-    key, cert = SEAL_KEYS.get(pki, city_code)
-    return HeaderSigner(seal_kid(cert), key)
