@@ -54,7 +54,7 @@ class SealPki:
         rendered = render_document(doc, data)  # type: ignore[arg-type]
         assert rendered.pdf == pdf, "seal() takes the document rendered from its data"
         key, cert = load_seal(self.paths, CITY)
-        return seal_document(
+        sealed, _code = seal_document(
             pdf,
             data,  # type: ignore[arg-type]
             pages=rendered.pages,
@@ -63,6 +63,7 @@ class SealPki:
             issue_number=issue_number,
             binding=BINDING,
         )
+        return sealed
 
 
 def png_of(pdf: bytes, page: int = 1, dpi: int = 200) -> bytes:

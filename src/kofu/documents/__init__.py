@@ -3,6 +3,7 @@
 Public API::
 
     render(doc_type, data, page_hook=None) -> bytes          any document, by type
+    kofu.documents.issue.issue_document(doc, data, seal=…)  rendered, sealed and checked, as a value
     JuminhyoData, JuminhyoPerson, ForeignResidentItems,
         render_juminhyo(data)                                住民票の写し
     InkanData, SealImpression, render_inkan(data)            印鑑登録証明書
@@ -15,7 +16,9 @@ Public API::
     DocumentLayout, DocumentSpec, Table, Row, Cell,
     Certification                                            the shared layout engine
     extract_text(pdf), page_count(pdf), page_texts(pdf)     reading PDFs back
-    DocumentError (.code)                                    all failures
+    DocumentError (.code)                                    all failures (kofu.sealcode.errors)
+
+Reading and checking the seal code needs none of this: :mod:`kofu.sealcode`.
 
 Every ``render_*`` takes ``(data, layout=…, page_hook=None)``; ``page_hook(canvas, n, total)``
 runs before each page is drawn (the anti-forgery layer draws its pattern there).

@@ -77,7 +77,7 @@ def issue_document(
     ``document.invalid``, ...) or ``document.render_failed`` when sealing or its check fails.
     """
     rendered = render_document(doc, data)
-    pdf, code = seal_rendered(
+    pdf, code = seal_document(
         rendered.pdf,
         data,
         pages=rendered.pages,
@@ -90,22 +90,6 @@ def issue_document(
 
 
 def seal_document(
-    pdf: bytes,
-    data: DocumentData,
-    *,
-    pages: Sequence[PageContent],
-    seal: SealKey,
-    doc: str,
-    issue_number: str,
-    binding: str,
-) -> bytes:
-    """Sign ``pdf`` (rendered from ``data``, certifying ``pages``) with the city's seal key."""
-    return seal_rendered(
-        pdf, data, pages=pages, seal=seal, doc=doc, issue_number=issue_number, binding=binding
-    )[0]
-
-
-def seal_rendered(
     pdf: bytes,
     data: DocumentData,
     *,
