@@ -21,7 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Certification, DocumentSpec, Table
-from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas, register_fonts
+from kofu.documents.fonts import BASE_FONTS, MINCHO, SUBSET_LOCK, new_canvas, register_fonts
 from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
 from kofu.documents.table import Edge, TableStyle, draw_table, table_height
@@ -191,7 +191,7 @@ class DocumentLayout:
         Raises :class:`DocumentError` (``document.too_long``, ``document.font_missing``,
         ``document.render_failed``).
         """
-        register_fonts()
+        register_fonts(BASE_FONTS)
         pages = self.paginate(spec)
         buffer = io.BytesIO()
         try:
