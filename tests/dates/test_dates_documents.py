@@ -4,8 +4,8 @@ years offered and named, and the seal made with a key made that same instant."""
 from __future__ import annotations
 
 from kofu.documents.text import extract_text
-from kofu.documents.verify import verify_file
 from kofu.protocol.envelope import DocumentHeader, open_document
+from kofu.sealcode.verify import verify_file
 from tests.dates.conftest import World
 from tests.dates.instants import Instant
 from tests.dates.test_dates_rules import menu_offer, order

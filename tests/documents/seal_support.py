@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from kofu import clock
-from kofu.city.issuer.sealing import seal_document
+from kofu.documents.issue import SealKey, seal_document
 from kofu.documents.render import render_document
 from kofu.pki.ca import load_or_create_lgpki_ca
 from kofu.pki.paths import PkiPaths
-from kofu.pki.seal import ensure_seal
+from kofu.pki.seal import ensure_seal, load_seal
 from kofu.pki.trust import TrustList, TrustPublisher, ensure_trust_signer
 
 CITY = "132292"
@@ -53,16 +53,17 @@ class SealPki:
         """``pdf`` (``data`` rendered as ``doc``) sealed as the issuer seals it."""
         rendered = render_document(doc, data)  # type: ignore[arg-type]
         assert rendered.pdf == pdf, "seal() takes the document rendered from its data"
-        return seal_document(
+        key, cert = load_seal(self.paths, CITY)
+        sealed, _code = seal_document(
             pdf,
-            data,
+            data,  # type: ignore[arg-type]
             pages=rendered.pages,
-            city_code=CITY,
+            seal=SealKey(CITY, key, cert),
             doc=doc,
             issue_number=issue_number,
             binding=BINDING,
-            pki=self.paths,
         )
+        return sealed
 
 
 def png_of(pdf: bytes, page: int = 1, dpi: int = 200) -> bytes:

@@ -10,8 +10,8 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kofu.documents.backcode import assemble, back_parts
-from kofu.documents.seal import encode_code
+from kofu.sealcode.back import assemble, back_parts
+from kofu.sealcode.code import encode_code
 
 
 @given(st.binary(min_size=1, max_size=600), st.integers(min_value=2, max_value=60))

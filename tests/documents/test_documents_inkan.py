@@ -33,8 +33,8 @@ def test_certificate_shows_the_registrant_and_the_closing_sentence() -> None:
 
 
 def test_impression_is_printed_as_a_vermilion_image_and_recorded_with_its_digest() -> None:
-    from kofu.documents.integrity import pdf_image_sha256
     from kofu.documents.render import render_document
+    from kofu.sealcode.manifest import pdf_image_sha256
 
     rendered = render_document("inkan", INKAN)
     page = PdfReader(io.BytesIO(rendered.pdf)).pages[0]

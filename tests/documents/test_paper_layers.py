@@ -19,12 +19,12 @@ from pypdf import PdfReader
 from seal_support import CITY_NAME, SealPki, issued_today
 
 from kofu.documents.antiforgery import text_image
-from kofu.documents.backcode import is_back_part
-from kofu.documents.qr import decode_pdf
 from kofu.documents.render import render
 from kofu.documents.sheets import HOW_TO_CHECK, VERIFY_LINE, WARNING, print_sheets, sheet_backs
 from kofu.documents.text import page_texts
-from kofu.documents.verify import codes_in_pdf
+from kofu.sealcode.back import is_back_part
+from kofu.sealcode.qr import decode_pdf
+from kofu.sealcode.verify import codes_in_pdf
 
 VERIFY_URL = "https://shoumei.example.jp/kakunin"
 MICROTEXT_MM = 0.5  # the microtext's letter height

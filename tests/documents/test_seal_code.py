@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kofu.documents.qr import decode_image_bytes
-from kofu.documents.seal import PREFIX, SealedPerson, SealError, SealPayload, parse_seal, sign_payload
-from kofu.documents.verify import Status, verify_code
+from kofu.sealcode.code import PREFIX, SealedPerson, SealError, SealPayload, parse_seal, sign_payload
+from kofu.sealcode.qr import decode_image_bytes
+from kofu.sealcode.verify import Status, verify_code
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 PAYLOAD = SealPayload(
@@ -68,16 +69,42 @@ def test_a_valid_cose_over_a_foreign_payload_is_payload_invalid():
     import base45
     from pycose.algorithms import Es256
     from pycose.headers import KID, Algorithm
+    from pycose.keys.ec2 import EC2Key
     from pycose.messages import Sign1Message
 
-    from kofu.documents.seal import _cose_key
-
+    # Signed by an independent COSE implementation: our reader takes any standard COSE_Sign1.
+    pem = KEY.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
     msg = Sign1Message(phdr={Algorithm: Es256, KID: b"\x01" * 8}, payload=b"\xa1\x00\x02")
-    msg.key = _cose_key(KEY)
+    msg.key = EC2Key.from_pem_private_key(pem)
     code = PREFIX + base45.b45encode(zlib.compress(msg.encode())).decode()
     with pytest.raises(SealError) as err:
         parse_seal(code)
     assert err.value.code == "seal.payload.invalid"
+
+
+def test_cose_signatures_interoperate_with_an_independent_implementation():
+    import cbor2
+    from pycose.keys.ec2 import EC2Key
+    from pycose.messages import Sign1Message
+
+    from kofu.sealcode.code import decode_code, parse_cose, sign_cose
+
+    ours = sign_cose(b"payload", KEY, b"\x02" * 8)
+    protected, unprotected, body, signature = cbor2.loads(ours).value  # pycose wants lists, not tuples
+    theirs = Sign1Message.from_cose_obj([protected, dict(unprotected), body, signature], True)
+    theirs.key = EC2Key.from_pem_public_key(
+        KEY.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    )
+    assert theirs.verify_signature() and theirs.payload == b"payload"
+    parsed = parse_seal(CODE)
+    assert parsed.signature_valid(KEY.public_key())
+    assert not parsed.signature_valid(ec.generate_private_key(ec.SECP256R1()).public_key())
+    kid, body, message = parse_cose(decode_code(CODE[len(PREFIX) :]))
+    assert (kid, body) == (b"\x01" * 8, PAYLOAD.to_cbor())
+    forged = type(message)(message.protected, kid, body[:-1] + bytes([body[-1] ^ 1]), message.signature)
+    from kofu.sealcode.code import cose_signature_valid
+
+    assert not cose_signature_valid(forged, KEY.public_key())
 
 
 class _EmptyTrust:
@@ -120,7 +147,7 @@ def test_fuzz_mutated_real_codes_never_crash(noise, cut):
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=2000))
 def test_fuzz_garbage_images_never_crash(data):
-    from kofu.documents.errors import DocumentError
+    from kofu.sealcode.errors import DocumentError
 
     try:
         assert decode_image_bytes(data) == []

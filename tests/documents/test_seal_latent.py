@@ -32,8 +32,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from kofu.documents.antiforgery import PATTERN, latent_mask
-from kofu.documents.qr import render_page
 from kofu.documents.sheets import draw_front_layers
+from kofu.sealcode.qr import render_page
 
 EYE_SIGMA_MM = 0.15
 COPIER_FWHM_MM = 0.25

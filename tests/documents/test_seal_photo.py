@@ -12,7 +12,7 @@ from PIL import Image, ImageFilter
 from seal_support import SealPki, issued_today, png_of
 
 from kofu.documents.render import render
-from kofu.documents.verify import Status, Verdict, is_pdf, verify_file
+from kofu.sealcode.verify import Status, Verdict, is_pdf, verify_file
 
 FRAME = (3024, 4032)  # a 12-megapixel phone camera, held upright
 TABLE = (72, 60, 52)

@@ -22,15 +22,15 @@ from pypdf.generic import NameObject, NumberObject, StreamObject
 from reportlab.lib.utils import ImageReader
 from seal_support import CITY_NAME, SealPki, issued_today, png_of
 
-from kofu.city.issuer.sealing import stamp_code
 from kofu.documents import IncomeItem, SealImpression
 from kofu.documents.antiforgery import text_image
-from kofu.documents.content import normalise_text
 from kofu.documents.fonts import new_canvas
 from kofu.documents.impression import impression_image
+from kofu.documents.issue import stamp_code
 from kofu.documents.render import render
 from kofu.documents.sheets import print_sheets
-from kofu.documents.verify import Status, codes_in_pdf, verify_file
+from kofu.sealcode.content import normalise_text
+from kofu.sealcode.verify import Status, codes_in_pdf, verify_file
 
 INCOME = "6,200,000"
 FORGED = "9,800,000"

@@ -12,11 +12,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from seal_support import BINDING, CITY, SealPki, issued_today, png_of
 
 import kofu.documents as documents
-from kofu.documents.content import normalise_text
-from kofu.documents.seal import kid_of, parse_seal, sign_payload
 from kofu.documents.sheets import print_sheets
-from kofu.documents.verify import Status, codes_in_pdf, verify_code, verify_file
 from kofu.pki.trust import revoke_seal, rotate_seal
+from kofu.sealcode.code import kid_of, parse_seal, sign_payload
+from kofu.sealcode.content import normalise_text
+from kofu.sealcode.verify import Status, codes_in_pdf, verify_code, verify_file
 
 
 def _cases() -> dict[str, tuple[str, object]]:
@@ -92,7 +92,7 @@ def juminhyo(pki):
 
 
 def test_changed_text_is_modified_text(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_code
+    from kofu.documents.issue import stamp_code
 
     data, sealed = juminhyo
     code = codes_in_pdf(sealed)[0]
@@ -120,7 +120,7 @@ def test_unknown_kid_is_unknown_key(pki, juminhyo):
 
 
 def test_a_pdf_without_a_code_and_with_two_codes_are_malformed(pki, juminhyo):
-    from kofu.city.issuer.sealing import stamp_code
+    from kofu.documents.issue import stamp_code
     from kofu.documents.render import render_document
 
     data, sealed = juminhyo

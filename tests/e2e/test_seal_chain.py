@@ -16,12 +16,12 @@ from kofu.card.store import CardStore
 from kofu.city.issuer import catalog
 from kofu.config import Settings
 from kofu.demo import DemoCard
-from kofu.documents.seal import parse_seal, sign_payload
-from kofu.documents.verify import codes_in_pdf
 from kofu.kiosk.devices import SimulatedPrinter
 from kofu.kiosk.headless import issue_once
 from kofu.pki.trust import rotate_seal
 from kofu.protocol.errors import KofuError
+from kofu.sealcode.code import parse_seal, sign_payload
+from kofu.sealcode.verify import codes_in_pdf
 from kofu.up import _settings_env
 from tests.e2e.helpers import center_link, eligible, journal_of
 
@@ -96,8 +96,8 @@ def test_every_offered_document_verifies_from_pdf_and_png(chain, chain_settings,
 
 
 def test_tampering_is_caught_with_its_own_reason(chain, chain_settings, demo_cards, tmp_path):
-    from kofu.city.issuer.sealing import stamp_code
     from kofu.documents import render_juminhyo
+    from kofu.documents.issue import stamp_code
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "documents"))
     from documents_samples import household

@@ -14,8 +14,8 @@ from documents_samples import household
 from seal_support import SealPki, issued_today, png_of
 
 from kofu.documents import render_juminhyo
-from kofu.documents.verify import codes_in_pdf
 from kofu.pki.trust import load_trust_list
+from kofu.sealcode.verify import codes_in_pdf
 from kofu.verifier.app import create_public_app
 
 

@@ -67,8 +67,8 @@ def _trust(settings: Settings, args: argparse.Namespace):  # type: ignore[no-unt
 
 
 def _verify(settings: Settings, args: argparse.Namespace) -> int:
-    from kofu.documents.verify import verify_code, verify_file
     from kofu.pki.errors import PkiError
+    from kofu.sealcode.verify import verify_code, verify_file
 
     try:
         data = args.file.read_bytes()

@@ -3,6 +3,7 @@
 Public API::
 
     render(doc_type, data, page_hook=None) -> bytes          any document, by type
+    kofu.documents.issue.issue_document(doc, data, seal=…)  rendered, sealed and checked, as a value
     JuminhyoData, JuminhyoPerson, ForeignResidentItems,
         render_juminhyo(data)                                住民票の写し
     InkanData, SealImpression, render_inkan(data)            印鑑登録証明書
@@ -15,14 +16,15 @@ Public API::
     DocumentLayout, DocumentSpec, Table, Row, Cell,
     Certification                                            the shared layout engine
     extract_text(pdf), page_count(pdf), page_texts(pdf)     reading PDFs back
-    DocumentError (.code)                                    all failures
+    DocumentError (.code)                                    all failures (kofu.sealcode.errors)
+
+Reading and checking the seal code needs none of this: :mod:`kofu.sealcode`.
 
 Every ``render_*`` takes ``(data, layout=…, page_hook=None)``; ``page_hook(canvas, n, total)``
 runs before each page is drawn (the anti-forgery layer draws its pattern there).
 """
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.fuhyo import FuhyoAddress, FuhyoData, FuhyoPerson, build_fuhyo_spec, render_fuhyo
 from kofu.documents.impression import SealImpression
 from kofu.documents.inkan import InkanData, build_inkan_spec, render_inkan
@@ -47,6 +49,7 @@ from kofu.documents.limits import ADDRESS_MAX_UNITS, NAME_MAX_UNITS
 from kofu.documents.render import DOCUMENT_TYPES, RENDERERS, DocumentData, render
 from kofu.documents.text import extract_text, page_count, page_texts
 from kofu.documents.wareki import era_year, to_wareki
+from kofu.sealcode.errors import DocumentError
 
 __all__ = [
     "ADDRESS_MAX_UNITS",

@@ -98,14 +98,16 @@ def word_cells(width: float = A4[0], height: float = A4[1], pattern: DotPattern 
     mask = latent_mask(width, height, pattern.mask_cell).astype(float)
     per = pattern.cell / pattern.mask_cell
     cols, rows = int(width / mm / pattern.cell) + 1, int(height / mm / pattern.cell) + 1
-    cells = np.zeros((rows, cols), dtype=bool)
-    for r in range(rows):
-        top, bottom = round(r * per), round((r + 1) * per)
-        for c in range(cols):
-            left, right = round(c * per), round((c + 1) * per)
-            block = mask[top:bottom, left:right]
-            cells[r, c] = block.size > 0 and float(block.mean()) >= 0.5
-    return cells
+    # Each cell's block of mask cells: rows [top, bottom), columns [left, right), clipped to the mask.
+    tops = np.minimum([round(r * per) for r in range(rows + 1)], mask.shape[0])
+    lefts = np.minimum([round(c * per) for c in range(cols + 1)], mask.shape[1])
+    summed = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1))
+    summed[1:, 1:] = mask.cumsum(0).cumsum(1)  # summed-area table: any block's sum in four reads
+    inside = summed[np.ix_(tops[1:], lefts[1:])] - summed[np.ix_(tops[:-1], lefts[1:])]
+    inside -= summed[np.ix_(tops[1:], lefts[:-1])] - summed[np.ix_(tops[:-1], lefts[:-1])]
+    size = np.outer(tops[1:] - tops[:-1], lefts[1:] - lefts[:-1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (size > 0) & (inside / np.where(size > 0, size, 1) >= 0.5)
 
 
 def _runs(line: Any, want: bool) -> list[tuple[int, int]]:

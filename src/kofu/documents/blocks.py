@@ -97,6 +97,11 @@ class Certification:
     city_name: str
     mayor_name: str
 
+    @classmethod
+    def of(cls, data: Any, sentence: str) -> Certification:
+        """The closing of a document whose data carries its issue date, city and mayor."""
+        return cls(sentence, data.issue_date, data.city_name, data.mayor_name)
+
     @property
     def mayor_line(self) -> str:
         """Return the signature line, e.g. ``"西東京市長　田無 太郎"``."""

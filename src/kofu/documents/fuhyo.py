@@ -17,10 +17,11 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import to_wareki
+from kofu.sealcode.code import SealedPerson, sealed_person
+from kofu.sealcode.errors import DocumentError
 
 TITLE = "戸籍の附票の写し"
 SENTENCE = "この写しは、戸籍の附票の原本と相違ないことを証明する。"
@@ -81,6 +82,12 @@ class FuhyoData:
         """The person's name as printed: the 名 alone under a shown 本籍・筆頭者, else the 氏名."""
         return person.mei if self.include_honseki else person.name
 
+    def sealed_fields(self) -> tuple[tuple[SealedPerson, ...], str]:
+        """The people and the place the seal code repeats: each member as printed, and the 本籍
+        when it is shown (a 附票 prints no single address of its own)."""
+        people = tuple(sealed_person(self.shown_name(m), m.birth_date) for m in self.members)
+        return people, self.honseki if self.include_honseki else ""
+
 
 def _person_table(person: FuhyoPerson, data: FuhyoData) -> Table:
     label, name = ("名" if data.include_honseki else "氏名"), data.shown_name(person)
@@ -131,12 +138,7 @@ def build_fuhyo_spec(data: FuhyoData) -> DocumentSpec:
         issue_number=data.issue_number,
         header=header,
         blocks=tuple(_person_table(p, data) for p in data.members),
-        certification=Certification(
-            sentence=SENTENCE,
-            issue_date=data.issue_date,
-            city_name=data.city_name,
-            mayor_name=data.mayor_name,
-        ),
+        certification=Certification.of(data, SENTENCE),
     )
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from kofu.documents.content import page_log
-from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import FALLBACK, font
 from kofu.documents.ivs import is_variation_selector
+from kofu.sealcode.content import page_log
+from kofu.sealcode.errors import DocumentError
 
 # Characters drawn as nothing; accepted in any font.
 _INVISIBLE = frozenset("\u200b\ufeff")

@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 from reportlab.lib.units import mm as _mm
 
-from kofu.documents.content import PT_PER_MM, Picture, page_log
-from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas
 from kofu.documents.glyphs import clusters, draw_string, text_width
+from kofu.sealcode.content import PT_PER_MM, Picture, page_log
+from kofu.sealcode.errors import DocumentError
 
 mm: float = float(_mm)
 VERMILION = (0.86, 0.16, 0.1)

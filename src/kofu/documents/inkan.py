@@ -15,11 +15,12 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.impression import SealFrame, SealImpression
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import to_wareki
+from kofu.sealcode.code import SealedPerson, sealed_person
+from kofu.sealcode.errors import DocumentError
 
 TITLE = "印鑑登録証明書"
 SENTENCE = "この写しは、登録されている印影と相違ないことを証明します。"
@@ -46,6 +47,10 @@ class InkanData:
     tsusho: str | None = None
     tsusho_kana: str | None = None
     katakana_name: str | None = None
+
+    def sealed_fields(self) -> tuple[tuple[SealedPerson, ...], str]:
+        """The people and the address the seal code repeats: the registrant and their address."""
+        return (sealed_person(self.name, self.birth_date),), self.address
 
 
 def _validate(data: InkanData) -> None:
@@ -87,12 +92,7 @@ def build_inkan_spec(data: InkanData) -> DocumentSpec:
         issue_number=data.issue_number,
         blocks=(table,),
         end_mark="",
-        certification=Certification(
-            sentence=SENTENCE,
-            issue_date=data.issue_date,
-            city_name=data.city_name,
-            mayor_name=data.mayor_name,
-        ),
+        certification=Certification.of(data, SENTENCE),
     )
 
 

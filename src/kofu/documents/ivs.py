@@ -105,6 +105,21 @@ def to_unicode_cmap(fontname: str, subset: list[int], meaning: Mapping[int, str]
     )
 
 
+def _keep_tables(face: Any) -> None:
+    """Let the face hand out each table it has copied once: reportlab's subsetter copies every
+    table it needs, the whole glyph table included, out of the font file for each document."""
+    tables: dict[str, bytes] = {}
+    copy = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        found = tables.get(tag)
+        if found is None:
+            found = tables[tag] = copy(tag)
+        return found
+
+    face.get_table = get_table
+
+
 class VariationFont(TTFont):  # type: ignore[misc]
     """A reportlab TrueType font that can draw IVS variants and extracts them back correctly.
 
@@ -116,6 +131,7 @@ class VariationFont(TTFont):  # type: ignore[misc]
     def __init__(self, name: str, filename: str, *, with_sequences: bool = True) -> None:
         """Load the font; with ``with_sequences``, map each IVS to a private code point."""
         super().__init__(name, filename)
+        _keep_tables(self.face)
         self._codes: dict[tuple[int, int], int] = {}
         self._meaning: dict[int, str] = {}
         if with_sequences:

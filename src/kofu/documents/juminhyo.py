@@ -23,11 +23,12 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
+from kofu.sealcode.code import SealedPerson, sealed_person
+from kofu.sealcode.errors import DocumentError
 
 TITLE = "住民票（写し）"
 PDF_TITLE = "住民票の写し"
@@ -125,6 +126,10 @@ class JuminhyoData:
     include_nationality: bool = False
     include_residence_status: bool = False
     include_card_number: bool = False
+
+    def sealed_fields(self) -> tuple[tuple[SealedPerson, ...], str]:
+        """The people and the address the seal code repeats: the members printed, the address."""
+        return tuple(sealed_person(m.name, m.birth_date) for m in self.members), self.address
 
 
 def closing_sentence(data: JuminhyoData) -> str:
@@ -278,12 +283,7 @@ def build_juminhyo_spec(data: JuminhyoData) -> DocumentSpec:
         header=Table(rows=tuple(header_rows)),
         blocks=tuple(_person_table(person, data) for person in data.members),
         blocks_per_page=PEOPLE_PER_SHEET,
-        certification=Certification(
-            sentence=closing_sentence(data),
-            issue_date=data.issue_date,
-            city_name=data.city_name,
-            mayor_name=data.mayor_name,
-        ),
+        certification=Certification.of(data, closing_sentence(data)),
     )
 
 

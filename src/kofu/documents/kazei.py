@@ -18,10 +18,11 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import format_era_year, to_wareki
+from kofu.sealcode.code import SealedPerson, sealed_person
+from kofu.sealcode.errors import DocumentError
 
 SENTENCE = "上記のとおり証明します。"
 HIKAZEI = "非課税"
@@ -145,6 +146,10 @@ class KazeiData:
     def taxed(self) -> bool:
         """False for a 非課税 year (no tax due)."""
         return self.total_tax > 0
+
+    def sealed_fields(self) -> tuple[tuple[SealedPerson, ...], str]:
+        """The people and the address the seal code repeats: the taxpayer and their address."""
+        return (sealed_person(self.name, self.birth_date),), self.address
 
 
 def yen(amount: int) -> str:
@@ -319,12 +324,7 @@ def build_kazei_spec(data: KazeiData) -> DocumentSpec:
         issue_number=data.issue_number,
         header=_header(data),
         blocks=(_income_table(data), _deduction_table(data), _dependant_table(data), _tax_table(data)),
-        certification=Certification(
-            sentence=SENTENCE,
-            issue_date=data.issue_date,
-            city_name=data.city_name,
-            mayor_name=data.mayor_name,
-        ),
+        certification=Certification.of(data, SENTENCE),
     )
 
 

@@ -23,12 +23,13 @@ from typing import Literal
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import MINCHO
 from kofu.documents.layout import DocumentLayout, PageHook
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
+from kofu.sealcode.code import SealedPerson, sealed_person
+from kofu.sealcode.errors import DocumentError
 
 TITLE_ZENBU = "全部事項証明"
 TITLE_KOJIN = "個人事項証明"
@@ -118,6 +119,13 @@ class KosekiData:
     members: tuple[KosekiPerson, ...]
     scope: Literal["zenbu", "kojin"] = "zenbu"
     selected: tuple[int, ...] = ()
+
+    def sealed_fields(self) -> tuple[tuple[SealedPerson, ...], str]:
+        """The people and the place the seal code repeats: the persons printed (個人事項: the
+        selected ones) and the 本籍."""
+        shown = set(self.selected) if self.scope == "kojin" and self.selected else None
+        people = [m for i, m in enumerate(self.members) if shown is None or i in shown]
+        return tuple(sealed_person(m.name, m.birth_date) for m in people), self.honseki
 
 
 def spaced(kind: str) -> str:
@@ -230,12 +238,7 @@ def build_koseki_spec(data: KosekiData) -> DocumentSpec:
         issue_number=data.issue_number,
         header=header,
         blocks=tuple(blocks),
-        certification=Certification(
-            sentence=SENTENCE_ZENBU if zenbu else SENTENCE_KOJIN,
-            issue_date=data.issue_date,
-            city_name=data.city_name,
-            mayor_name=data.mayor_name,
-        ),
+        certification=Certification.of(data, SENTENCE_ZENBU if zenbu else SENTENCE_KOJIN),
     )
 
 

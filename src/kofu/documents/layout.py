@@ -21,14 +21,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Certification, DocumentSpec, Table
-from kofu.documents.errors import DocumentError
-from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas, register_fonts
+from kofu.documents.fonts import BASE_FONTS, MINCHO, SUBSET_LOCK, new_canvas, register_fonts
 from kofu.documents.glyphs import draw_centred_string, draw_right_string, draw_string, spaced_width
 from kofu.documents.koin import draw_seal
-from kofu.documents.qr import QR_LEFT, QR_SIZE, QR_TOP, SEAL_CODE_FORM
 from kofu.documents.table import Edge, TableStyle, draw_table, table_height
 from kofu.documents.wareki import to_wareki
 from kofu.documents.wrap import wrap_text
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.qr import QR_LEFT, QR_SIZE, QR_TOP, SEAL_CODE_FORM
 
 # Called as hook(canvas, page_number, page_count) before anything else is drawn on a page,
 # e.g. to lay the anti-forgery background pattern (地紋) under the content.
@@ -191,7 +191,7 @@ class DocumentLayout:
         Raises :class:`DocumentError` (``document.too_long``, ``document.font_missing``,
         ``document.render_failed``).
         """
-        register_fonts()
+        register_fonts(BASE_FONTS)
         pages = self.paginate(spec)
         buffer = io.BytesIO()
         try:

@@ -10,8 +10,8 @@ sends the resident to the city counter, as real kiosks do.
 
 from __future__ import annotations
 
-from kofu.documents.errors import DocumentError
 from kofu.documents.glyphs import clusters
+from kofu.sealcode.errors import DocumentError
 
 NAME_MAX_UNITS = 30
 """氏名, 通称, 世帯主, 筆頭者, 父母 and other names."""

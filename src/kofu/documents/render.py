@@ -13,14 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kofu.documents.content import PAGE_LOG, PageContent, PageLog
-from kofu.documents.errors import DocumentError
 from kofu.documents.fuhyo import FuhyoData, render_fuhyo
 from kofu.documents.inkan import InkanData, render_inkan
 from kofu.documents.juminhyo import JuminhyoData, render_juminhyo
 from kofu.documents.kazei import KazeiData, render_kazei
 from kofu.documents.koseki import KosekiData, render_koseki
 from kofu.documents.layout import PageHook
+from kofu.sealcode.content import PAGE_LOG, PageContent, PageLog
+from kofu.sealcode.errors import DocumentError
 
 DocumentData = JuminhyoData | InkanData | KosekiData | FuhyoData | KazeiData
 

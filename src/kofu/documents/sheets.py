@@ -5,7 +5,7 @@ Front: the 地紋 with the latent 「複写」, microtext lines with the city's 
 :data:`WARNING` sentence in the bottom margin. Back: the same 地紋 and microtext, a security
 image, how a resident or a clerk checks the sheet (:data:`HOW_TO_CHECK`, with the public
 verification address the centre publishes), and the page's back code — the page's complete
-content signed by the city (:mod:`kofu.documents.backcode`), in as many QR codes as it needs.
+content signed by the city (:mod:`kofu.sealcode.back`), in as many QR codes as it needs.
 
 Everything is Japanese and drawn as images; the paper is plain, its security is printed.
 """
@@ -22,11 +22,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from kofu.documents.antiforgery import draw_chimon, draw_microtext, draw_security_image, draw_text_image
-from kofu.documents.backcode import back_parts
-from kofu.documents.errors import DocumentError
 from kofu.documents.fonts import new_canvas
-from kofu.documents.integrity import ATTACHMENT, SealAttachment, embedded_files, reader_of
-from kofu.documents.qr import QUIET_ZONE, draw_qr, qr_modules
+from kofu.sealcode.back import back_parts
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.manifest import ATTACHMENT, SealAttachment, embedded_files, reader_of
+from kofu.sealcode.qr import QUIET_ZONE, draw_qr, qr_rows
 
 WARNING = (
     "複写すると「複写」の文字が現れます。裏面のコードで、市区町村が電子署名した記載内容を確かめられます。"
@@ -76,7 +76,7 @@ def code_grid(parts: Sequence[str], width: float = A4[0], height: float = A4[1])
     The largest module from :data:`MODULE_MAX` down to :data:`MODULE_MIN` that fits; raises
     ``document.too_long`` when even the smallest does not.
     """
-    side = max(len(qr_modules(part)) for part in parts) + 2 * QUIET_ZONE
+    side = max(len(qr_rows(part)) for part in parts) + 2 * QUIET_ZONE
     area_w, area_h = width - 2 * TEXT_X, height - GRID_TOP - GRID_BOTTOM
     module = MODULE_MAX
     while module >= MODULE_MIN - 1e-9:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from kofu.documents.errors import DocumentError
+from kofu.sealcode.errors import DocumentError
 
 
 def _reader(pdf: bytes) -> Any:

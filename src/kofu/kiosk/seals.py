@@ -5,7 +5,7 @@ kiosk's own TLS client, which trusts only the network CA and checks the host nam
 is pinned on first load (or given explicitly as ``anchor``). Each page of the document must
 carry the same seal code, signed by a listed, unrevoked key of the ordering city, for this
 order (binding), type, issue number and page count, and the PDF must be, object for object,
-what the city sealed (:mod:`kofu.documents.pdfcheck`). The backs it prints carry each page's
+what the city sealed (:mod:`kofu.sealcode.pdfcheck`). The backs it prints carry each page's
 signed content and the verification address from the centre's signed trust list.
 """
 
@@ -17,12 +17,12 @@ import httpx
 from cryptography import x509
 
 from kofu.config import PUBLIC_PORT_OFFSET
-from kofu.documents.errors import DocumentError
-from kofu.documents.qr import READBACK_DPI, decode_image, qr_crop, render_page
 from kofu.documents.sheets import print_sheets
-from kofu.documents.verify import Status, verify_code
 from kofu.pki.trust import TrustCache, TrustList, TrustListError
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.qr import READBACK_DPI, decode_image, qr_crop, render_page
+from kofu.sealcode.verify import Status, verify_code
 
 
 class KioskSeals:

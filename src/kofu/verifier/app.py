@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from kofu.documents.verify import Status, Verdict, is_pdf, verify_codes, verify_file
 from kofu.net.app import install_error_handlers
 from kofu.pki.paths import PkiPaths
 from kofu.pki.trust import TrustPublisher
 from kofu.protocol import public
 from kofu.protocol.errors import LinkFailed
 from kofu.protocol.link import route
+from kofu.sealcode.verify import Status, Verdict, is_pdf, verify_codes, verify_file
 from kofu.verifier.limits import MAX_UPLOAD, Gate, TooLarge, check_image, check_pdf
 
 _PAGE = """<!doctype html><html lang="ja"><head><meta charset="utf-8">

@@ -359,7 +359,7 @@ def test_a_character_no_font_has_is_render_failed_not_a_blank(world) -> None:  #
 
 
 def test_a_rendered_page_without_its_issue_number_is_render_failed(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import kofu.city.issuer.service as service_module
+    import kofu.documents.issue as service_module  # where the order's document is rendered
 
     db, people = world
     person = _pick(people, "tax-declared")

@@ -16,9 +16,6 @@ from kofu.city.registry.models import DocumentSetting
 from kofu.protocol.errors import Refused
 from kofu.protocol.kiosk_center import DocumentOffer, OptionSpec
 
-#: Copies per order when the city has no setting (kept for callers of the old constant).
-MAX_COPIES = 10
-
 NATIONAL_OPEN, NATIONAL_CLOSE = time(6, 30), time(23, 0)
 _ONOFF = (["off", "on"], ["記載しない", "記載する"], ["Leave out", "Include"])
 

@@ -28,15 +28,12 @@ from kofu.city.issuer.eligibility import (
     check_tax,
 )
 from kofu.city.issuer.keys import IssuerKeys
-from kofu.city.issuer.sealing import header_signer, seal_document
+from kofu.city.issuer.sealkeys import header_signer, seal_key
 from kofu.city.issuer.subject import Subject, document_options, load_subject
 from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
 from kofu.city.registry.queries import city_settings
-from kofu.documents.content import PageContent, normalise_text
-from kofu.documents.errors import DocumentError
-from kofu.documents.render import render_document
-from kofu.documents.seal import read_page_texts
-from kofu.documents.text import page_count
+from kofu.documents.issue import IssuedDocument, issue_document
+from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 from kofu.protocol.center_gateway import (
     CityRequest,
@@ -49,6 +46,8 @@ from kofu.protocol.center_gateway import (
 from kofu.protocol.envelope import DocumentHeader, envelope_document, envelope_members, order_binding
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused
 from kofu.protocol.kiosk_center import DocumentOffer, Menu, OrderResult
+from kofu.sealcode.content import PageContent, normalise_text
+from kofu.sealcode.errors import DocumentError
 from kofu.telemetry.tracing import traced
 
 
@@ -151,8 +150,9 @@ class IssuerService:
             setting = self._setting(session)
             fee = check_document(setting, order.doc, now).fee
             check_copies(setting, order.copies)
-            subject = load_subject(session, request.card_serial)
-            if order.doc in catalog.RESIDENT_DOCS or subject.resident is not None:
+            resident_doc = order.doc in catalog.RESIDENT_DOCS
+            subject = load_subject(session, request.card_serial, with_register=not resident_doc)
+            if resident_doc or subject.resident is not None:
                 check_resident(subject.resident)
             _check_subject(subject, now)
             if not _applies(order.doc, subject):
@@ -171,28 +171,19 @@ class IssuerService:
                 named=[subject.resident.id] if subject.resident is not None else [],
             )
             prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
+        binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
         try:
-            pdf, pages = self._render(order.doc, prepared, issue_number)
+            issued = self._document(order.doc, prepared, issue_number, binding)
         except Refused as exc:
             issuances.refused(self.db, order_id, exc.code)
             raise
-        binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
-        pdf = seal_document(
-            pdf,
-            prepared.data,
-            pages=pages,
-            city_code=self.city_code,
-            doc=order.doc,
-            issue_number=issue_number,
-            binding=binding,
-            pki=self.pki,
-        )
+        pdf = issued.pdf
         header = DocumentHeader(
             order_id=order_id,
             city_code=self.city_code,
             doc=order.doc,
             copies=order.copies,
-            pages=page_count(pdf),
+            pages=len(issued.pages),
             issue_number=issue_number,
             binding=binding,
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
@@ -216,29 +207,30 @@ class IssuerService:
         hours checked and the date printed never fall on two sides of midnight."""
         return self._today() if self._today is not None else clock.japan_date(now)
 
-    @traced("issuer.render")
-    def _render(
-        self, doc: str, prepared: Prepared, issue_number: str
-    ) -> tuple[bytes, tuple[PageContent, ...]]:
-        """The rendered PDF, confirmed, and what each page certifies (for the seal)."""
+    def _document(self, doc: str, prepared: Prepared, issue_number: str, binding: str) -> IssuedDocument:
+        """The finished document (rendered, sealed, checked: one call into ``documents``),
+        confirmed to name exactly the people it was made for."""
         try:
-            rendered = render_document(doc, prepared.data)
+            seal = seal_key(self.pki, self.city_code)
+        except PkiError as exc:
+            raise KofuError("document.render_failed", f"sealing failed: {exc}") from exc
+        try:
+            issued = issue_document(doc, prepared.data, seal=seal, issue_number=issue_number, binding=binding)
         except DocumentError as exc:
             if exc.code == "document.too_long":
                 raise Refused("document.too_long", "a name or address exceeds the layout") from exc
-            raise KofuError("document.render_failed", exc.code) from exc
-        self._confirm(rendered.pdf, prepared, issue_number)
-        return rendered.pdf, rendered.pages
+            detail = exc.args[0] if exc.code == "document.render_failed" else exc.code
+            raise KofuError("document.render_failed", detail) from exc
+        self._confirm(issued.pages, prepared, issue_number)
+        return issued
 
     @staticmethod
     @traced("issuer.confirm")
-    def _confirm(pdf: bytes, prepared: Prepared, issue_number: str) -> None:
-        """Re-read the rendered document: it names exactly the people it was made for, and every
-        page carries its issue number (the seal then checks that this text is what it signs)."""
-        try:
-            pages = [normalise_text(page) for page in read_page_texts(pdf)]
-        except DocumentError as exc:
-            raise KofuError("document.render_failed", exc.code) from exc
+    def _confirm(content: tuple[PageContent, ...], prepared: Prepared, issue_number: str) -> None:
+        """The document names exactly the people it was made for, and every page carries its
+        issue number: read from the text the renderer drew on each page (sealing has checked
+        that the finished PDF's text layer is exactly this text)."""
+        pages = [normalise_text(page.text()) for page in content]
         text = "".join(pages)
         if not all(normalise_text(name) in text for name in prepared.expected):
             raise KofuError("document.render_failed", "rendered document does not name its subject")

@@ -48,18 +48,21 @@ class Subject:
 
 
 @traced("issuer.lookup")
-def load_subject(session: Session, card_serial: str) -> Subject:
-    """Resident (with household), and the register kept here the card may order from."""
+def load_subject(session: Session, card_serial: str, *, with_register: bool = True) -> Subject:
+    """Resident (with household), and the register kept here the card may order from.
+
+    ``with_register=False`` (an order for a resident's document, which prints nothing of the
+    register): the register is not read (three SELECTs less)."""
     resident = resident_for_card(session, card_serial)
     register: KosekiRegister | None = None
     member: KosekiMember | None = None
     household: list[Resident] = []
     if resident is not None:
         household = household_members(session, resident.household_id)
-        if not resident.is_foreign:
+        if not resident.is_foreign and with_register:
             member = koseki_for_resident(session, resident.id)
             register = member.register if member is not None else None
-    if register is None:
+    if register is None and with_register:
         registration = registration_for_card(session, card_serial)
         if registration is not None and registration.status == REGISTRATION_APPROVED:
             if registration.member is not None and not registration.member.removed:

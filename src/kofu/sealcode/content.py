@@ -2,7 +2,7 @@
 
 The layout engine records, page by page, each string it draws (with its position and size, in
 drawing order) and each picture (the 印影); the issuer signs that record (see
-:mod:`kofu.documents.backcode`) and the back of the printed sheet carries it, so a checker sees
+:mod:`kofu.sealcode.back`) and the back of the printed sheet carries it, so a checker sees
 the complete certified content of the page laid out like the front. Pure values: nothing here
 draws or reads a PDF, so the verifier uses it without the renderer.
 

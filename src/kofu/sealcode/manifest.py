@@ -38,8 +38,8 @@ from typing import Any
 
 import cbor2
 
-from kofu.documents.errors import DocumentError
-from kofu.documents.qr import SEAL_CODE_RESOURCE
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.qr import SEAL_CODE_RESOURCE, dark_runs
 
 ATTACHMENT = "kofu-seal.cbor"
 MANIFEST_VERSION = 1
@@ -47,7 +47,11 @@ COMPONENTS = ("content", "images", "fonts", "annotations", "page")
 _STREAM_KEYS = frozenset(("/Length", "/Filter", "/DecodeParms", "/DL"))
 _LINKS = frozenset(("/Parent", "/P"))  # links back up the tree, not content
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
-_DRAWING = re.compile(rb"^(?:[-+]?(?:\d+\.?\d*|\.\d+)|re|f|rg|g|q|Q)$")
+_NUMBER = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
+# Rectangles filled in black or white, nothing else: the only drawing a seal code's form may hold.
+_CODE_DRAWING = re.compile(
+    rb"(?:\s*(?:[01]\s+[01]\s+[01]\s+rg|[01]\s+g|q|Q|f|(?:%s\s+){4}re)(?=\s|$))*\s*" % _NUMBER
+)
 
 
 @dataclass(frozen=True)
@@ -126,25 +130,16 @@ class _Canon:
     """Feeds a PDF object into a hash in a form independent of how the file stores it."""
 
     def __init__(self) -> None:
+        from pypdf import generic  # pypdf only for callers that digest
+
+        self.g: Any = generic
+        self.numbers = (generic.NumberObject, generic.FloatObject, int, float)
         self.path: set[int] = set()
         self.memo: dict[int, bytes] = {}  # an indirect object's digest, by identity (fonts are shared)
 
     def feed(self, digest: Any, obj: Any, skip: frozenset[str] = frozenset()) -> None:
-        from pypdf.generic import (
-            ArrayObject,
-            BooleanObject,
-            ByteStringObject,
-            DictionaryObject,
-            FloatObject,
-            IndirectObject,
-            NameObject,
-            NullObject,
-            NumberObject,
-            StreamObject,
-            TextStringObject,
-        )
-
-        if isinstance(obj, IndirectObject):
+        g = self.g
+        if isinstance(obj, g.IndirectObject):
             target = obj.get_object()
             key = id(target)
             if key in self.path:
@@ -162,28 +157,32 @@ class _Canon:
                     return
                 self.memo[key] = inner.digest()
             digest.update(b"r" + self.memo[key])
-        elif isinstance(obj, StreamObject):
+        elif isinstance(obj, g.StreamObject):
             self._dict(digest, obj, skip | _STREAM_KEYS, b"s")
             data = obj.get_data()
             digest.update(len(data).to_bytes(8, "big") + data)
-        elif isinstance(obj, DictionaryObject):
+        elif isinstance(obj, g.DictionaryObject):
             self._dict(digest, obj, skip, b"d")
-        elif isinstance(obj, ArrayObject):
+        elif isinstance(obj, g.ArrayObject):
             digest.update(b"a%d[" % len(obj))
-            for item in obj:
-                self.feed(digest, item)
+            numbers = self.numbers
+            if all(isinstance(item, numbers) and not isinstance(item, bool) for item in obj):
+                digest.update(b"".join(b"#%s\x00" % repr(round(float(i), 6)).encode() for i in obj))
+            else:
+                for item in obj:
+                    self.feed(digest, item)
             digest.update(b"]")
-        elif isinstance(obj, NameObject):
+        elif isinstance(obj, g.NameObject):
             digest.update(b"n" + str(obj).encode() + b"\x00")
-        elif isinstance(obj, BooleanObject):
+        elif isinstance(obj, g.BooleanObject):
             digest.update(b"b1" if obj else b"b0")
-        elif isinstance(obj, NumberObject | FloatObject | int | float):
+        elif isinstance(obj, self.numbers):
             digest.update(b"#" + repr(round(float(obj), 6)).encode() + b"\x00")
-        elif isinstance(obj, TextStringObject | ByteStringObject | str | bytes):
-            raw = obj.original_bytes if isinstance(obj, TextStringObject) else obj
+        elif isinstance(obj, g.TextStringObject | g.ByteStringObject | str | bytes):
+            raw = obj.original_bytes if isinstance(obj, g.TextStringObject) else obj
             raw = raw.encode() if isinstance(raw, str) else bytes(raw)
             digest.update(b"t%d:" % len(raw) + raw)
-        elif obj is None or isinstance(obj, NullObject):
+        elif obj is None or isinstance(obj, g.NullObject):
             digest.update(b"null")
         else:
             digest.update(b"?" + type(obj).__name__.encode())
@@ -354,50 +353,46 @@ def seal_code_forms(reader: Any) -> list[Any]:
 
 def is_code_drawing(data: bytes) -> bool:
     """Whether a form's drawing is only filled rectangles in black or white (a QR symbol)."""
-    tokens = data.split()
-    colours = [tokens[i - 3 : i] for i, token in enumerate(tokens) if token == b"rg"]
-    greys = [tokens[i - 1 : i] for i, token in enumerate(tokens) if token == b"g"]
-    plain = all(v in (b"0", b"1") for colour in colours + greys for v in colour)
-    return plain and all(_DRAWING.match(token) for token in tokens)
+    return _CODE_DRAWING.fullmatch(data) is not None
 
 
 # -- writing (the issuer) ---------------------------------------------------------------------------
-def code_drawing(modules: tuple[tuple[bool, ...], ...], size: float, quiet_zone: int) -> bytes:
-    """The seal code form's drawing: a white square, then each run of dark modules, in black."""
-    n = len(modules) + 2 * quiet_zone
-    unit = size / n
+def code_drawing(rows: tuple[bytes, ...], size: float, quiet_zone: int) -> bytes:
+    """The seal code form's drawing: a white square, then each run of dark modules, in black
+    (``rows``: the symbol row by row from the top, one byte a module, 1 = dark)."""
+    unit = size / (len(rows) + 2 * quiet_zone)
+    n = len(rows)
+    # Every coordinate and width formatted once: a symbol has ~n distinct values of each.
+    xs = [f"{(c + quiet_zone) * unit:.3f}" for c in range(n)]
+    ys = [f"{size - (r + quiet_zone + 1) * unit:.3f}" for r in range(n)]
+    widths = [f"{length * unit:.3f}" for length in range(n + 1)]
+    height = f"{unit:.3f}"
     out = [f"1 1 1 rg 0 0 {size:.3f} {size:.3f} re f 0 0 0 rg"]
-    for r, row in enumerate(modules):
-        y = size - (r + quiet_zone + 1) * unit
-        c = 0
-        while c < len(row):
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            x = (start + quiet_zone) * unit
-            out.append(f"{x:.3f} {y:.3f} {(c - start) * unit:.3f} {unit:.3f} re")
+    out += [f"{xs[c]} {ys[r]} {widths[length]} {height} re" for r, c, length in dark_runs(rows)]
     out.append("f")
     return "\n".join(out).encode()
 
 
 def digest_pdf(pdf: bytes) -> tuple[bytes, tuple[PageDigests, ...]]:
     """The document digest and each page's digests (without back digests) of ``pdf``."""
-    reader = reader_of(pdf)
+    return digest_reader(reader_of(pdf))
+
+
+def digest_reader(reader: Any) -> tuple[bytes, tuple[PageDigests, ...]]:
+    """:func:`digest_pdf` of a PDF already open in a pypdf reader."""
     canon = _Canon()
     return document_digest(reader), tuple(page_digests(page, canon)[0] for page in reader.pages)
 
 
-def finish(pdf: bytes, drawing: bytes, attachment: bytes) -> bytes:
-    """``pdf`` with the seal code's form drawing ``drawing`` and the embedded ``attachment``,
-    written as one revision. Raise ``document.render_failed`` if ``pdf`` has no seal code form."""
+def finish(pdf: bytes | Any, drawing: bytes, attachment: bytes) -> bytes:
+    """``pdf`` (bytes, or a pypdf reader over them) with the seal code's form drawing ``drawing``
+    and the embedded ``attachment``, written as one revision. Raise ``document.render_failed``
+    if ``pdf`` has no seal code form."""
     from pypdf import PdfWriter
     from pypdf.filters import FlateDecode
     from pypdf.generic import NameObject, StreamObject
 
-    writer = PdfWriter(clone_from=reader_of(pdf))
+    writer = PdfWriter(clone_from=reader_of(pdf) if isinstance(pdf, bytes) else pdf)
     forms = {id(form): form for form in seal_code_forms(writer)}
     if len(seal_code_forms(writer)) != len(writer.pages) or not forms:
         raise DocumentError("a page has no seal code square", code="document.render_failed")

@@ -1,4 +1,4 @@
-"""The seal QR on paper: drawn into a reportlab canvas, read back from PDFs and images.
+"""The seal QR on paper: drawn into a PDF canvas, read back from PDFs and images.
 
 Drawing uses zxing-cpp's encoder (alphanumeric mode: base45 and the ``KOFU1:`` prefix are all
 in the QR alphanumeric alphabet) and vector squares, so the QR adds no text to the PDF and the document's
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from reportlab.lib.units import mm
+from kofu.sealcode.code import PREFIX
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.pdfium import open_pdf, page_image
 
-from kofu.documents.errors import DocumentError
-from kofu.documents.seal import PREFIX
+mm = 72 / 25.4  # points per millimetre
 
 PREFIXES = (PREFIX, "KOFUP1:")  # the front seal code, the parts of a back code
 
@@ -41,8 +43,8 @@ def qr_crop(dpi: int = READBACK_DPI) -> tuple[int, int, int, int]:
 
 
 @functools.lru_cache(maxsize=64)
-def qr_modules(code: str) -> tuple[tuple[bool, ...], ...]:
-    """The dark/light modules of the QR for ``code`` (no quiet zone), row by row from the top.
+def qr_rows(code: str) -> tuple[bytes, ...]:
+    """The QR for ``code`` (no quiet zone), row by row from the top, one byte a module (1 = dark).
 
     zxing-cpp encodes (alphanumeric mode for our codes, ~30x faster than segno); cached, as
     every page of a document carries the same front code.
@@ -52,12 +54,17 @@ def qr_modules(code: str) -> tuple[tuple[bool, ...], ...]:
 
     symbol = zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level=ERROR_LEVEL.upper())
     dark = np.asarray(symbol.to_image(scale=1, add_quiet_zones=False)) < 128
-    return tuple(tuple(bool(v) for v in row) for row in dark)
+    return tuple(row.astype(np.uint8).tobytes() for row in dark)
 
 
-def qr_side(code: str) -> int:
-    """Modules per side of the QR for ``code``, including the quiet zone."""
-    return len(qr_modules(code)) + 2 * QUIET_ZONE
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def dark_runs(rows: tuple[bytes, ...]) -> list[tuple[int, int, int]]:
+    """Each horizontal run of dark modules as (row, first column, length), rows from the top."""
+    return [
+        (r, m.start(), m.end() - m.start()) for r, row in enumerate(rows) for m in _DARK_RUN.finditer(row)
+    ]
 
 
 def draw_qr(canvas: Any, code: str, x: float, y: float, size: float) -> None:
@@ -65,25 +72,16 @@ def draw_qr(canvas: Any, code: str, x: float, y: float, size: float) -> None:
 
     The white quiet zone is painted, so a background pattern underneath never touches the symbol.
     """
-    modules = qr_modules(code)
-    n = len(modules) + 2 * QUIET_ZONE
-    unit = size / n
+    rows = qr_rows(code)
+    unit = size / (len(rows) + 2 * QUIET_ZONE)
     canvas.saveState()
     canvas.setFillColorRGB(1, 1, 1)
     canvas.rect(x, y, size, size, stroke=0, fill=1)
     canvas.setFillColorRGB(0, 0, 0)
     path = canvas.beginPath()
-    for r, row in enumerate(modules):
+    for r, c, length in dark_runs(rows):  # one rectangle per horizontal run of dark modules
         top = y + size - (r + QUIET_ZONE + 1) * unit
-        c = 0
-        while c < len(row):  # one rectangle per horizontal run of dark modules
-            if not row[c]:
-                c += 1
-                continue
-            start = c
-            while c < len(row) and row[c]:
-                c += 1
-            path.rect(x + (start + QUIET_ZONE) * unit, top, (c - start) * unit, unit)
+        path.rect(x + (c + QUIET_ZONE) * unit, top, length * unit, unit)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
 
@@ -120,33 +118,11 @@ def render_page(
 
     Rendered in-process by pdfium; nothing is written to disk.
     """
-    import pypdfium2 as pdfium
-
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except Exception as exc:  # pdfium raises PdfiumError for anything it cannot open
-        raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
-    try:
-        if not 1 <= page <= len(document):
-            raise DocumentError(f"no page {page}", code="document.unreadable")
-        sheet = document[page - 1]
-        scale = dpi / 72
-        box = (0.0, 0.0, 0.0, 0.0)
-        if crop is not None:
-            width, height = sheet.get_width() * scale, sheet.get_height() * scale
-            x, y, w, h = crop
-            right, bottom = max(0.0, width - x - w), max(0.0, height - y - h)
-            box = (x / scale, bottom / scale, right / scale, y / scale)
-        bitmap = sheet.render(scale=scale, grayscale=True, crop=box)
-        return bitmap.to_pil().convert("L")
-    except DocumentError:
-        raise
-    except Exception as exc:
-        raise DocumentError(f"cannot render page {page}: {exc}", code="document.unreadable") from exc
-    finally:
-        document.close()
+    with open_pdf(pdf) as document:
+        return page_image(document, page, dpi, crop)
 
 
 def decode_pdf(pdf: bytes, pages: Iterable[int], dpi: int = DEFAULT_DPI) -> dict[int, list[str]]:
     """The seal codes found on each of ``pages`` (1-based) of ``pdf``."""
-    return {page: decode_image(render_page(pdf, page, dpi)) for page in pages}
+    with open_pdf(pdf) as document:
+        return {page: decode_image(page_image(document, page, dpi)) for page in pages}

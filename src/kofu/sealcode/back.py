@@ -19,7 +19,7 @@ On paper the signed message is base45(zlib(COSE)), cut into QR-sized parts::
 
 ``group`` is the first 8 hex digits of the SHA-256 of the whole text, so parts of several
 pages or documents photographed together are told apart and a wrong assembly is caught. The
-manifest (:mod:`kofu.documents.integrity`) holds the SHA-256 of each page's payload, so the
+manifest (:mod:`kofu.sealcode.manifest`) holds the SHA-256 of each page's payload, so the
 front code vouches for the backs as well.
 """
 
@@ -35,8 +35,19 @@ from typing import Any
 import cbor2
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from kofu.documents.content import PageContent, Picture, TextRun
-from kofu.documents.seal import SealError, check_text, decode_code, encode_code, parse_cose, sign_cose
+from kofu.sealcode.code import (
+    CoseSign1,
+    SealError,
+    _bytes32,
+    _int,
+    _str,
+    check_text,
+    decode_code,
+    encode_code,
+    parse_cose,
+    sign_cose,
+)
+from kofu.sealcode.content import PageContent, Picture, TextRun
 
 PREFIX = "KOFUP1:"
 VERSION = 1
@@ -96,9 +107,9 @@ class BackPayload:
             if not isinstance(m, dict) or m.get(0) != VERSION:
                 raise ValueError("not a version-1 back payload")
             width, height = (_mm(v) for v in m[7])
-            texts = tuple(TextRun(_mm(x), _mm(y), _mm(s), _text(t)) for x, y, s, t in m[8])
+            texts = tuple(TextRun(_mm(x), _mm(y), _mm(s), _str(t)) for x, y, s, t in m[8])
             pictures = tuple(
-                Picture(_text(k), _mm(x), _mm(y), _mm(w), _mm(h), _digest(d).hex(), _count(pw), _count(ph), b)
+                Picture(_str(k), _mm(x), _mm(y), _mm(w), _mm(h), _bytes32(d).hex(), _int(pw), _int(ph), b)
                 for k, x, y, w, h, d, pw, ph, b in m[9]
             )
             for p in pictures:
@@ -107,14 +118,14 @@ class BackPayload:
                     or len(p.preview) != (p.preview_width + 7) // 8 * p.preview_height
                 ):
                     raise ValueError("picture preview malformed")
-            number, pages = _count(m[5]), _count(m[6])
+            number, pages = _int(m[5]), _int(m[6])
             if number > pages:
                 raise ValueError("page number beyond the page count")
             return cls(
-                city=_text(m[1]),
-                doc=_text(m[2]),
-                issue_number=_text(m[3]),
-                issue_date=dt.date.fromisoformat(_text(m[4])),
+                city=_str(m[1]),
+                doc=_str(m[2]),
+                issue_number=_str(m[3]),
+                issue_date=dt.date.fromisoformat(_str(m[4])),
                 pages=pages,
                 content=PageContent(number, width, height, texts, pictures),
             )
@@ -145,24 +156,6 @@ def _mm(value: Any) -> float:
     return value / 10
 
 
-def _count(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 1000:
-        raise ValueError("count out of range")
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("expected text")
-    return value
-
-
-def _digest(value: Any) -> bytes:
-    if not isinstance(value, bytes) or len(value) != 32:
-        raise ValueError("expected 32 bytes")
-    return value
-
-
 def payload_sha256(cose: bytes) -> bytes:
     """The SHA-256 of a signed back's payload (what the manifest lists)."""
     _kid, body, _message = parse_cose(cose)
@@ -181,7 +174,7 @@ class ParsedBack:
     kid: bytes
     payload: BackPayload
     body_sha256: bytes
-    message: Any = field(repr=False, compare=False)
+    message: CoseSign1 = field(repr=False, compare=False)
 
 
 def parse_back(cose: bytes) -> ParsedBack:

@@ -30,11 +30,11 @@ from enum import StrEnum
 from typing import Any
 
 from kofu import clock
-from kofu.documents.backcode import BackPayload, ParsedBack, assemble, is_back_part, parse_back
-from kofu.documents.content import PageContent
-from kofu.documents.errors import DocumentError
-from kofu.documents.seal import PREFIX, SealError, SealPayload, cose_signature_valid, parse_seal
 from kofu.pki.trust import TrustList
+from kofu.sealcode.back import BackPayload, ParsedBack, assemble, is_back_part, parse_back
+from kofu.sealcode.code import PREFIX, SealError, SealPayload, cose_signature_valid, parse_seal
+from kofu.sealcode.content import PageContent
+from kofu.sealcode.errors import DocumentError
 
 
 class Status(StrEnum):
@@ -185,7 +185,7 @@ def verify_code(code: str, trust: TrustList, pdf: bytes | None = None) -> Verdic
         return seen
     if pdf is None:
         return _with(seen, Status.VALID, "seal.valid", "signature valid; compare the fields with the paper")
-    from kofu.documents.pdfcheck import check_pdf
+    from kofu.sealcode.pdfcheck import check_pdf
 
     try:
         checked = check_pdf(pdf, payload)
@@ -260,28 +260,33 @@ def is_pdf(data: bytes) -> bool:
 
 def codes_in_pdf(pdf: bytes, dpi: int = 200) -> list[str]:
     """Every kofu code drawn on any page of ``pdf`` (whole pages read)."""
-    from kofu.documents.qr import decode_pdf
-    from kofu.documents.text import page_count
+    from kofu.sealcode.pdfium import open_pdf, page_image
+    from kofu.sealcode.qr import decode_image
 
-    found = decode_pdf(pdf, range(1, page_count(pdf) + 1), dpi)
-    return [code for codes in found.values() for code in codes]
+    with open_pdf(pdf) as document:
+        return [
+            code
+            for page in range(1, len(document) + 1)
+            for code in decode_image(page_image(document, page, dpi))
+        ]
 
 
 def front_codes(pdf: bytes) -> list[str]:
     """The front seal code of each page, read in the code's square (else on the whole page)."""
-    from kofu.documents.qr import DEFAULT_DPI, READBACK_DPI, decode_image, qr_crop, render_page
-    from kofu.documents.text import page_count
+    from kofu.sealcode.pdfium import open_pdf, page_image
+    from kofu.sealcode.qr import DEFAULT_DPI, READBACK_DPI, decode_image, qr_crop
 
     found = []
-    for page in range(1, page_count(pdf) + 1):
-        codes = decode_image(render_page(pdf, page, READBACK_DPI, qr_crop()))
-        found += codes or decode_image(render_page(pdf, page, DEFAULT_DPI))
+    with open_pdf(pdf) as document:
+        for page in range(1, len(document) + 1):
+            codes = decode_image(page_image(document, page, READBACK_DPI, qr_crop()))
+            found += codes or decode_image(page_image(document, page, DEFAULT_DPI))
     return found
 
 
 def verify_file(data: bytes, trust: TrustList) -> Verdict:
     """Verify a PDF (whole) or a PNG/JPEG scan or photo of either side of a sheet (codes)."""
-    from kofu.documents.qr import decode_image_bytes
+    from kofu.sealcode.qr import decode_image_bytes
 
     try:
         if not is_pdf(data):
@@ -301,8 +306,8 @@ def verify_file(data: bytes, trust: TrustList) -> Verdict:
 def _printed_sheets(pdf: bytes, seen: Verdict, trust: TrustList) -> Verdict | None:
     """A kiosk's print job (each page followed by its back) checked as paper: the codes, and each
     front's text against its back's signed content. None when ``pdf`` is not one."""
-    from kofu.documents.content import normalise_text
-    from kofu.documents.seal import read_page_texts
+    from kofu.sealcode.code import read_page_texts
+    from kofu.sealcode.content import normalise_text
 
     assert seen.payload is not None
     try:

@@ -13,9 +13,9 @@ small integer keys::
 
 "Full text" is :func:`texts_hash`: the pages' text, NFKC-normalised with every whitespace
 character removed, as text extraction gives it back from the final PDF (the QR, the 地紋 and the
-other paper layers add no text). The manifest (:mod:`kofu.documents.integrity`) digests every
+other paper layers add no text). The manifest (:mod:`kofu.sealcode.manifest`) digests every
 page's drawing, images, fonts and annotations and each page's signed back payload
-(:mod:`kofu.documents.backcode`), which holds everything the page certifies. The payload never
+(:mod:`kofu.sealcode.back`), which holds everything the page certifies. The payload never
 holds the My Number or the 住民票コード; :func:`check_no_identifiers` refuses any value that looks
 like either.
 """
@@ -34,10 +34,12 @@ from typing import Any
 import base45
 import cbor2
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from kofu.documents.content import normalise_text
+from kofu.sealcode.content import normalise_text
 
 PREFIX = "KOFU1:"
 VERSION = 2
@@ -63,6 +65,11 @@ class SealedPerson:
     birth_date: str  # ISO date
 
 
+def sealed_person(name: str, birth_date: dt.date | None) -> SealedPerson:
+    """A person as the seal code repeats them (no birth date: an empty one)."""
+    return SealedPerson(name, birth_date.isoformat() if isinstance(birth_date, dt.date) else "")
+
+
 @dataclass(frozen=True)
 class SealPayload:
     """What the city signs about one issued document."""
@@ -76,7 +83,7 @@ class SealPayload:
     address: str
     text_sha256: str  # hex
     binding: str  # hex, the order binding of kofu.protocol.envelope
-    manifest_sha256: str = "00" * 32  # hex, see kofu.documents.integrity
+    manifest_sha256: str = "00" * 32  # hex, see kofu.sealcode.manifest
 
     def to_cbor(self) -> bytes:
         """The CBOR map that is signed."""
@@ -194,45 +201,42 @@ def document_text_hash(pdf: bytes) -> str:
 
 def read_page_texts(pdf: bytes) -> list[str]:
     """Each page's text as pdfium extracts it (in drawing order; ~20x faster than pypdf)."""
-    import pypdfium2 as pdfium
+    from kofu.sealcode.pdfium import open_pdf, texts_of
 
-    from kofu.documents.errors import DocumentError
-
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except Exception as exc:  # PdfiumError for anything that is not a PDF
-        raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
-    try:
-        return [str(page.get_textpage().get_text_range()) for page in document]
-    except Exception as exc:
-        raise DocumentError(f"cannot extract text: {exc}", code="document.unreadable") from exc
-    finally:
-        document.close()
+    with open_pdf(pdf) as document:
+        return texts_of(document)
 
 
-# -- COSE_Sign1 --------------------------------------------------------------------------------
-def _cose_key(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> Any:
-    from pycose.keys.ec2 import EC2Key
+# -- COSE_Sign1 (RFC 9052), ES256 only, with the ``cryptography`` package ------------------------
+_COSE_SIGN1_TAG = 18
+_ALG, _KID, _ES256 = 1, 4, -7
 
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        pem = key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-        return EC2Key.from_pem_private_key(pem.decode())
-    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return EC2Key.from_pem_public_key(pem.decode())
+
+@dataclass(frozen=True)
+class CoseSign1:
+    """A decoded COSE_Sign1: the protected header as sent, the kid, the payload, the signature."""
+
+    protected: bytes
+    kid: bytes
+    payload: bytes
+    signature: bytes
+
+    def to_be_signed(self) -> bytes:
+        """The Sig_structure the signature covers (no external data)."""
+        return _to_be_signed(self.protected, self.payload)
+
+
+def _to_be_signed(protected: bytes, payload: bytes) -> bytes:
+    return cbor2.dumps(["Signature1", protected, b"", payload])
 
 
 def sign_cose(payload: bytes, key: ec.EllipticCurvePrivateKey, kid: bytes) -> bytes:
     """A COSE_Sign1 (ES256, ``kid`` in the protected header) over ``payload``."""
-    from pycose.algorithms import Es256
-    from pycose.headers import KID, Algorithm
-    from pycose.messages.sign1message import Sign1Message
-
-    message = Sign1Message(phdr={Algorithm: Es256, KID: kid}, payload=payload)
-    message.key = _cose_key(key)
-    encoded: bytes = message.encode()
-    return encoded
+    protected = cbor2.dumps({_ALG: _ES256, _KID: kid})
+    der = key.sign(_to_be_signed(protected, payload), ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    return cbor2.dumps(cbor2.CBORTag(_COSE_SIGN1_TAG, [protected, {}, payload, signature]))
 
 
 def encode_code(cose: bytes) -> str:
@@ -253,7 +257,7 @@ class ParsedSeal:
     kid: bytes
     payload: SealPayload
     code: str
-    message: Any = field(repr=False, compare=False)
+    message: CoseSign1 = field(repr=False, compare=False)
 
     def signature_valid(self, public_key: ec.EllipticCurvePublicKey) -> bool:
         """Whether the COSE signature verifies with ``public_key``."""
@@ -273,46 +277,45 @@ def decode_code(text: str) -> bytes:
     return bytes(raw)
 
 
-def parse_cose(raw: bytes) -> tuple[bytes, bytes, Any]:
-    """The kid, payload and pycose message of COSE_Sign1 bytes; raise ``seal.code.cose``."""
-    from pycose.algorithms import Es256
-    from pycose.headers import KID, Algorithm
-    from pycose.messages.sign1message import Sign1Message
-
+def parse_cose(raw: bytes) -> tuple[bytes, bytes, CoseSign1]:
+    """The kid, payload and message of COSE_Sign1 bytes; raise ``seal.code.cose``."""
     try:
-        # pycose's own decode() expects CBOR arrays as lists; cbor2 6 gives tuples.
         tagged = cbor2.loads(raw)
-        if not isinstance(tagged, cbor2.CBORTag) or tagged.tag != Sign1Message.cbor_tag:
+        if not isinstance(tagged, cbor2.CBORTag) or tagged.tag != _COSE_SIGN1_TAG:
             raise ValueError("not a tagged COSE_Sign1 (tag 18)")
         if not isinstance(tagged.value, list | tuple) or len(tagged.value) != 4:
             raise ValueError("COSE_Sign1 must be an array of 4")
         protected, unprotected, body, signature = tagged.value
         if not isinstance(unprotected, Mapping):
             raise ValueError("unprotected header is not a map")
-        message = Sign1Message.from_cose_obj([protected, dict(unprotected), body, signature], True)
-        alg = message.phdr.get(Algorithm)
-        kid = message.phdr.get(KID)
-        if alg is not Es256 and alg != Es256:
-            raise ValueError(f"algorithm {alg!r} is not ES256")
+        if not isinstance(protected, bytes) or not isinstance(signature, bytes):
+            raise ValueError("protected header and signature must be byte strings")
+        header = cbor2.loads(protected) if protected else {}
+        if not isinstance(header, Mapping):
+            raise ValueError("protected header is not a map")
+        if header.get(_ALG) != _ES256 or isinstance(header.get(_ALG), bool):
+            raise ValueError(f"algorithm {header.get(_ALG)!r} is not ES256")
+        kid = header.get(_KID)
         if not isinstance(kid, bytes) or len(kid) != 8:
             raise ValueError("kid must be 8 bytes in the protected header")
-        body = message.payload
         if not isinstance(body, bytes):
             raise ValueError("no payload")
-    except Exception as exc:
+    except Exception as exc:  # cbor2 raises many kinds; garbage must never escape as a crash
         raise SealError(f"not a COSE_Sign1: {exc}", code="seal.code.cose") from exc
-    return kid, body, message
+    return kid, body, CoseSign1(protected, kid, body, signature)
 
 
-def cose_signature_valid(message: Any, public_key: ec.EllipticCurvePublicKey) -> bool:
+def cose_signature_valid(message: CoseSign1, public_key: ec.EllipticCurvePublicKey) -> bool:
     """Whether a parsed COSE_Sign1 verifies with ``public_key`` (P-256 only)."""
-    if not isinstance(public_key.curve, ec.SECP256R1):
+    if not isinstance(public_key.curve, ec.SECP256R1) or len(message.signature) != 64:
         return False
+    r = int.from_bytes(message.signature[:32], "big")
+    s = int.from_bytes(message.signature[32:], "big")
     try:
-        message.key = _cose_key(public_key)
-        return bool(message.verify_signature())
-    except Exception:  # pycose raises its own and ValueError for bad signatures
+        public_key.verify(encode_dss_signature(r, s), message.to_be_signed(), ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError):
         return False
+    return True
 
 
 def parse_seal(code: str) -> ParsedSeal:

@@ -1,4 +1,4 @@
-"""Errors raised by :mod:`kofu.documents`.
+"""Errors raised by :mod:`kofu.documents` (rendering) and :mod:`kofu.sealcode` (reading PDFs).
 
 One exception type; the ``code`` says why, so callers can map it to a message::
 
@@ -10,7 +10,7 @@ One exception type; the ``code`` says why, so callers can map it to a message::
                               entry) taller than a page, or too many pages
       document.font_missing   the IPAex fonts are not installed
       document.render_failed  reportlab failed while drawing or writing the PDF
-      document.unreadable     a PDF handed to :mod:`kofu.documents.text` could not be parsed
+      document.unreadable     a PDF handed to a reader could not be parsed
 """
 
 from __future__ import annotations

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from kofu.documents.backcode import ParsedBack, parse_back
-from kofu.documents.content import normalise_text
-from kofu.documents.errors import DocumentError
-from kofu.documents.integrity import (
+from kofu.sealcode.back import ParsedBack, parse_back
+from kofu.sealcode.code import SealPayload, read_page_texts, texts_hash
+from kofu.sealcode.content import normalise_text
+from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.manifest import (
     ATTACHMENT,
     COMPONENTS,
     Manifest,
@@ -41,7 +42,6 @@ from kofu.documents.integrity import (
     revisions,
     seal_code_forms,
 )
-from kofu.documents.seal import SealPayload, read_page_texts, texts_hash
 
 REASONS = {
     "content": "document.modified.content",
@@ -96,7 +96,7 @@ def _attachment(reader: object, payload: SealPayload) -> tuple[Manifest, tuple[P
             return Finding("document.modified.attachment", "the manifest is not the one the seal code signs")
         manifest = Manifest.from_cbor(attachment.manifest)
         backs = tuple(parse_back(cose) for cose in attachment.backs)
-    except Exception as exc:  # cbor2 and pycose raise many kinds on garbage
+    except Exception as exc:  # cbor2 raises many kinds on garbage
         return Finding("document.modified.attachment", f"the seal attachment is unreadable: {exc}")
     if len(manifest.pages) != payload.pages or len(backs) != payload.pages:
         return Finding("document.modified.attachment", "the manifest does not list every page")
@@ -117,17 +117,20 @@ def _attachment(reader: object, payload: SealPayload) -> tuple[Manifest, tuple[P
     return manifest, backs
 
 
-def check_pdf(pdf: bytes, payload: SealPayload) -> PdfCheck:
-    """Compare ``pdf`` with what ``payload`` (a verified front code) says was issued."""
+def check_pdf(pdf: bytes, payload: SealPayload, *, texts: list[str] | None = None) -> PdfCheck:
+    """Compare ``pdf`` with what ``payload`` (a verified front code) says was issued.
+
+    ``texts``: the pages' text as pdfium extracted it from this very ``pdf``, when the caller
+    has it already open (else it is extracted here)."""
     try:
-        return _check(pdf, payload)
+        return _check(pdf, payload, texts)
     except DocumentError:
         raise
     except Exception as exc:  # a damaged PDF can break pypdf anywhere: that is a change too
         return PdfCheck(Finding("document.modified.page", f"the PDF cannot be read as issued: {exc}"))
 
 
-def _check(pdf: bytes, payload: SealPayload) -> PdfCheck:
+def _check(pdf: bytes, payload: SealPayload, texts: list[str] | None) -> PdfCheck:
     reader = reader_of(pdf)
     count = revisions(pdf, reader)
     if count > 1:
@@ -136,7 +139,8 @@ def _check(pdf: bytes, payload: SealPayload) -> PdfCheck:
     if len(reader.pages) != payload.pages:
         detail = f"the PDF has {len(reader.pages)} pages, the seal says {payload.pages}"
         return PdfCheck(Finding("document.modified.pages", detail))
-    texts = read_page_texts(pdf)
+    if texts is None:
+        texts = read_page_texts(pdf)
     found = _attachment(reader, payload)
     backs = found[1] if not isinstance(found, Finding) else ()
     if texts_hash(texts) != payload.text_sha256:
