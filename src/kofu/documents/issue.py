@@ -90,7 +90,9 @@ def issue_document(
     return IssuedDocument(pdf, rendered.pages, code)
 
 
-_render = traced("issuer.render")(render_document)
+@traced("issuer.render")
+def _render(doc: str, data: DocumentData) -> Any:
+    return render_document(doc, data)
 
 
 @traced("issuer.seal")
