@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,6 +66,7 @@ class CenterService:
         self.gateways = gateways
         self.seal_keys = seal_keys or _no_keys
         self._turn = itertools.count()
+        self.history_key: Any = None  # the key the sweeper signs the history's tree heads with
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:

@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
@@ -78,6 +79,8 @@ class Sweeper:
         for city, rows in _by_city(untold).items():
             for batch in _batches(rows):
                 counts["told"] += await self._tell(city, batch)
+        if self.service.history_key is not None:  # the history's signed head, at every sweep
+            await run_in_threadpool(_publish_head, db, self.service.history_key)
         if any(counts.values()):
             log.info("sweep: %s", counts)
         return counts
@@ -112,6 +115,15 @@ class Sweeper:
             return 0
         await run_in_threadpool(orders.told, self.service.db, list(outcomes))
         return len(outcomes)
+
+
+def _publish_head(db: Any, key: Any) -> None:
+    from kofu.history import center as history
+    from kofu.history import log as history_log
+
+    history.sequence(db)
+    with db.begin() as session:
+        history_log.publish(session, history.TABLE, key)
 
 
 def _by_city(rows: list[Order]) -> dict[str, list[Order]]:
