@@ -154,3 +154,19 @@ def test_settlement_lists_exactly_the_injected_differences(chain, chain_settings
     assert statement.digest in again.stdout
     pdf = (tmp_path / "out" / f"settlement-{month}.pdf").read_bytes()
     assert pdf.startswith(b"%PDF")
+
+    # the same orders in the tamper-evident logs: the centre's and the city's verify, an order is proven
+    for actor in ("center", card.city):
+        published = _cli(settings, "history", "publish", "--actor", actor)
+        assert published.returncode == 0, published.stderr
+        verified = _cli(settings, "history", "verify", "--actor", actor)
+        assert verified.returncode == 0 and "ok: the log is intact" in verified.stdout, verified.stdout
+    proven = _cli(settings, "history", "prove", first.order_id)
+    assert proven.returncode == 0 and proven.stdout.rstrip().endswith("ok"), proven.stdout + proven.stderr
+    assert '"status":"printed"' in proven.stdout
+
+
+def _cli(settings, *argv):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base)}
+    return subprocess.run([sys.executable, "-m", "kofu.cli", *argv], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)  # fmt: skip

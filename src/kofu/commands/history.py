@@ -21,6 +21,9 @@ EPILOG = """The centre's history and each city's issuance log are append-only Me
             consistency proof between two saved heads (JSON files from `heads` or `publish`)
   prove     the inclusion proof of an order's entry (its latest) in the newest head
   heads     every kept head, one JSON line each
+  mine      本人通知: with a card and its PIN, every document issued in the holder's name (or
+            naming them) in the last 12 months — date, type, store, city — read from each city's
+            issuance log through the same sealed path as a document (nothing kept on the way)
 exit status: 0 ok, 1 the log or a proof does not verify, 2 cannot check (the code is printed)
 """
 
@@ -46,9 +49,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action.add_argument("--json", action="store_true", help="print JSON")
         action.set_defaults(handler=handler)
         if name == "verify":
+            action.add_argument(
+                "--kept-by",
+                help="also check the heads of this log that the other side kept (center or a city)",
+            )
+        if name == "verify":
             action.add_argument("--heads", nargs=2, type=Path, metavar=("OLD", "NEW"), help="two saved heads")
         if name == "prove":
             action.add_argument("order_id")
+    mine = actions.add_parser("mine", help="本人通知: what was issued in the card holder's name")
+    mine.add_argument("--card", required=True, help="demo card label, e.g. NT-0001 (see `kofu cards`)")
+    mine.add_argument("--pin", required=True, help="the card's 4-digit PIN")
+    mine.add_argument("--json", action="store_true", help="print JSON")
+    mine.set_defaults(handler=_mine)
 
 
 class _Log:
@@ -162,11 +175,18 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
                 given.append(SignedTreeHead.from_json(path.read_text(encoding="utf-8")))
             except (OSError, InvalidHead) as exc:
                 raise _Cannot("history.head.unreadable", f"{path.name}: {exc}") from exc
+        if getattr(args, "kept_by", None):
+            other = _Log(settings, args.kept_by)
+            try:
+                with other.db() as session:
+                    given += log.heads(session, other.table.heads, target.table.log_id)
+            finally:
+                other.engine.dispose()
         with target.db() as session:
             verdict = log.verify(session, target.table, key, given)
             problems = list(verdict.messages)
             proof = None
-            if len(given) == 2:
+            if args.heads:
                 proof, reason = log.consistent(session, target.table, given[0], given[1], key)
                 if reason is not None:
                     problems.append(f"fork: {reason}")
@@ -180,7 +200,7 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{verdict.log_id}: {verdict.rows} rows, tree size {verdict.tree_size}, "
                   f"root {verdict.root_hash.hex()}, {verdict.heads_checked} signed heads checked, "
                   f"proven up to {verdict.proven_size}")  # fmt: skip
-            if len(given) == 2 and proof is not None:
+            if args.heads and proof is not None:
                 print(f"consistency proof {proof.old_size} → {proof.new_size}: {len(proof.path)} hashes")
             for problem in problems:
                 print(f"  {problem}")
@@ -242,3 +262,34 @@ def _prove(settings: Settings, args: argparse.Namespace) -> int:
         return 0 if verdict == "ok" else 1
 
     return _run(settings, args, body)
+
+
+def _mine(settings: Settings, args: argparse.Namespace) -> int:
+    from kofu.card.errors import CardError
+    from kofu.card.state import CardStore
+    from kofu.kiosk.center import CenterLink
+    from kofu.kiosk.headless import notices_once
+    from kofu.kiosk.journal import kiosk_journal
+    from kofu.pki.tls import client_context
+    from kofu.protocol.codes import message_for
+    from kofu.protocol.errors import KofuError
+
+    context = client_context(settings.pki, "kiosk", settings.kiosk_id)
+    center = CenterLink(settings.center_url, context, settings.kiosk_id)
+    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
+    try:
+        entries = notices_once(center, CardStore(settings.cards_dir), args.card, args.pin, journal=journal)
+    except (KofuError, CardError) as exc:
+        message = message_for(exc.code)
+        print(f"refused: {exc.code}\n{message.ja}\n{message.en}", file=sys.stderr)
+        return 3
+    finally:
+        center.close()
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return 0
+    print(f"交付履歴（過去12か月）: {len(entries)} 件")
+    for e in entries:
+        who = "本人" if e.get("as") == "holder" else "世帯員として記載"
+        print(f"  {e['date']}  {e['title']}  店舗 {e['store']}  {e['city']}  ({who})")
+    return 0

@@ -97,6 +97,19 @@ def public_key(pki: PkiPaths) -> ec.EllipticCurvePublicKey:
     return signing_key(pki).public_key()
 
 
+def city_key_lookup(pki: PkiPaths):  # type: ignore[no-untyped-def]
+    """City code → the public key its issuance log's heads are signed with (its seal certificate)."""
+    from kofu.pki._files import read_certificate
+
+    def lookup(city: str) -> ec.EllipticCurvePublicKey:
+        key = read_certificate(pki.seal_cert(city)).public_key()
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            raise LookupError(city)
+        return key
+
+    return lookup
+
+
 def publish(db: sessionmaker[Session], pki: PkiPaths) -> SignedTreeHead:
     """Sequence what ended, then sign and keep the head (the centre's interval and on demand)."""
     sequence(db)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
-from kofu.city.issuer import catalog, issuances, registrations
+from kofu.city.issuer import catalog, issuances, ledger, registrations
 from kofu.city.issuer.documents import Prepared, prepare
 from kofu.city.issuer.eligibility import (
     check_age,
@@ -41,7 +41,9 @@ from kofu.pki.paths import PkiPaths
 from kofu.protocol.center_gateway import (
     CityRequest,
     CityResponse,
+    HeadsCall,
     MenuCall,
+    NoticeCall,
     OrderCall,
     OutcomeCall,
     StatusCall,
@@ -87,6 +89,8 @@ class IssuerService:
                 return CityResponse(
                     request_id=rid, recorded=issuances.record_outcomes(self.db, request.outcomes)
                 )
+            if isinstance(request, NoticeCall | HeadsCall):
+                return ledger.handle(self, request)  # 本人通知 and the log's heads (kofu.city.issuer.ledger)
             return registrations.handle(self, request)
         except Refused as exc:
             if isinstance(request, OrderCall):
