@@ -17,10 +17,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kofu import clock
+from kofu.city.issuer import issuances
 from kofu.city.issuer.catalog import OFFERS
-from kofu.city.issuer.subject import load_subject
+from kofu.city.issuer.subject import Subject, load_subject
 from kofu.city.registry.models import IssuanceLogEntry
 from kofu.history import city as city_log
 from kofu.history import log
@@ -42,6 +44,18 @@ def handle(service: IssuerService, request: NoticeCall | HeadsCall) -> CityRespo
     if isinstance(request, NoticeCall):
         return CityResponse(request_id=request.request_id, envelope=_notices(service, request))
     return CityResponse(request_id=request.request_id, head=_heads(service, request))
+
+
+def record_named(session: Session, order_id: str, subject: Subject, names: list[str]) -> None:
+    """Record on the order's issuance row every resident of the holder's household the document
+    names (the holder always), in the caller's transaction, before it is sealed."""
+    row = issuances.find(session, order_id)
+    if row is None:
+        return
+    printed = set(names)
+    named = set(json.loads(row.named_resident_ids or "[]"))
+    named |= {r.id for r in subject.household if r.name in printed}
+    row.named_resident_ids = json.dumps(sorted(named))
 
 
 def _notices(service: IssuerService, request: NoticeCall) -> bytes:

@@ -174,6 +174,7 @@ class IssuerService:
                 named=[subject.resident.id] if subject.resident is not None else [],
             )
             prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
+            ledger.record_named(session, order_id, subject, prepared.expected)  # whom it names (本人通知)
         try:
             pdf, pages = self._render(order.doc, prepared, issue_number)
         except Refused as exc:
