@@ -9,16 +9,17 @@ runs after every test of the session and looks at what this one left too.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from kofu import clock
+from kofu.cli import main
 from kofu.config import Settings
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import SLOW, Shots, expect, listed, screen_is, type_pin
@@ -26,17 +27,17 @@ from tests.e2e.helpers import order
 from tests.residents import issue_card
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _mine(settings: Settings, card: Any) -> list[dict[str, str]]:
-    env = {**os.environ, "KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base)}
-    done = subprocess.run(
-        [sys.executable, "-m", "kofu.cli", "history", "mine", "--card", card.card, "--pin", card.pin, "--json"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    """`kofu history mine --json` in this process, against the chain's settings."""
+    env = {"KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base),
+           "KOFU_KIOSK_PORT": str(settings.kiosk_port)}  # fmt: skip
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, env), contextlib.redirect_stdout(out):
+        code = main(["history", "mine", "--card", card.card, "--pin", card.pin, "--json"])
+    assert code == 0
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
 
 
 def test_a_resident_sees_what_was_issued_in_their_name(

@@ -7,6 +7,8 @@ asked for those kiosks only, so what other tests do on the shared chain does not
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import secrets
 import signal
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from sqlalchemy import delete
@@ -21,6 +24,7 @@ from sqlalchemy import delete
 from kofu import clock
 from kofu.card.state import CardStore
 from kofu.city.registry.models import Issuance
+from kofu.cli import main
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
 from kofu.kiosk.journal import Journal, kiosk_journal
@@ -42,11 +46,10 @@ def _kiosks(settings, n):  # type: ignore[no-untyped-def]
 
 
 def _settle_cli(settings, month, kiosks, out):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base)}
-    args = [sys.executable, "-m", "kofu.cli", "settle", "--month", month, "--out", str(out)]
+    args = ["settle", "--month", month, "--out", str(out)]
     for kiosk in kiosks:
         args += ["--kiosk", kiosk]
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return _cli(settings, *args)
 
 
 def _kill_between_payment_and_print(settings, kiosk, card, tmp_path):  # type: ignore[no-untyped-def]
@@ -167,6 +170,10 @@ def test_settlement_lists_exactly_the_injected_differences(chain, chain_settings
 
 
 def _cli(settings, *argv):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base)}
-    return subprocess.run([sys.executable, "-m", "kofu.cli", *argv], env=env, capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)  # fmt: skip
+    """`kofu ARGV` in this process, against the chain's settings (as a subprocess would be)."""
+    env = {"KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base),
+           "KOFU_KIOSK_PORT": str(settings.kiosk_port)}  # fmt: skip
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.dict(os.environ, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return subprocess.CompletedProcess(["kofu", *argv], code, out.getvalue(), err.getvalue())

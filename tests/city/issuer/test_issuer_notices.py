@@ -45,7 +45,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[sessionmaker[Sessio
     create_schema(engine)
     db = session_factory(engine)
     with db.begin() as session:
-        people = seed_city(session, CITY, seed=11, households=8, as_of=TODAY)
+        people = seed_city(session, CITY, seed=11, households=4, as_of=TODAY)
         plain = [p for p in people if p.age >= 18 and not {"moved-out", "deceased", "dv-protected",
                  "pending-change", "long-address"} & set(p.traits)]  # fmt: skip
         head = next(p for p in plain if "household-head" in p.traits
