@@ -173,3 +173,22 @@ def test_a_city_log_names_an_edited_row(var):
     code, out = _verify("--actor", CITY)
     assert code == 1 and "row 1 edited" in out
     engine.dispose()
+
+
+def test_the_heads_a_city_kept_catch_a_centre_that_rewrote_its_log_and_heads(var):
+    db = _center(var, 5)
+    sth = center.publish(db, PkiPaths(var / "pki"))
+    engine = make_engine(sqlite_url(var / f"city-{CITY}.db"))
+    create_schema(engine)
+    with session_factory(engine).begin() as session:  # handed over at a sweep (`heads`)
+        log.keep(session, city.table(CITY).heads, sth)
+    engine.dispose()
+    with db.begin() as session:  # the centre drops its heads and rewrites an entry, re-hashed
+        session.execute(text("DELETE FROM tree_heads"))
+        session.execute(text("UPDATE history_log SET fee_total = 1 WHERE leaf_index = 3"))
+    with db.begin() as session:
+        (row,) = [e for e in log.entries(session, center.TABLE) if e.leaf_index == 3]
+        row.leaf_hash = hash_leaf(log.leaf_of(center.TABLE, row)).hex()
+    assert _verify()[0] == 0  # on its own word alone, nothing shows
+    code, out = _verify("--kept-by", CITY)
+    assert code == 1 and "head at size 5 does not match the log" in out
