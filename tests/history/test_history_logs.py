@@ -21,7 +21,7 @@ from kofu.history import center, city, log
 from kofu.ledger.merkle import hash_leaf
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import ensure_seal
-from kofu.pki.trust import ensure_trust_signer
+from kofu.pki.trust import ensure_trust_signer, rotate_seal
 from kofu.storage import make_engine, session_factory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +172,26 @@ def test_a_city_log_names_an_edited_row(var):
         session.execute(text("UPDATE issuance_log SET issue_number = '2026-999999' WHERE leaf_index = 1"))
     code, out = _verify("--actor", CITY)
     assert code == 1 and "row 1 edited" in out
+    engine.dispose()
+
+
+def test_a_city_log_verifies_across_a_seal_rotation(var):
+    engine = make_engine(sqlite_url(var / f"city-{CITY}.db"))
+    create_schema(engine)
+    db = session_factory(engine)
+    with db.begin() as session:
+        session.add(Issuance(order_id="o1", issue_number="2026-000001", doc="inkan", copies=1, fee_total=200,
+                             kiosk_id="K0001", named_resident_ids="[]", started_at=T0, sealed_at=T0))  # fmt: skip
+    before = city.publish(db, PkiPaths(var / "pki"), CITY)
+    rotate_seal(PkiPaths(var / "pki"), CITY)
+    after = city.publish(db, PkiPaths(var / "pki"), CITY)
+    assert before.key_id != after.key_id
+    code, out = _verify("--actor", CITY)
+    assert code == 0 and "2 signed heads checked" in out, out
+    with db.begin() as session:
+        session.execute(text("UPDATE issuance_log SET doc = 'koseki' WHERE leaf_index = 0"))
+    code, out = _verify("--actor", CITY)
+    assert code == 1 and "row 0 edited" in out
     engine.dispose()
 
 

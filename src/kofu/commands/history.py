@@ -88,20 +88,22 @@ class _Log:
         self.engine = make_engine(url)
         self.db = session_factory(self.engine)
 
-    def private_key(self) -> Any:
+    def public_keys(self) -> Any:
+        """The owner's public keys by key id, the current one first (a city's rotated seals too)."""
         from kofu.history import center, city
 
         try:
             if self.actor == "center":
-                return center.signing_key(self.settings.pki)
-            return city.signing_key(self.settings.pki, self.actor)
+                found = center.public_keys(self.settings.pki)
+            else:
+                found = city.public_keys(self.settings.pki, self.actor)
         except Exception as exc:
             raise _Cannot(
                 "history.key.missing", f"the {self.actor} key cannot be read ({type(exc).__name__})"
             ) from exc
-
-    def public_key(self) -> Any:
-        return self.private_key().public_key()
+        if not found:
+            raise _Cannot("history.key.missing", f"no key of {self.actor} is known")
+        return found
 
     def publish(self) -> Any:
         from kofu.history import center, city
@@ -168,7 +170,7 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.ledger import InvalidHead, SignedTreeHead
 
     def body(target: _Log, args: argparse.Namespace) -> int:
-        key = target.public_key()
+        keys = target.public_keys()
         given: list[SignedTreeHead] = []
         for path in args.heads or ():
             try:
@@ -183,11 +185,11 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
             finally:
                 other.engine.dispose()
         with target.db() as session:
-            verdict = log.verify(session, target.table, key, given)
+            verdict = log.verify(session, target.table, keys, given)
             problems = list(verdict.messages)
             proof = None
             if args.heads:
-                proof, reason = log.consistent(session, target.table, given[0], given[1], key)
+                proof, reason = log.consistent(session, target.table, given[0], given[1], keys)
                 if reason is not None:
                     problems.append(f"fork: {reason}")
         if args.json:
@@ -242,7 +244,8 @@ def _prove(settings: Settings, args: argparse.Namespace) -> int:
             proof = log.inclusion(session, target.table, entry.leaf_index, sth)
             leaf = log.leaf_of(target.table, entry)
         try:
-            check_proof(proof, sth, target.public_key(), leaf=leaf)
+            keys = target.public_keys()
+            check_proof(proof, sth, keys.get(sth.key_id, next(iter(keys.values()))), leaf=leaf)
             verdict = "ok"
         except (InvalidHead, InvalidProof) as exc:
             verdict = f"NOT OK: {exc}"

@@ -93,8 +93,12 @@ def signing_key(pki: PkiPaths) -> ec.EllipticCurvePrivateKey:
     return load_signer(pki)[0]
 
 
-def public_key(pki: PkiPaths) -> ec.EllipticCurvePublicKey:
-    return signing_key(pki).public_key()
+def public_keys(pki: PkiPaths) -> dict[str, ec.EllipticCurvePublicKey]:
+    """The centre's key by key id (one: the trust-list key)."""
+    from kofu.ledger import key_id
+
+    key = signing_key(pki).public_key()
+    return {key_id(key): key}
 
 
 def city_key_lookup(pki: PkiPaths):  # type: ignore[no-untyped-def]

@@ -102,6 +102,19 @@ def signing_key(pki: PkiPaths, city: str) -> ec.EllipticCurvePrivateKey:
     return load_seal(pki, city)[0]
 
 
+def public_keys(pki: PkiPaths, city: str) -> dict[str, ec.EllipticCurvePublicKey]:
+    """The city's seal keys by key id, the current one first, then those it rotated out."""
+    from kofu.ledger import key_id
+    from kofu.pki.trust import _city_certificates
+
+    found: dict[str, ec.EllipticCurvePublicKey] = {}
+    for cert, _current in _city_certificates(pki, city):
+        key = cert.public_key()
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            found.setdefault(key_id(key), key)
+    return found
+
+
 def publish(db: sessionmaker[Session], pki: PkiPaths, city: str) -> SignedTreeHead:
     """Sequence what changed, then sign and keep the city's head."""
     sequence(db, city)

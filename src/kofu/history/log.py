@@ -7,6 +7,7 @@ An entry table has an integer ``leaf_index`` (primary key), the fields of the le
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +26,13 @@ from kofu.ledger import (
     MerkleTree,
     Row,
     SignedTreeHead,
-    check_consistency,
     head_of,
     leaf_bytes,
     prove,
     prove_consistency,
     sign_head,
+    verify_consistency,
+    verify_head,
     verify_log,
 )
 from kofu.ledger.merkle import hash_leaf
@@ -116,11 +118,30 @@ def heads(session: Session, head_class: Any, log_id: str) -> list[SignedTreeHead
 
 
 def verify(
-    session: Session, table: LogTable, key: ec.EllipticCurvePublicKey, extra: Sequence[SignedTreeHead] = ()
+    session: Session,
+    table: LogTable,
+    keys: Mapping[str, ec.EllipticCurvePublicKey],
+    extra: Sequence[SignedTreeHead] = (),
 ) -> LogVerdict:
-    """The log end to end against every kept head (and ``extra`` ones, e.g. held by the other side)."""
-    return verify_log(rows(session, table), [*heads(session, table.heads, table.log_id), *extra], key,
-                      log_id=table.log_id)  # fmt: skip
+    """The log end to end against every kept head (and ``extra`` ones, e.g. held by the other side).
+
+    ``keys`` are the owner's keys by key id, the current one first: each head is checked with the
+    key that made it (a city's seal key is rotated; its older heads stay valid); a head naming no
+    known key is checked with the current one, which names it."""
+    found = rows(session, table)
+    every = [*heads(session, table.heads, table.log_id), *extra]
+    current = next(iter(keys))
+    groups: dict[str, list[SignedTreeHead]] = {}
+    for sth in every:
+        groups.setdefault(sth.key_id if sth.key_id in keys else current, []).append(sth)
+    verdict = verify_log(found, groups.pop(current, []), keys[current], log_id=table.log_id)
+    findings = list(verdict.findings)
+    proven, checked = verdict.proven_size, verdict.heads_checked
+    for key_id, group in groups.items():
+        other = verify_log(found, group, keys[key_id], log_id=table.log_id)
+        findings += [f for f in other.findings if f not in findings]
+        proven, checked = max(proven, other.proven_size), checked + other.heads_checked
+    return dataclasses.replace(verdict, findings=tuple(findings), proven_size=proven, heads_checked=checked)
 
 
 def inclusion(session: Session, table: LogTable, leaf_index: int, sth: SignedTreeHead) -> InclusionProof:
@@ -133,7 +154,7 @@ def consistent(
     table: LogTable,
     old: SignedTreeHead,
     new: SignedTreeHead,
-    key: ec.EllipticCurvePublicKey,
+    keys: Mapping[str, ec.EllipticCurvePublicKey],
 ) -> tuple[ConsistencyProof | None, str | None]:
     """A consistency proof between two heads, built from the log and checked; the reason if not."""
     if old.head.tree_size > new.head.tree_size:
@@ -142,8 +163,11 @@ def consistent(
     if new.head.tree_size > len(merkle):
         return None, f"head at size {new.head.tree_size} is beyond the log's {len(merkle)} entries"
     proof = prove_consistency(merkle, old.head.tree_size, log_id=table.log_id, new_size=new.head.tree_size)
+    current = next(iter(keys))
     try:
-        check_consistency(proof, old, new, key)
+        verify_head(keys.get(old.key_id, keys[current]), old, log_id=table.log_id)
+        verify_head(keys.get(new.key_id, keys[current]), new, log_id=table.log_id)
+        verify_consistency(proof.old_size, proof.new_size, old.head.root_hash, new.head.root_hash, proof.path)
     except (InvalidHead, InvalidProof) as exc:
         return proof, f"heads at {old.head.tree_size} and {new.head.tree_size} are not consistent ({exc})"
     return proof, None
