@@ -25,6 +25,8 @@ from kofu.protocol.kiosk_center import (
     Health,
     Menu,
     MenuRequest,
+    NoticeRequest,
+    Notices,
     OrderOutcome,
     OrderRequest,
     OrderResult,
@@ -85,6 +87,10 @@ def create_app(
     @route(app, link.MENU)
     async def menu(body: MenuRequest, peer: PeerDep, service: Service, token: Token = None) -> Menu:
         return await service.menu(service.session(expect_peer(peer, "kiosk").ident, token), body)
+
+    @route(app, link.NOTICES)
+    async def notices(body: NoticeRequest, peer: PeerDep, service: Service, token: Token = None) -> Notices:
+        return await service.notices(service.session(expect_peer(peer, "kiosk").ident, token), body)
 
     @route(app, link.ORDER)
     async def order(body: OrderRequest, peer: PeerDep, service: Service, token: Token = None) -> OrderResult:

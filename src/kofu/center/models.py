@@ -113,3 +113,42 @@ class Order(Base):
     amount_paid: Mapped[int] = mapped_column(Integer, default=0)
     copies_printed: Mapped[int] = mapped_column(Integer, default=0)
     city_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The status of the order's latest entry in the history log (``kofu.center.history``).
+    logged_status: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
+
+
+class HistoryEntry(Base):
+    """One entry of the centre's append-only history log: an order as it ended (and again if a
+    late report changed how). ``leaf_hash`` is SHA-256 of the RFC 9162 leaf of the other fields
+    (``kofu.ledger.leaf_bytes``); times are ISO text in UTC, as they are hashed. No personal data.
+    """
+
+    __tablename__ = "history_log"
+
+    leaf_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    order_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    finished_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    kiosk_id: Mapped[str] = mapped_column(String(32))
+    store_id: Mapped[str] = mapped_column(String(32))
+    city_code: Mapped[str] = mapped_column(String(6))
+    doc: Mapped[str] = mapped_column(String(16))
+    copies: Mapped[int] = mapped_column(Integer)
+    fee_total: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    amount_paid: Mapped[int] = mapped_column(Integer)
+    copies_printed: Mapped[int] = mapped_column(Integer)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TreeHeadRecord(Base):
+    """A signed tree head: the centre's own (``log_id`` ``center``) or a city's it was given."""
+
+    __tablename__ = "tree_heads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    log_id: Mapped[str] = mapped_column(String(64), index=True)
+    tree_size: Mapped[int] = mapped_column(Integer)
+    sth: Mapped[str] = mapped_column(String(1024))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

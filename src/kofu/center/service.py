@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,7 +27,15 @@ from kofu.center.auth import (
     session_expiry,
 )
 from kofu.net.client import acall
-from kofu.protocol.center_gateway import SUBMIT, CityRequest, CityResponse, MenuCall, OrderCall, Submission
+from kofu.protocol.center_gateway import (
+    SUBMIT,
+    CityRequest,
+    CityResponse,
+    MenuCall,
+    NoticeCall,
+    OrderCall,
+    Submission,
+)
 from kofu.protocol.errors import KofuError, LinkFailed, ProtocolViolation, Refused, from_problem
 from kofu.protocol.header import KeyLookup
 from kofu.protocol.kiosk_center import (
@@ -34,6 +43,8 @@ from kofu.protocol.kiosk_center import (
     CityChoice,
     Menu,
     MenuRequest,
+    NoticeRequest,
+    Notices,
     OrderOutcome,
     OrderRequest,
     OrderResult,
@@ -65,6 +76,8 @@ class CenterService:
         self.gateways = gateways
         self.seal_keys = seal_keys or _no_keys
         self._turn = itertools.count()
+        self.history_key: Any = None  # the key the sweeper signs the history's tree heads with
+        self.city_head_key: Any = None  # city code → the key its log's heads are checked with
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:
@@ -114,6 +127,21 @@ class CenterService:
         if response.menu is None:
             raise ProtocolViolation("protocol.invalid", "city answered a menu request without a menu")
         return response.menu
+
+    async def notices(self, session: CardSession, body: NoticeRequest) -> Notices:
+        """本人通知: the city's entries for this card holder, relayed in their envelope (never kept)."""
+        self._check_city(session, body.city_code)
+        request = NoticeCall(
+            request_id=secrets.token_hex(16),
+            city_code=body.city_code,
+            card_serial=session.card_serial,
+            kiosk_id=session.kiosk_id,
+            notice_key=body.kiosk_public_key,
+        )
+        response = await self._ask_city(request)
+        if response.envelope is None:
+            raise ProtocolViolation("protocol.invalid", "city answered a notices request without an envelope")
+        return Notices(city_code=body.city_code, envelope=response.envelope)
 
     async def order(self, session: CardSession, body: OrderRequest) -> OrderResult:
         """Forward an order to its city and relay the enveloped result.

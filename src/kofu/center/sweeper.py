@@ -20,14 +20,15 @@ import asyncio
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
 from kofu.center import orders
-from kofu.center.models import Order
+from kofu.center.models import Order, TreeHeadRecord
 from kofu.center.outcomes import SWEPT
-from kofu.protocol.center_gateway import OutcomeCall, StatusCall
+from kofu.protocol.center_gateway import HeadsCall, OutcomeCall, StatusCall
 from kofu.protocol.errors import KofuError
 
 log = logging.getLogger("kofu.center.sweep")
@@ -78,6 +79,10 @@ class Sweeper:
         for city, rows in _by_city(untold).items():
             for batch in _batches(rows):
                 counts["told"] += await self._tell(city, batch)
+        if self.service.history_key is not None:  # the history's signed head, at every sweep
+            head = await run_in_threadpool(_publish_head, db, self.service.history_key)
+            for city in list(self.service.gateways):
+                await self._exchange_heads(city, head)
         if any(counts.values()):
             log.info("sweep: %s", counts)
         return counts
@@ -100,6 +105,19 @@ class Sweeper:
                 await run_in_threadpool(orders.sweep_close, self.service.db, row.order_id, SWEPT)
         return len(rows)
 
+    async def _exchange_heads(self, city: str, head: str) -> None:
+        """Give the city the centre's head, keep the city's (checked with its seal key)."""
+        call = HeadsCall(request_id=_rid(), city_code=city, center_head=head)
+        try:
+            answer = await self.service._ask_city(call)
+        except KofuError as exc:
+            log.warning("sweep: no head exchanged with city %s (%s)", city, exc.code)
+            return
+        if answer.head is not None and self.service.city_head_key is not None:
+            await run_in_threadpool(
+                _keep_city_head, self.service.db, self.service.city_head_key, city, answer.head
+            )
+
     async def _tell(self, city: str, rows: list[Order]) -> int:
         outcomes = {r.order_id: _TOLD[r.status] for r in rows if r.status in _TOLD}
         if not outcomes:
@@ -112,6 +130,32 @@ class Sweeper:
             return 0
         await run_in_threadpool(orders.told, self.service.db, list(outcomes))
         return len(outcomes)
+
+
+def _publish_head(db: Any, key: Any) -> str:
+    from kofu.history import center as history
+    from kofu.history import log as history_log
+
+    history.sequence(db)
+    with db.begin() as session:
+        return history_log.publish(session, history.TABLE, key).to_json()
+
+
+def _keep_city_head(db: Any, keys: Any, city: str, text: str) -> None:
+    """Keep a city's signed head once its signature checks with the city's seal key."""
+    from kofu.history import city as city_history
+    from kofu.history import log as history_log
+    from kofu.ledger import InvalidHead, SignedTreeHead, verify_head
+    from kofu.pki.errors import PkiError
+
+    try:
+        sth = SignedTreeHead.from_json(text)
+        verify_head(keys(city), sth, log_id=city_history.log_id(city))
+    except (InvalidHead, LookupError, ValueError, OSError, PkiError) as exc:
+        log.warning("sweep: city %s gave a head that does not verify (%s)", city, exc)
+        return
+    with db.begin() as session:
+        history_log.keep(session, TreeHeadRecord, sth)
 
 
 def _by_city(rows: list[Order]) -> dict[str, list[Order]]:

@@ -14,6 +14,7 @@
     POST /api/pin                   {"pin": "1234"}   VERIFY on the card, sign the challenge → cities
     POST /api/city                  {"kind": "residence"}                                  → menu
     GET  /api/menu
+    GET  /api/history                                 交付履歴の確認: issued in the holder's name (12 months)
     GET  /api/registration/cities                     利用登録: the 本籍地 cities one can apply to
     POST /api/registration          {"city_code", "honseki", "hittosha"}  apply (sealed for the city)
     POST /api/document              {"doc": "juminhyo"}                                     → offer

@@ -13,6 +13,8 @@ from kofu.protocol.kiosk_center import (
     Abandoned,
     Menu,
     MenuRequest,
+    NoticeRequest,
+    Notices,
     OrderOutcome,
     OrderRequest,
     OrderResult,
@@ -59,6 +61,10 @@ class CenterLink:
     def menu(self, token: str, city_code: str, menu_key: bytes | None = None) -> Menu:
         body = MenuRequest(city_code=city_code, kiosk_public_key=menu_key)
         return Menu.model_validate_json(self._call(link.MENU, body, token))
+
+    def notices(self, token: str, city_code: str, notice_key: bytes) -> Notices:
+        body = NoticeRequest(city_code=city_code, kiosk_public_key=notice_key)
+        return Notices.model_validate_json(self._call(link.NOTICES, body, token))
 
     def registration_key(self, token: str, city_code: str) -> bytes:
         answer = self._call(link.REGISTRATION_KEY, RegistrationKeyRequest(city_code=city_code), token)

@@ -36,6 +36,7 @@ from kofu.protocol.envelope import (
     envelope_application,
     open_document,
     open_members,
+    open_notices,
     order_binding,
     with_member_labels,
 )
@@ -200,6 +201,19 @@ class KioskFlow:
         application = envelope_application(honseki, hittosha, key, city_code, self.card_serial)
         request = RegistrationRequest(city_code=city_code, application=application)
         return self.center.register(self.token, request)
+
+    def notices(self) -> list[dict[str, str]]:
+        """本人通知: what each of the card's cities issued in the holder's name in the last 12
+        months, newest first; each city's answer opens only with a key made for it here."""
+        self._expect(Phase.AUTHENTICATED, Phase.MENU)
+        assert self.token is not None and self.card_serial is not None
+        found: list[dict[str, str]] = []
+        for choice in self.cities:
+            key = X25519PrivateKey.generate()
+            raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            answer = self.center.notices(self.token, choice.city_code, raw)
+            found += open_notices(answer.envelope, key, choice.city_code, self.card_serial)
+        return sorted(found, key=lambda e: (e.get("date", ""), e.get("city_code", "")), reverse=True)
 
     def offer(self, doc: str) -> DocumentOffer:
         self._expect(Phase.MENU)

@@ -136,3 +136,16 @@ def register_once(
         return flow.apply_registration(city, honseki, hittosha)
     finally:
         flow.wipe()
+
+
+def notices_once(
+    center: CenterLink, store: CardStore, card: str, pin: str, *, journal: Journal
+) -> list[dict[str, str]]:
+    """One 本人通知 visit: card, PIN, then what the card's cities issued in the holder's name."""
+    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), journal)  # takes no money
+    try:
+        with store.open(card, wait=5.0) as stored:
+            _card_and_pin(flow, stored.reader(), pin)
+        return flow.notices()
+    finally:
+        flow.wipe()

@@ -76,6 +76,10 @@ GUIDANCE: dict[str, Message] = {
         "利用登録の申請を受け付けました。本籍地の市区町村が確認します。確認にはおよそ5営業日かかります。",
         "Your application was received. The city will check it; this takes about five business days.",
     ),
+    "history": Message(
+        "あなたの名前で交付された証明書の一覧です。確認したら、終了を押してください。",
+        "These are the documents issued in your name. When you have read them, press Finish.",
+    ),
     "document": Message("証明書を選んでください。", "Please choose a document."),
     "options": Message(
         "証明書に記載する内容を選び、次へを押してください。",

@@ -45,6 +45,7 @@ from kofu.protocol.kiosk_screen import (
     DocumentReady,
     Draft,
     Ended,
+    IssuedEntry,
     Phase,
     RegistrationCity,
     RegistrationDone,
@@ -291,6 +292,25 @@ class Visit:
 
     def menu(self) -> ScreenMenu | None:
         return screen_menu(self.flow.menu)
+
+    def issued_history(self) -> list[IssuedEntry]:
+        """交付履歴の確認: each of the card's cities, asked through the sealed path; kept nowhere."""
+        if self._card is not None:
+            raise Refused("kiosk.card.take")
+        if self.flow.state not in (Phase.AUTHENTICATED, Phase.MENU):
+            raise Refused("kiosk.flow")
+        return [
+            IssuedEntry(
+                date=e.get("date", ""),
+                doc=e.get("doc", ""),
+                title_ja=e.get("title", ""),
+                title_en=e.get("title_en", ""),
+                store=e.get("store", ""),
+                city=e.get("city", ""),
+                named=e.get("as") == "named",
+            )
+            for e in self.flow.notices()
+        ]
 
     def registration_cities(self) -> list[RegistrationCity]:
         """Cities a 利用登録 can go to: those of the trust list the card does not order from."""

@@ -3,7 +3,7 @@
     POST /v1/requests   CityRequest → CityResponse   (the answer of the city's issuer)
     GET  /v1/health     → GatewayHealth   (the centre, or the city's own console as its issuer)
 
-A ``CityRequest`` is one of five kinds, a tagged union on ``kind``; the gateway relays it to the
+A ``CityRequest`` is one of nine kinds, a tagged union on ``kind``; the gateway relays it to the
 city's issuer untouched and relays the issuer's ``CityResponse`` back (see
 ``kofu.protocol.gateway_issuer``). Card serials cross this link and the next one only: the
 city needs them to find the card holder; the centre keeps none.
@@ -20,6 +20,11 @@ city needs them to find the card holder; the centre keeps none.
                        (from the residence city ``other_city``) and records a pending 利用登録
     status             what the city's issuance log says of these orders (the centre's sweep)
     outcome            how these orders ended, for the city's issuance log
+    notices            本人通知: the documents issued in the card holder's name (or naming them)
+                       in the last 12 months, from the city's issuance log, in an envelope for
+                       ``notice_key``
+    heads              the centre's signed tree head of its history for the city to keep; the
+                       city answers with its own log's signed head (``head``) for the centre
 """
 
 from __future__ import annotations
@@ -102,8 +107,31 @@ class OutcomeCall(_CityCall):
     outcomes: dict[Id, CityOutcome] = Field(min_length=1, max_length=64)
 
 
+class NoticeCall(_Call):
+    """What the city issued in this card holder's name (本人通知), enveloped for ``notice_key``."""
+
+    kind: Literal["notices"] = "notices"
+    notice_key: X25519Key
+
+
+class HeadsCall(_CityCall):
+    """The centre's latest signed head (JSON, ``kofu.ledger``) for the city to keep; the city
+    answers with its own."""
+
+    kind: Literal["heads"] = "heads"
+    center_head: Annotated[str, Field(max_length=2048)] | None = None
+
+
 CityRequest = Annotated[
-    MenuCall | OrderCall | RegistrationKeyCall | ApplicantCall | RegistrationCall | StatusCall | OutcomeCall,
+    MenuCall
+    | OrderCall
+    | RegistrationKeyCall
+    | ApplicantCall
+    | RegistrationCall
+    | StatusCall
+    | OutcomeCall
+    | NoticeCall
+    | HeadsCall,
     Field(discriminator="kind"),
 ]
 
@@ -122,6 +150,8 @@ class CityResponse(Model):
     statuses: dict[Id, Text32] | None = Field(default=None, max_length=64)
     #: ``outcome``: how many log rows were updated.
     recorded: int | None = Field(default=None, ge=0)
+    #: ``heads``: the city's signed head of its issuance log (JSON, ``kofu.ledger``).
+    head: str | None = Field(default=None, max_length=2048)
 
 
 class GatewayHealth(Model):

@@ -231,6 +231,11 @@ MESSAGES: dict[str, Message] = {
         "この申請はすでに終了しています。最初からやり直してください。",
         "This order has already ended. Please start again.",
     ),
+    # The tamper-evident logs: a signed tree head handed over that does not verify.
+    "history.head.invalid": Message(
+        "記録の確認に失敗しました。係員にお知らせください。",
+        "A record could not be verified. Please tell the staff.",
+    ),
     # A peer answered something malformed or out of order.
     "protocol.invalid": Message(
         "通信に問題が発生しました。最初からやり直してください。料金はかかりません。",

@@ -122,6 +122,24 @@ def open_members(
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in value.items()}
 
 
+def envelope_notices(
+    entries: list[dict[str, str]], kiosk_key: bytes, city_code: str, card_serial: str
+) -> bytes:
+    """本人通知 entries (date, doc, title, store, city) in an envelope for the kiosk's key."""
+    return _close({"entries": entries}, kiosk_key, _info("notices", city_code, card_serial))
+
+
+def open_notices(
+    ciphertext: bytes, private_key: X25519PrivateKey, city_code: str, card_serial: str
+) -> list[dict[str, str]]:
+    """Open what ``envelope_notices`` made; raises ProtocolViolation ``protocol.envelope``."""
+    value = _open(ciphertext, private_key, _info("notices", city_code, card_serial))
+    entries = value.get("entries") if isinstance(value, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ProtocolViolation("protocol.envelope", "notices are not a list of entries")
+    return [{str(k): str(v) for k, v in e.items()} for e in entries]
+
+
 def envelope_application(
     honseki: str, hittosha: str, city_key: bytes, city_code: str, card_serial: str
 ) -> bytes:

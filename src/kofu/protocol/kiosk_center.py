@@ -8,6 +8,8 @@
     POST /v1/orders/abandoned            Abandoned → OutcomeRecorded      (an order sent, never answered)
     POST /v1/registrations/key (session) RegistrationKeyRequest → RegistrationKey
     POST /v1/registrations   (session)   RegistrationRequest → RegistrationResult
+    POST /v1/notices         (session)   NoticeRequest → Notices   (本人通知: what was issued in the
+                                         card holder's name, in an envelope for the kiosk's key)
     GET  /v1/health                      → Health
 
 "(session)": the call carries the card session token in the ``X-Kofu-Session`` header. Nothing
@@ -258,6 +260,20 @@ class SessionPath(Model):
     session_id: Id
 
 
+class NoticeRequest(Model):
+    """Ask a city what it issued in the card holder's name (本人通知), for a fresh X25519 key."""
+
+    city_code: CityCode
+    kiosk_public_key: X25519Key
+
+
+class Notices(Model):
+    """The city's answer: its entries in an envelope only the asking kiosk opens."""
+
+    city_code: CityCode
+    envelope: B64
+
+
 OPEN_SESSION = Endpoint("open_session", "POST", "/v1/sessions", SessionOpen, SessionChallenge, errors=(403,))
 AUTHENTICATE = Endpoint(
     "authenticate",
@@ -289,4 +305,5 @@ REGISTER = Endpoint(
 
 #: The actor that serves this link.
 SERVER = "center"
+NOTICES = Endpoint("notices", "POST", "/v1/notices", NoticeRequest, Notices, errors=(403, 422, 503))
 HEALTH = Endpoint("health", "GET", "/v1/health", None, Health, errors=(403,))

@@ -233,6 +233,24 @@ class Step(Model):
     state: ScreenState
 
 
+class IssuedEntry(Model):
+    """交付履歴の確認: one document issued in the card holder's name (or naming them)."""
+
+    date: str
+    doc: str
+    title_ja: str
+    title_en: str
+    store: str
+    city: str
+    named: bool  # the card holder is named on it as a household member, not the one who ordered
+
+
+class IssuedHistory(Step):
+    """What was issued in the card holder's name in the last 12 months, newest first."""
+
+    entries: list[IssuedEntry]
+
+
 class Refund(Step):
     """The visit ended (cancel, page left): the money given back."""
 
@@ -489,6 +507,7 @@ CITY = Endpoint(
     "city", "POST", "/api/city", CityKindChoice, answer=MenuShown, errors=(403, 409, 413, 415, 422, 503)
 )
 MENU = Endpoint("menu", "GET", "/api/menu", answer=MenuShown, errors=(403, 409))
+HISTORY = Endpoint("history", "GET", "/api/history", answer=IssuedHistory, errors=(403, 409, 422, 503))
 REGISTRATION_CITIES = Endpoint(
     "registration_cities",
     "GET",

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
-from kofu.city.issuer import catalog, issuances, registrations
+from kofu.city.issuer import catalog, issuances, ledger, registrations
 from kofu.city.issuer.documents import Prepared, prepare
 from kofu.city.issuer.eligibility import (
     check_age,
@@ -38,7 +38,9 @@ from kofu.pki.paths import PkiPaths
 from kofu.protocol.center_gateway import (
     CityRequest,
     CityResponse,
+    HeadsCall,
     MenuCall,
+    NoticeCall,
     OrderCall,
     OutcomeCall,
     StatusCall,
@@ -87,6 +89,8 @@ class IssuerService:
                 return CityResponse(
                     request_id=rid, recorded=issuances.record_outcomes(self.db, request.outcomes)
                 )
+            if isinstance(request, NoticeCall | HeadsCall):
+                return ledger.handle(self, request)  # 本人通知 and the log's heads (kofu.city.issuer.ledger)
             return registrations.handle(self, request)
         except Refused as exc:
             if isinstance(request, OrderCall):
@@ -171,6 +175,7 @@ class IssuerService:
                 named=[subject.resident.id] if subject.resident is not None else [],
             )
             prepared = prepare(session, order.doc, subject, setting, options, choices, issue_number, today)
+            ledger.record_named(session, order_id, subject, prepared.expected)  # whom it names (本人通知)
         binding = order_binding(order_id, request.card_serial, order.doc, order.copies)
         try:
             issued = self._document(order.doc, prepared, issue_number, binding)

@@ -17,7 +17,7 @@
     reg: null, state: null, cards: [], lastTouch: Date.now(), lastPing: 0, cashNote: null, slotNote: null, guidance: null,
   };
   const speaker = new window.KofuSpeaker(() => renderSpeaker());
-  const VISIT_SCREENS = ["pin", "remove", "city", "register", "registered", "document", "options", "copies", "confirm", "preparing", "payment", "printing", "done"];
+  const VISIT_SCREENS = ["pin", "remove", "city", "register", "registered", "history", "document", "options", "copies", "confirm", "preparing", "payment", "printing", "done"];
 
   function t(key, params) {
     let text = T[ui.lang][key];
@@ -141,7 +141,8 @@
       return [
         ...title(t("serviceTitle")),
         el("div", { class: "tiles" },
-          tile(t("certService"), t("certServiceSub"), () => go("kind"), { class: "tile primary wide", id: "go-cert" })),
+          tile(t("certService"), t("certServiceSub"), () => go("kind"), { class: "tile primary wide", id: "go-cert" }),
+          tile(t("historyService"), t("historyServiceSub"), () => { ui.kind = "history"; go("place"); }, { class: "tile wide", id: "go-history" })),
         el("p", { class: "note" }, t("serviceNote")),
         backRow(() => go("start")),
       ];
@@ -435,6 +436,32 @@
     },
   });
 
+  Object.assign(screens, {
+    history() {
+      const entries = ui.history || [];
+      return [
+        ...title(t("historyTitle"), t("historyNote")),
+        entries.length
+          ? el("table", { class: "summary", id: "history" },
+            el("thead", {}, el("tr", {}, ["historyDate", "historyDoc", "historyStore", "historyCity"].map((k) => el("th", { scope: "col" }, t(k))))),
+            el("tbody", {}, entries.map((e) => el("tr", { class: "history-entry", "data-doc": e.doc },
+              el("td", {}, e.date), el("td", {}, `${pick(e, "title")}${e.named ? t("historyNamed") : ""}`),
+              el("td", {}, e.store), el("td", {}, e.city)))))
+          : el("p", { class: "message info", id: "history-none" }, t("historyNone")),
+        el("div", { class: "actions" }, stopVoice(),
+          button(t("finish"), () => backToStart(), { class: "primary", id: "finish" })),
+      ];
+    },
+  });
+
+  async function showHistory() {
+    await busy(async () => {
+      const data = await api("GET", "/api/history");
+      ui.history = data.entries;
+      go("history");
+    });
+  }
+
   function residenceButton() {
     return ui.cities.some((c) => c.kind === "residence")
       ? button(t("regResidence"), () => chooseCity("residence"), { class: "secondary", id: "reg-residence" }) : null;
@@ -495,6 +522,7 @@
   async function afterCardTaken() {
     // The kiosk asks for the card back before anything is chosen, so it is not forgotten.
     if (ui.screen !== "remove" || !ui.state || ui.state.card.in_slot || ui.busy) return;
+    if (ui.kind === "history") { await showHistory(); return; }
     const wanted = ui.cities.find((c) => c.kind === (ui.kind || "residence"));
     if (wanted) await chooseCity(wanted.kind);
     else if (ui.kind === "honseki") await startRegistration();  // no 本籍地 city yet: offer 利用登録

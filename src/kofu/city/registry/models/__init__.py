@@ -15,7 +15,7 @@ from kofu.city.registry.models.inkan import (
     SealRegistration,
     seal_shows_a_name,
 )
-from kofu.city.registry.models.issuance import CardRecord, Issuance
+from kofu.city.registry.models.issuance import CardRecord, Issuance, IssuanceLogEntry, TreeHeadRecord
 from kofu.city.registry.models.koseki import (
     EVENT_KINDS,
     HENSEI_REASONS,
@@ -101,6 +101,7 @@ __all__ = [
     "HonsekiRegistration",
     "Household",
     "Issuance",
+    "IssuanceLogEntry",
     "IssueCounter",
     "KosekiEvent",
     "KosekiMember",
@@ -111,6 +112,7 @@ __all__ = [
     "TaxDeduction",
     "TaxIncome",
     "TaxRecord",
+    "TreeHeadRecord",
     "address_text",
     "fiscal_year_of",
     "offered_fiscal_years",

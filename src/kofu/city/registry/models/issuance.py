@@ -63,3 +63,38 @@ class Issuance(Base):
     envelope: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+    #: The state of the order's latest entry in the city's issuance log (``kofu.history.city``).
+    logged_state: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
+
+
+class IssuanceLogEntry(Base):
+    """One entry of the city's append-only issuance log: a number it sealed (or refused after
+    taking it), and again when it learns how the order ended. It references the city's own
+    records (resident ids); ``leaf_hash`` is SHA-256 of the RFC 9162 leaf of the other fields."""
+
+    __tablename__ = "issuance_log"
+
+    leaf_index: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    issue_number: Mapped[str] = mapped_column(String(32))
+    doc: Mapped[str] = mapped_column(String(16))
+    copies: Mapped[int] = mapped_column(Integer)
+    fee_total: Mapped[int] = mapped_column(Integer)
+    kiosk_id: Mapped[str] = mapped_column(String(32))
+    holder_resident_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    named_resident_ids: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(32))
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TreeHeadRecord(Base):
+    """A signed tree head: the city's own (``log_id`` ``city:CODE``) or the centre's it was given."""
+
+    __tablename__ = "tree_heads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    log_id: Mapped[str] = mapped_column(String(64), index=True)
+    tree_size: Mapped[int] = mapped_column(Integer)
+    sth: Mapped[str] = mapped_column(String(1024))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

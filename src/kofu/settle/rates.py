@@ -1,0 +1,104 @@
+"""How each fee is split: a commission per copy to J-LIS and the store chain, the rest to the city.
+
+The default is the demo's: of a ¥200 document, ¥115 to J-LIS and the store, ¥85 to the city
+(a commission of ¥115 per copy, whatever the fee; a ¥10 campaign leaves the city owing). A
+settings file (TOML, ``$KOFU_VAR/settlement.toml`` unless ``--rates`` names another) changes it
+per city, per chain or per city and chain, and names the chain of each store:
+
+    commission = 115            # yen per copy, everywhere unless said otherwise
+
+    [stores]                    # store id → chain (a store not listed is its own chain)
+    S0001 = "kofu-mart"
+
+    [city.132292]
+    commission = 110
+
+    [chain.kofu-mart]
+    commission = 120
+
+    [split."132292/kofu-mart"]  # one city with one chain: wins over both
+    commission = 100
+
+A document type may have its own figure anywhere a ``commission`` is given, as a table:
+``commission = { default = 115, koseki = 150 }``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kofu.settle.records import SettleError
+
+#: Of ¥200: ¥115 to J-LIS and the store, ¥85 to the city (one city's published split).
+DEFAULT_COMMISSION = 115
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The commission per copy for each city, chain and document type; each store's chain."""
+
+    commission: Mapping[str, int] = field(default_factory=lambda: {"default": DEFAULT_COMMISSION})
+    cities: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    chains: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    splits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    stores: Mapping[str, str] = field(default_factory=dict)
+
+    def chain_of(self, store_id: str) -> str:
+        return self.stores.get(store_id, store_id)
+
+    def per_copy(self, city: str, chain: str, doc: str) -> int:
+        """The commission for one copy of ``doc`` sold by ``chain`` for ``city``."""
+        for table in (self.splits.get(f"{city}/{chain}"), self.chains.get(chain), self.cities.get(city)):
+            if table is not None:
+                found = table.get(doc, table.get("default"))
+                if found is not None:
+                    return found
+        return self.commission.get(doc, self.commission.get("default", DEFAULT_COMMISSION))
+
+
+def load(path: Path | None) -> Rates:
+    """The rates of the settings file ``path`` (the defaults when there is none)."""
+    if path is None or not path.exists():
+        return Rates()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettleError("settle.rates.invalid", f"{path.name}: {exc}") from exc
+    stores = data.get("stores", {})
+    if not isinstance(stores, dict) or not all(isinstance(v, str) for v in stores.values()):
+        raise SettleError("settle.rates.invalid", f"{path.name}: [stores] maps store ids to chain names")
+    return Rates(
+        commission=_commission(data.get("commission", DEFAULT_COMMISSION), "commission", default=True),
+        cities=_section(data, "city"),
+        chains=_section(data, "chain"),
+        splits=_section(data, "split"),
+        stores=dict(stores),
+    )
+
+
+def _section(data: Mapping[str, Any], name: str) -> dict[str, dict[str, int]]:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise SettleError("settle.rates.invalid", f"[{name}] must be a table")
+    out = {}
+    for key, table in section.items():
+        if not isinstance(table, dict) or "commission" not in table:
+            raise SettleError("settle.rates.invalid", f"[{name}.{key}] needs a commission")
+        out[str(key)] = _commission(table["commission"], f"{name}.{key}.commission")
+    return out
+
+
+def _commission(value: Any, where: str, *, default: bool = False) -> dict[str, int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = {"default": value}
+    if not isinstance(value, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()
+    ):
+        raise SettleError("settle.rates.invalid", f"{where} is a number of yen (≥ 0) or a table of them")
+    if default and "default" not in value:
+        value = {**value, "default": DEFAULT_COMMISSION}
+    return dict(value)
