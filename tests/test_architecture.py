@@ -69,6 +69,8 @@ WIRING = {
     "kofu.commands": "the CLI commands, one per actor or task (`kofu city …`, `kofu counter …`)",
     "kofu.bench": "`kofu bench`: drives many kiosks against a running demo chain",
     "kofu.chaos": "`kofu chaos`: runs its own demo chain and kills its processes",
+    "kofu.settle": "`kofu settle`: the monthly statement reads every kiosk's journal, the centre's "
+    "history and each city's issuance log, as J-LIS's back office does once a month",
     "kofu.console.demo": "`kofu up`: one console account per role for the demo, printed with their passwords",
 }
 

@@ -53,7 +53,7 @@ def run_center(settings: Settings, replica: int | None = None) -> None:
         gateways=gateways,
         seal_keys=lambda: publisher.trust_list().seal_key,
     )
-    from kofu.history import center as history_center
+    from kofu.center import history as history_center
 
     service.history_key = history_center.signing_key(settings.pki)  # heads published by the sweeper
     service.city_head_key = history_center.city_key_lookup(settings.pki)  # and the cities' heads kept

@@ -11,7 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.kiosk.center import CenterLink
 from kofu.kiosk.headless import issue_once

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import delete
 
 from kofu import clock
-from kofu.card.state import CardStore
+from kofu.card.store import CardStore
 from kofu.city.registry.models import Issuance
 from kofu.cli import main
 from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter

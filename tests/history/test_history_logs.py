@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from kofu.center import history as center
 from kofu.center.migrate import upgrade as upgrade_center
 from kofu.center.models import Order
+from kofu.city.issuer import history as city
 from kofu.city.registry import create_schema, sqlite_url
 from kofu.city.registry.models import Issuance
 from kofu.cli import main
-from kofu.history import center, city, log
+from kofu.history import log
 from kofu.ledger.merkle import hash_leaf
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import ensure_seal

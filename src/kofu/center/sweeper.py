@@ -30,6 +30,7 @@ from kofu.center.models import Order, TreeHeadRecord
 from kofu.center.outcomes import SWEPT
 from kofu.protocol.center_gateway import HeadsCall, OutcomeCall, StatusCall
 from kofu.protocol.errors import KofuError
+from kofu.protocol.heads import city_log_id
 
 log = logging.getLogger("kofu.center.sweep")
 
@@ -133,7 +134,7 @@ class Sweeper:
 
 
 def _publish_head(db: Any, key: Any) -> str:
-    from kofu.history import center as history
+    from kofu.center import history
     from kofu.history import log as history_log
 
     history.sequence(db)
@@ -143,14 +144,13 @@ def _publish_head(db: Any, key: Any) -> str:
 
 def _keep_city_head(db: Any, keys: Any, city: str, text: str) -> None:
     """Keep a city's signed head once its signature checks with the city's seal key."""
-    from kofu.history import city as city_history
     from kofu.history import log as history_log
     from kofu.ledger import InvalidHead, SignedTreeHead, verify_head
     from kofu.pki.errors import PkiError
 
     try:
         sth = SignedTreeHead.from_json(text)
-        verify_head(keys(city), sth, log_id=city_history.log_id(city))
+        verify_head(keys(city), sth, log_id=city_log_id(city))
     except (InvalidHead, LookupError, ValueError, OSError, PkiError) as exc:
         log.warning("sweep: city %s gave a head that does not verify (%s)", city, exc)
         return

@@ -72,12 +72,12 @@ class _Log:
 
         self.settings, self.actor = settings, actor
         if actor == "center":
-            from kofu.history import center
+            from kofu.center import history as center
 
             self.table = center.TABLE
             url = settings.center_db_url()
         elif actor in settings.cities:
-            from kofu.history import city
+            from kofu.city.issuer import history as city
 
             self.table = city.table(actor)
             url = settings.city_db_url(actor)
@@ -90,7 +90,8 @@ class _Log:
 
     def public_keys(self) -> Any:
         """The owner's public keys by key id, the current one first (a city's rotated seals too)."""
-        from kofu.history import center, city
+        from kofu.center import history as center
+        from kofu.city.issuer import history as city
 
         try:
             if self.actor == "center":
@@ -106,7 +107,8 @@ class _Log:
         return found
 
     def publish(self) -> Any:
-        from kofu.history import center, city
+        from kofu.center import history as center
+        from kofu.city.issuer import history as city
 
         if self.actor == "center":
             return center.publish(self.db, self.settings.pki)
@@ -269,7 +271,7 @@ def _prove(settings: Settings, args: argparse.Namespace) -> int:
 
 def _mine(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
-    from kofu.card.state import CardStore
+    from kofu.card.store import CardStore
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import notices_once
     from kofu.kiosk.journal import kiosk_journal

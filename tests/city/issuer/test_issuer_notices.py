@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.city.issuer.issuer_pki import PKI
 from tests.city.issuer.test_issuer_service import _order, _serial
 
+from kofu.city.issuer import history as city_log
 from kofu.city.issuer.service import IssuerService
 from kofu.city.registry.db import create_schema
 from kofu.city.registry.seed import SeededPerson, register_card, seed_city
-from kofu.history import city as city_log
 from kofu.history import log
 from kofu.ledger import MerkleTree, SignedTreeHead, head_of, sign_head, verify_head
 from kofu.pki.seal import load_seal

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kofu import clock
+from kofu.city.issuer import history as city_log
 from kofu.city.issuer import issuances
 from kofu.city.issuer.catalog import OFFERS
 from kofu.city.issuer.subject import Subject, load_subject
 from kofu.city.registry.models import IssuanceLogEntry
-from kofu.history import city as city_log
 from kofu.history import log
 from kofu.protocol.center_gateway import CityResponse, HeadsCall, NoticeCall
 from kofu.protocol.envelope import envelope_notices
@@ -101,9 +101,9 @@ def _notices(service: IssuerService, request: NoticeCall) -> bytes:
 def _heads(service: IssuerService, request: HeadsCall) -> str:
     from cryptography import x509
 
-    from kofu.history.center import LOG_ID
     from kofu.ledger import InvalidHead, SignedTreeHead, verify_head
     from kofu.pki.trust import signer_cert_path
+    from kofu.protocol.heads import CENTER_LOG_ID as LOG_ID
 
     if request.center_head is not None:
         try:

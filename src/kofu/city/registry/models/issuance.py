@@ -63,7 +63,7 @@ class Issuance(Base):
     envelope: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
-    #: The state of the order's latest entry in the city's issuance log (``kofu.history.city``).
+    #: The state of the order's latest entry in the city's issuance log (``kofu.city.issuer.history``).
     logged_state: Mapped[str | None] = mapped_column(String(32), nullable=True, default=None)
 
 

@@ -21,8 +21,9 @@ from kofu.center.outcomes import TERMINAL
 from kofu.history import log
 from kofu.ledger import SignedTreeHead
 from kofu.pki.paths import PkiPaths
+from kofu.protocol.heads import CENTER_LOG_ID
 
-LOG_ID = "center"
+LOG_ID = CENTER_LOG_ID
 FIELDS = (
     "order_id",
     "created_at",

@@ -19,6 +19,7 @@ from kofu.city.registry.models import Issuance, IssuanceLogEntry, TreeHeadRecord
 from kofu.history import log
 from kofu.ledger import SignedTreeHead
 from kofu.pki.paths import PkiPaths
+from kofu.protocol.heads import city_log_id
 
 FIELDS = (
     "order_id",
@@ -35,7 +36,7 @@ FIELDS = (
 
 
 def log_id(city: str) -> str:
-    return f"city:{city}"
+    return city_log_id(city)
 
 
 def table(city: str) -> log.LogTable:
