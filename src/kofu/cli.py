@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        faketime.reexec_with_monotonic_real([sys.executable, "-m", "kofu.cli", *sys.argv[1:]])
     faketime.tolerate_faketime()
     args = _parser().parse_args(argv)
     settings = Settings.from_env()

@@ -102,6 +102,17 @@ def keep_monotonic_real(environ: dict[str, str]) -> dict[str, str]:
     return environ
 
 
+def reexec_with_monotonic_real(argv: list[str]) -> None:
+    """Run ``argv`` in place of this process with the monotonic clock left real, if this process
+    was started under faketime with it faked (``faketime '…' kofu …``): libfaketime reads its
+    settings when it loads, and with a faked monotonic clock a thread's timed wait never ends —
+    `kofu up`'s supervisor would never restart a dead actor, a kiosk never time out. Returns
+    (doing nothing) otherwise."""
+    if not under_faketime() or os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") == "1":
+        return
+    os.execve(argv[0], argv, keep_monotonic_real(dict(os.environ)))
+
+
 def _select_sleep(seconds: float | SupportsIndex, /) -> None:
     """``time.sleep`` by another system call: ``select`` waits a relative time."""
     wait = float(seconds)
