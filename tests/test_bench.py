@@ -24,6 +24,7 @@ def test_no_orders_prints_every_figure_as_n_a_and_is_not_ok():
     assert figures == {
         "orders": "0",
         "failures": "0",
+        "warm-up orders": "0 (one a process before the run, not counted)",
         "orders/s": "0.00",
         "p50": "n/a",
         "p95": "n/a",
@@ -39,7 +40,13 @@ def test_no_orders_prints_every_figure_as_n_a_and_is_not_ok():
 def test_a_full_run_prints_every_figure_per_actor_with_the_in_process_limit():
     result = BenchResult(kiosks=4, cards=8, seconds=10.0, latencies=[0.1] * 40, processes=2)
     result.visits_by_city = {"132292": 30, "132110": 10}
-    result.cpu = {"center": 0.2, "gateway-132292": 0.06, "issuer-132292": 1.5, "issuer-132110": 0.5}
+    result.cpu = {
+        "center": 0.2,
+        "gateway-132292": 0.06,
+        "issuer-132292": 1.5,
+        "issuer-132110": 0.3,
+        "issuer-132110-1": 0.2,  # a second issuer process of the city (kofu up --issuers 2)
+    }
     result.bench_cpu = 4.0
     mb = 1024 * 1024
     result.rss_start = {"center": 100 * mb, "issuer-132292": 200 * mb}
@@ -53,7 +60,8 @@ def test_a_full_run_prints_every_figure_per_actor_with_the_in_process_limit():
     assert figures["cpu center"] == "5.0 ms/visit (one core carries 200 visits/s)"
     assert figures["cpu gateway-132292"] == "2.0 ms/visit (one core carries 500 visits/s)"
     assert figures["cpu issuer-132292"] == "50.0 ms/visit (one core carries 20 visits/s)"
-    assert figures["cpu issuer-132110"] == "50.0 ms/visit (one core carries 20 visits/s)"
+    assert figures["cpu issuer-132110"] == "30.0 ms/visit (one core carries 33 visits/s)"
+    assert figures["cpu issuer-132110-1"] == "20.0 ms/visit (one core carries 50 visits/s)"
     assert figures["cpu bench"] == "100.0 ms/visit (0.40 cores, the kiosks' own work)"
     assert figures["rss center"] == "100.0 MB -> 101.0 MB"
     assert figures["rss issuer-132292"] == "200.0 MB -> 250.0 MB"
@@ -159,3 +167,10 @@ def test_the_command_says_why_it_cannot_start(monkeypatch, capsys):
     )
     assert command._bench(None, args) == 2  # type: ignore[arg-type]
     assert "only 1 eligible demo cards" in capsys.readouterr().err
+
+
+def test_without_named_cards_the_cities_take_turns():
+    cards = [DemoCard(f"NT-{i:04d}", "1", "132292", i, ("adult",)) for i in range(1, 4)]
+    cards += [DemoCard(f"KD-{i:04d}", "1", "132110", i, ("adult",)) for i in range(1, 3)]
+    mixed = bench._cities_taking_turns(cards)
+    assert [c.card for c in mixed] == ["NT-0001", "KD-0001", "NT-0002", "KD-0002", "NT-0003"]

@@ -57,6 +57,8 @@ class BenchResult:
     #: Bench processes, and the CPU seconds they (and the bench's own process) spent in the run.
     processes: int = 1
     bench_cpu: float | None = None
+    #: Visits made before the run, one a process, to load what is loaded once (not counted).
+    warmups: int = 0
     #: Resident memory in bytes of each actor at the start and at the end of the run.
     rss_start: dict[str, int] = field(default_factory=dict)
     rss_end: dict[str, int] = field(default_factory=dict)
@@ -105,6 +107,7 @@ class BenchResult:
             f"  failures: {self.failed}",
         ]
         out += [f"    {code}: {count}" for code, count in sorted(self.failures.items())]
+        out.append(f"  warm-up orders: {self.warmups} (one a process before the run, not counted)")
         out.append(f"  orders/s: {self.orders_per_s:.2f}")
         out += [f"  p{p}: {ms(self.percentile_ms(p))}" for p in PERCENTILES]
         out.append(f"  max: {ms(max(self.latencies) * 1000 if self.latencies else None)}")
@@ -147,12 +150,14 @@ class BenchResult:
         ]
 
     def _cpu_lines(self) -> list[str]:
-        """Per server actor: CPU ms per visit it served, and visits/s one core carries at that."""
+        """Per server actor: CPU ms per visit it served (a city's visits are shared by its several
+        gateways or issuers: each line is that process's part), and visits/s one core carries."""
         out = []
         for actor, seconds in sorted(self.cpu.items()):
-            role, _, city = actor.partition("-")
+            role, *rest = actor.split("-")  # center, center-2, gateway-132292-1, issuer-132292-1
             if role not in ("center", "gateway", "issuer"):
                 continue
+            city = rest[0] if role != "center" and rest else ""
             visits = self.visits_by_city.get(city, 0) if city else sum(self.visits_by_city.values())
             if visits == 0:
                 continue
@@ -187,6 +192,19 @@ def pick_cards(cards: list[DemoCard], labels: Sequence[str] | None) -> list[Demo
     return [known[label] for label in labels]
 
 
+def _cities_taking_turns(cards: list[DemoCard]) -> list[DemoCard]:
+    """The cards with their cities taking turns (NT, KD, NT, …), so that every city serves from
+    the first visit on, whatever the number of kiosks."""
+    by_city: dict[str, list[DemoCard]] = {}
+    for card in cards:
+        by_city.setdefault(card.city, []).append(card)
+    queues = list(by_city.values())
+    mixed: list[DemoCard] = []
+    for n in range(max(map(len, queues), default=0)):
+        mixed += [q[n] for q in queues if n < len(q)]
+    return mixed
+
+
 def run_bench(
     settings: Settings,
     kiosks: int,
@@ -207,6 +225,8 @@ def run_bench(
     if kiosks < 1 or seconds <= 0 or processes < 1:
         raise BenchError("--kiosks and --processes must be at least 1 and --seconds more than 0")
     chosen = pick_cards(load_index(settings), cards)
+    if cards is None:
+        chosen = _cities_taking_turns(chosen)
     if len(chosen) < kiosks:
         raise BenchError(f"only {len(chosen)} eligible demo cards for {kiosks} kiosks")
     ids = kiosk_ids(settings, kiosks)[1:]
@@ -235,6 +255,7 @@ def run_bench(
     result.rss_start, result.rss_end = rss_start, actor_rss(settings.run_dir)
     result.bench_cpu = sum(t.cpu for t in tallies) + own_cpu() - own[0]
     for tally in tallies:
+        result.warmups += tally.warmups
         result.latencies += tally.latencies
         for code, count in tally.failures.items():
             result.failures[code] = result.failures.get(code, 0) + count

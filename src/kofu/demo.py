@@ -40,7 +40,7 @@ PREAPPROVED_PER_CITY = 2
 #: Demo cards per city: every adult of a demo-sized city; in a large one, this many (plenty for
 #: `kofu bench --kiosks 64`) and enough holders of every trait for the demo and the tests. Each
 #: card makes two RSA-2048 keys, so a card for each of 100,000 residents would take hours.
-CARDS_PER_CITY = 160
+CARDS_PER_CITY = 96
 #: In a large city, at least this many cards for each trait (where the city has such adults).
 CARDS_PER_TRAIT = 4
 #: Households (or residents) from which seeding shows its progress.

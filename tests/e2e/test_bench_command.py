@@ -27,6 +27,7 @@ KIOSKS = ("K9001", "K9002")  # `kofu bench --kiosks 2`
 FIGURES = {
     "orders",
     "failures",
+    "warm-up orders",
     "orders/s",
     "p50",
     "p95",
@@ -139,8 +140,10 @@ def test_kofu_bench_orders_through_the_chain_and_prints_its_figures(chain, chain
     assert all(";" in (Path(where) / f"{actor}.txt").read_text() for actor in ACTORS)  # stacks
     assert set(figures) == FIGURES - {"cpu bench", "in-process limit", "end-to-end / in-process"}
     # Every order it counts is a printed history row of its kiosks at the centre, and nothing else.
+    warmups = int(figures["warm-up orders"].split()[0])
+    assert warmups == 2  # one a process, each process one kiosk
     new = {k: v for k, v in _printed_by_bench(chain_settings).items() if k not in before}
-    assert len(new) == orders and set(new.values()) == {"printed"}
+    assert len(new) == orders + warmups and set(new.values()) == {"printed"}
     store = CardStore(chain_settings.cards_dir)
     assert [store.load(c.card).auth_tries_left for c in cards] == [3, 3, 3, 3]  # only the right PIN
 

@@ -118,15 +118,17 @@ class CenterService:
     async def order(self, session: CardSession, body: OrderRequest) -> OrderResult:
         """Forward an order to its city and relay the enveloped result.
 
-        The history row is written first (``created``), then ``forwarded``, then ``sealed`` with
-        the city's fee when the document comes back, so a crash anywhere leaves a row the sweep
+        The history row is written first (``forwarded``, in the transaction that finds the city
+        open), then ``sealed`` with the city's fee when the document comes back, so a crash anywhere leaves a row the sweep
         can close with the truth. A busy city is said at once (``city.busy``, nothing recorded
         against the resident): the kiosk may try again with the same card session.
         """
         self._check_city(session, body.city_code)
-        await run_in_threadpool(routing.check_open, self.db, body.city_code)
         order_id = secrets.token_hex(16)
-        await run_in_threadpool(orders.record, self.db, order_id, session.session_id, session.kiosk_id, body)
+        # One write before the city is asked: the city is open, and the row says ``forwarded``.
+        await run_in_threadpool(
+            orders.record, self.db, order_id, session.session_id, session.kiosk_id, body, "forwarded"
+        )
         request = OrderCall(
             request_id=secrets.token_hex(16),
             city_code=body.city_code,
@@ -135,7 +137,6 @@ class CenterService:
             order_id=order_id,
             order=body,
         )
-        await run_in_threadpool(orders.mark, self.db, order_id, "forwarded")
         try:
             response = await self._ask_city(request)
             result = response.order
