@@ -174,3 +174,13 @@ def test_without_named_cards_the_cities_take_turns():
     cards += [DemoCard(f"KD-{i:04d}", "1", "132110", i, ("adult",)) for i in range(1, 3)]
     mixed = bench._cities_taking_turns(cards)
     assert [c.card for c in mixed] == ["NT-0001", "KD-0001", "NT-0002", "KD-0002", "NT-0003"]
+
+
+def test_no_in_process_limit_without_the_citys_registry_here(tmp_path):
+    from kofu.bench_inprocess import inprocess_limit
+    from kofu.config import Settings
+
+    settings = Settings.from_env({"KOFU_VAR": str(tmp_path)})  # no city database under it
+    card = DemoCard("NT-0001", "1111", "132292", 1, ("adult",))
+    assert inprocess_limit(settings, card, 5) is None
+    assert inprocess_limit(settings, card, 0) is None

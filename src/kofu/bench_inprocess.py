@@ -12,6 +12,7 @@ import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -56,6 +57,8 @@ def inprocess_limit(settings: Settings, card: DemoCard, orders: int) -> InProces
     None when there is nothing to measure (no orders, a registry that is not SQLite)."""
     url = make_url(settings.city_db_url(card.city))
     if orders < 1 or url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    if not Path(url.database).exists():  # the city's registry is on another machine
         return None
     memory = sqlite3.connect(":memory:", check_same_thread=False)
     source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
