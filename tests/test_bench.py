@@ -8,6 +8,8 @@ import pytest
 
 from kofu import bench
 from kofu.bench import BenchError, BenchResult, pick_cards
+from kofu.bench_drive import shares
+from kofu.bench_inprocess import InProcess
 from kofu.commands import bench as command
 from kofu.demo import DemoCard
 
@@ -22,13 +24,66 @@ def test_no_orders_prints_every_figure_as_n_a_and_is_not_ok():
     assert figures == {
         "orders": "0",
         "failures": "0",
+        "warm-up orders": "0 (one a process before the run, not counted)",
         "orders/s": "0.00",
         "p50": "n/a",
         "p95": "n/a",
         "p99": "n/a",
         "max": "n/a",
+        "cpu bench": "n/a",
+        "in-process limit": "n/a",
+        "end-to-end / in-process": "n/a",
     }
     assert not result.ok
+
+
+def test_a_full_run_prints_every_figure_per_actor_with_the_in_process_limit():
+    result = BenchResult(kiosks=4, cards=8, seconds=10.0, latencies=[0.1] * 40, processes=2)
+    result.visits_by_city = {"132292": 30, "132110": 10}
+    result.cpu = {
+        "center": 0.2,
+        "gateway-132292": 0.06,
+        "issuer-132292": 1.5,
+        "issuer-132110": 0.3,
+        "issuer-132110-1": 0.2,  # a second issuer process of the city (kofu up --issuers 2)
+    }
+    result.bench_cpu = 4.0
+    mb = 1024 * 1024
+    result.rss_start = {"center": 100 * mb, "issuer-132292": 200 * mb}
+    result.rss_end = {"center": 101 * mb, "issuer-132292": 250 * mb}
+    result.inprocess = InProcess("132292", orders=20, wall_seconds=2.0, cpu_seconds=1.0)
+    result.profiles = "var/profiles/x/ (center.txt; py-spy collapsed stacks)"
+    lines = result.lines()
+    assert lines[0] == "kofu bench: 4 kiosks, 8 cards, 10.0 s, 2 processes"
+    figures = _figures(lines)
+    # CPU per visit each actor served: the centre every visit, a city's actors its own visits.
+    assert figures["cpu center"] == "5.0 ms/visit (one core carries 200 visits/s)"
+    assert figures["cpu gateway-132292"] == "2.0 ms/visit (one core carries 500 visits/s)"
+    assert figures["cpu issuer-132292"] == "50.0 ms/visit (one core carries 20 visits/s)"
+    assert figures["cpu issuer-132110"] == "30.0 ms/visit (one core carries 33 visits/s)"
+    assert figures["cpu issuer-132110-1"] == "20.0 ms/visit (one core carries 50 visits/s)"
+    assert figures["cpu bench"] == "100.0 ms/visit (0.40 cores, the kiosks' own work)"
+    assert figures["rss center"] == "100.0 MB -> 101.0 MB"
+    assert figures["rss issuer-132292"] == "200.0 MB -> 250.0 MB"
+    assert figures["in-process limit"] == (
+        "10.00 orders/s (100.0 ms/order, 50.0 ms CPU/order, 20 orders of 132292, one thread)"
+    )
+    assert figures["end-to-end / in-process"] == "0.40"  # 4 orders/s end to end
+    assert figures["profiles"].startswith("var/profiles/x/")
+
+
+def test_each_kiosk_keeps_its_own_cards_in_one_process():
+    cards = [DemoCard(f"NT-{i:04d}", "1111", "132292", i, ("adult",)) for i in range(1, 8)]
+    kiosks = ["K9001", "K9002", "K9003"]
+    work = shares(kiosks, cards, processes=2)
+    assert [w.kiosk_ids for w in work] == [("K9001", "K9003"), ("K9002",)]
+    by_kiosk = {k: [c.card for c in mine] for w in work for k, mine in zip(w.kiosk_ids, w.cards, strict=True)}
+    assert by_kiosk == {
+        "K9001": ["NT-0001", "NT-0004", "NT-0007"],
+        "K9002": ["NT-0002", "NT-0005"],
+        "K9003": ["NT-0003", "NT-0006"],
+    }
+    assert len(shares(kiosks, cards, processes=8)) == 3  # never more processes than kiosks
 
 
 def test_failures_are_listed_by_code_and_make_the_run_fail():
@@ -85,12 +140,15 @@ def test_cards_are_picked_by_label_and_only_eligible_ones():
 def test_the_command_exits_non_zero_unless_every_order_printed(
     monkeypatch, capsys, latencies, failures, code, said
 ):
-    def fake(settings, kiosks, seconds, cards=None):  # type: ignore[no-untyped-def]
+    def fake(settings, kiosks, seconds, cards=None, **options):  # type: ignore[no-untyped-def]
         assert cards == ["NT-0001", "KD-0001"]
+        assert options == {"processes": 3, "inprocess_orders": 2, "profile": True}
         return BenchResult(kiosks, 2, seconds, list(latencies), dict(failures))
 
     monkeypatch.setattr(bench, "run_bench", fake)
-    args = argparse.Namespace(kiosks=2, seconds=3.0, cards="NT-0001, KD-0001")
+    args = argparse.Namespace(
+        kiosks=2, seconds=3.0, cards="NT-0001, KD-0001", processes=3, inprocess_orders=2, profile=True
+    )
     assert command._bench(None, args) == code  # type: ignore[arg-type]
     out, err = capsys.readouterr()
     figures = _figures(out.splitlines())
@@ -100,9 +158,29 @@ def test_the_command_exits_non_zero_unless_every_order_printed(
 
 
 def test_the_command_says_why_it_cannot_start(monkeypatch, capsys):
-    def fake(settings, kiosks, seconds, cards=None):  # type: ignore[no-untyped-def]
+    def fake(settings, kiosks, seconds, cards=None, **options):  # type: ignore[no-untyped-def]
         raise BenchError("only 1 eligible demo cards for 2 kiosks")
 
     monkeypatch.setattr(bench, "run_bench", fake)
-    assert command._bench(None, argparse.Namespace(kiosks=2, seconds=1.0, cards=None)) == 2  # type: ignore[arg-type]
+    args = argparse.Namespace(
+        kiosks=2, seconds=1.0, cards=None, processes=1, inprocess_orders=0, profile=False
+    )
+    assert command._bench(None, args) == 2  # type: ignore[arg-type]
     assert "only 1 eligible demo cards" in capsys.readouterr().err
+
+
+def test_without_named_cards_the_cities_take_turns():
+    cards = [DemoCard(f"NT-{i:04d}", "1", "132292", i, ("adult",)) for i in range(1, 4)]
+    cards += [DemoCard(f"KD-{i:04d}", "1", "132110", i, ("adult",)) for i in range(1, 3)]
+    mixed = bench._cities_taking_turns(cards)
+    assert [c.card for c in mixed] == ["NT-0001", "KD-0001", "NT-0002", "KD-0002", "NT-0003"]
+
+
+def test_no_in_process_limit_without_the_citys_registry_here(tmp_path):
+    from kofu.bench_inprocess import inprocess_limit
+    from kofu.config import Settings
+
+    settings = Settings.from_env({"KOFU_VAR": str(tmp_path)})  # no city database under it
+    card = DemoCard("NT-0001", "1111", "132292", 1, ("adult",))
+    assert inprocess_limit(settings, card, 5) is None
+    assert inprocess_limit(settings, card, 0) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from kofu.procstat import actor_cpu, cpu_spent
+from kofu.procstat import actor_cpu, actor_rss, cpu_spent
 
 
 def test_reads_a_running_process_and_skips_stale_or_broken_pid_files(tmp_path):
@@ -23,3 +23,11 @@ def test_reads_a_running_process_and_skips_stale_or_broken_pid_files(tmp_path):
 
 def test_spent_only_for_actors_read_both_times():
     assert cpu_spent({"center": 1.0, "gone": 2.0}, {"center": 1.5, "new": 3.0}) == {"center": 0.5}
+
+
+def test_reads_each_actors_resident_memory(tmp_path):
+    (tmp_path / "center.pid").write_text(f"{os.getpid()}\n")
+    (tmp_path / "issuer-132292.pid").write_text("999999999\n")
+    held = bytearray(64 * 1024 * 1024)  # touched, so resident
+    rss = actor_rss(tmp_path)
+    assert set(rss) == {"center"} and rss["center"] >= len(held)

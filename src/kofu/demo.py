@@ -29,6 +29,7 @@ from kofu.config import Settings
 from kofu.files import write_atomic
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
+from kofu.progress import Progress
 from kofu.protocol.kiosk_screen import DeviceCard
 from kofu.storage import make_engine
 
@@ -38,6 +39,14 @@ ADULT_AGE = 18
 REFUSAL_TRAITS = frozenset({"moved-out", "deceased", "dv-protected", "pending-change"})
 #: Cards per city whose 利用登録 at the other demo city is approved at setup.
 PREAPPROVED_PER_CITY = 2
+#: Demo cards per city: every adult of a demo-sized city; in a large one, this many (plenty for
+#: `kofu bench --kiosks 64`) and enough holders of every trait for the demo and the tests. Each
+#: card makes two RSA-2048 keys, so a card for each of 100,000 residents would take hours.
+CARDS_PER_CITY = 96
+#: In a large city, at least this many cards for each trait (where the city has such adults).
+CARDS_PER_TRAIT = 4
+#: Households (or residents) from which seeding shows its progress.
+PROGRESS_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -81,13 +90,30 @@ def setup(settings: Settings, *, bench_kiosks: int = 64) -> list[DemoCard]:
 
 
 def _card_holders(people: list[SeededPerson]) -> list[SeededPerson]:
-    """Every adult, then one child of 12–14 (My Number Cards exist for children; kiosks refuse
-    them, which the demo must be able to show). Household heads whom nothing is refused come
-    first, so the first cards of a city (NT-0001 …, the README's examples) are such a head on
-    whatever day the demo is seeded."""
+    """The adults who get a demo card (all of them in a demo-sized city, see ``CARDS_PER_CITY``),
+    then one child of 12–14 (My Number Cards exist for children; kiosks refuse them, which the
+    demo must be able to show). Household heads whom nothing is refused come first, so the first
+    cards of a city (NT-0001 …, the README's examples) are such a head on whatever day the demo
+    is seeded. Other residents get a card at the city counter when one is wanted."""
     adults = sorted((p for p in people if p.age >= ADULT_AGE), key=_plain_head_first)
     child = next((p for p in people if 12 <= p.age < 15 and not REFUSAL_TRAITS & set(p.traits)), None)
-    return adults + ([child] if child is not None else [])
+    return _few_of_each(adults) + ([child] if child is not None else [])
+
+
+def _few_of_each(adults: list[SeededPerson]) -> list[SeededPerson]:
+    """The first ``CARDS_PER_CITY`` adults, and after them whoever still brings a trait that
+    fewer than ``CARDS_PER_TRAIT`` chosen adults have (in the order given)."""
+    if len(adults) <= CARDS_PER_CITY:
+        return adults
+    chosen: list[SeededPerson] = []
+    held: dict[str, int] = {}
+    for person in adults:
+        if len(chosen) >= CARDS_PER_CITY and all(held.get(t, 0) >= CARDS_PER_TRAIT for t in person.traits):
+            continue
+        chosen.append(person)
+        for trait in person.traits:
+            held[trait] = held.get(trait, 0) + 1
+    return chosen
 
 
 def _plain_head_first(person: SeededPerson) -> int:
@@ -133,14 +159,34 @@ def _seed_city(settings: Settings, code: str, center_db, registrable) -> list[De
     rng = random.Random(f"kofu.demo.pins:{code}:{settings.seed}")
     store = CardStore(settings.cards_dir)
     today = clock.today()  # Japan's day, whatever the host's zone: ages and dates are drawn against it
+    planning: list[Progress] = []
+
+    def planned(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if not planning:
+            planning.append(Progress(f"kofu seed: planning {total // 2:,} households", total))
+        planning[0].update(done)
+
     with db.begin() as session:
-        people = seed_city(session, code, seed=settings.seed, households=settings.households, as_of=today)
+        people = seed_city(
+            session, code, seed=settings.seed, households=settings.households, as_of=today, progress=planned
+        )
         _open_around_the_clock(session, code)
+    if planning:
+        planning[0].close()
     adults = _card_holders(people)
     labels = [f"{CARD_PREFIX.get(code, code)}-{i:04d}" for i in range(1, len(adults) + 1)]
     pins = [f"{rng.randrange(10000):04d}" for _ in adults]
+    bar = Progress(f"kofu seed: {code}: {len(people):,} residents, cards", len(adults))
     with ProcessPoolExecutor() as pool:  # key generation happens "on the card"; one process per core
-        states = list(pool.map(CardState.generate, labels, pins))
+        states = []
+        for state in pool.map(CardState.generate, labels, pins):
+            states.append(state)
+            if len(people) >= PROGRESS_FROM:
+                bar.update(len(states))
+    if len(people) >= PROGRESS_FROM:
+        bar.close()
     ca_der = load_jpki_ca(settings.pki).public_bytes(Encoding.DER)
     cards: list[DemoCard] = []
     with db.begin() as session:

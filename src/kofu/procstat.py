@@ -1,7 +1,8 @@
-"""CPU time of the actors `kofu up` runs, read from Linux's /proc (for `kofu bench`).
+"""CPU time and memory of the actors `kofu up` runs, read from Linux's /proc (for `kofu bench`).
 
 Each actor is one process (an issuer's workers are threads), so its user + system time, with
-that of the helper programs it ran and waited for, is what that actor spent. Where there is no /proc or no pid file, nothing is measured.
+that of the helper programs it ran and waited for, is what that actor spent. Where there is no
+/proc or no pid file, nothing is measured.
 """
 
 from __future__ import annotations
@@ -22,20 +23,55 @@ def _cpu_seconds(pid: int) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def rss_bytes(pid: int) -> int | None:
+    """Resident memory of process ``pid`` (VmRSS), or None when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def actor_pids(run_dir: Path) -> dict[str, int]:
+    """The pid of each actor with a readable pid file in ``run_dir``, by actor name."""
+    found: dict[str, int] = {}
+    for pid_file in sorted(run_dir.glob("*.pid")):
+        try:
+            found[pid_file.stem] = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def actor_cpu(run_dir: Path) -> dict[str, float]:
     """CPU seconds so far of each running actor with a pid file in ``run_dir``, by actor name."""
     found: dict[str, float] = {}
-    for pid_file in sorted(run_dir.glob("*.pid")):
-        try:
-            pid = int(pid_file.read_text().strip())
-        except (OSError, ValueError):
-            continue
+    for name, pid in actor_pids(run_dir).items():
         seconds = _cpu_seconds(pid)
         if seconds is not None:
-            found[pid_file.stem] = seconds
+            found[name] = seconds
+    return found
+
+
+def actor_rss(run_dir: Path) -> dict[str, int]:
+    """Resident memory in bytes of each running actor with a pid file in ``run_dir``."""
+    found: dict[str, int] = {}
+    for name, pid in actor_pids(run_dir).items():
+        rss = rss_bytes(pid)
+        if rss is not None:
+            found[name] = rss
     return found
 
 
 def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     """CPU seconds each actor spent between two readings (actors present in both)."""
     return {name: after[name] - before[name] for name in after if name in before}
+
+
+def own_cpu() -> float:
+    """CPU seconds this process has spent so far (all its threads, and the helper programs it waited for)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system

@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import FastAPI, Header, Path
-from starlette.concurrency import run_in_threadpool
 
 from kofu.center import city_status, registrations, routes_api
 from kofu.center.deps import Service
@@ -75,14 +74,14 @@ def create_app(
     @route(app, link.OPEN_SESSION)
     async def open_session(body: SessionOpen, peer: PeerDep, service: Service) -> SessionChallenge:
         expect_peer(peer, "kiosk", body.kiosk_id)
-        return await run_in_threadpool(service.open_session, body.kiosk_id)
+        return await service.step(service.open_session, body.kiosk_id)
 
     @route(app, link.AUTHENTICATE)
     async def authenticate(
         session_id: SessionId, body: SessionAuth, peer: PeerDep, service: Service
     ) -> SessionAuthenticated:
         kiosk = expect_peer(peer, "kiosk").ident
-        return await run_in_threadpool(service.authenticate, kiosk, session_id, body)
+        return await service.step(service.authenticate, kiosk, session_id, body)
 
     @route(app, link.MENU)
     async def menu(body: MenuRequest, peer: PeerDep, service: Service, token: Token = None) -> Menu:
@@ -104,11 +103,11 @@ def create_app(
     ) -> OutcomeRecorded:
         kiosk = expect_peer(peer, "kiosk").ident
         note(order_id=order_id, outcome=body.outcome)
-        return await run_in_threadpool(service.outcome, kiosk, order_id, body)
+        return await service.step(service.outcome, kiosk, order_id, body)
 
     @route(app, link.ABANDONED)
     async def abandoned(body: Abandoned, peer: PeerDep, service: Service) -> OutcomeRecorded:
-        return await run_in_threadpool(service.abandoned, expect_peer(peer, "kiosk").ident, body)
+        return await service.step(service.abandoned, expect_peer(peer, "kiosk").ident, body)
 
     @route(app, link.HEALTH)
     async def health(peer: PeerDep) -> Health:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
-from kofu.center import outcomes
+from kofu.center import outcomes, routing
 from kofu.center.models import Challenge, Order
 from kofu.protocol.errors import AuthFailed, Conflict, ProtocolViolation
 from kofu.protocol.kiosk_center import OrderOutcome, OrderRequest, OutcomeRecorded
@@ -26,9 +26,16 @@ DEFAULT_STORE = "S0001"
 
 
 def record(
-    db: sessionmaker[Session], order_id: str, session_id: str, kiosk_id: str, body: OrderRequest
+    db: sessionmaker[Session],
+    order_id: str,
+    session_id: str,
+    kiosk_id: str,
+    body: OrderRequest,
+    status: str = "created",
 ) -> None:
-    """Record a new order (``created``) and give it the card session's one order.
+    """Record a new order (``created``, or ``forwarded`` when it is sent on at once) and give it
+    the card session's one order — if its city is open (``routing.open_city``), in the same
+    transaction: one short write on the way to the city.
 
     A card's signature authorises one visit: the session places one order. Another is allowed
     only when the last one ended without a document (refused, failed — e.g. the city was busy).
@@ -36,6 +43,7 @@ def record(
     now = clock.now_utc()
     try:
         with db.begin() as session:
+            routing.open_city(session, body.city_code)
             challenge = session.get(Challenge, session_id)
             if challenge is None or challenge.kiosk_id != kiosk_id:
                 raise AuthFailed("session.invalid", "no such session for this kiosk")
@@ -56,7 +64,7 @@ def record(
                     doc=body.doc,
                     copies=body.copies,
                     fee_total=0,
-                    status="created",
+                    status=status,
                 )
             )
     except IntegrityError as exc:

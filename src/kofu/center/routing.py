@@ -92,13 +92,19 @@ def ensure_city(db: sessionmaker[Session], code: str, name: str) -> None:
 def check_open(db: sessionmaker[Session], code: str) -> City:
     """The city, if the centre lets orders through to it now."""
     with db() as session:
-        city = session.get(City, code)
-        if city is None:
-            raise Refused("city.document.not_offered", "unknown city")
-        if city.stopped:
-            raise Refused("city.stopped", city.stop_reason or "stopped")
+        city = open_city(session, code)
         session.expunge(city)
         return city
+
+
+def open_city(session: Session, code: str) -> City:
+    """``check_open`` within the caller's transaction."""
+    city = session.get(City, code)
+    if city is None:
+        raise Refused("city.document.not_offered", "unknown city")
+    if city.stopped:
+        raise Refused("city.stopped", city.stop_reason or "stopped")
+    return city
 
 
 def set_stopped(db: sessionmaker[Session], code: str, stopped: bool, reason: str | None = None) -> None:

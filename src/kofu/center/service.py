@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,6 +54,8 @@ from kofu.protocol.kiosk_center import (
     SessionChallenge,
 )
 
+T = TypeVar("T")
+
 
 def _no_keys() -> KeyLookup:
     return lambda _city, _kid: None
@@ -78,6 +80,12 @@ class CenterService:
         self._turn = itertools.count()
         self.history_key: Any = None  # the key the sweeper signs the history's tree heads with
         self.city_head_key: Any = None  # city code → the key its log's heads are checked with
+
+    async def step(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one short database step (and the checks around it) in a worker thread, so that a
+        wait on the database (a SQLite lock held by the sweeper, a server's round trip) never
+        stalls the event loop and every other kiosk with it."""
+        return await run_in_threadpool(fn, *args, **kwargs)
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:
@@ -115,7 +123,7 @@ class CenterService:
     async def menu(self, session: CardSession, body: MenuRequest) -> Menu:
         """The city's menu for this card holder."""
         self._check_city(session, body.city_code)
-        await run_in_threadpool(routing.check_open, self.db, body.city_code)
+        await self.step(routing.check_open, self.db, body.city_code)
         request = MenuCall(
             request_id=secrets.token_hex(16),
             city_code=body.city_code,
@@ -146,15 +154,17 @@ class CenterService:
     async def order(self, session: CardSession, body: OrderRequest) -> OrderResult:
         """Forward an order to its city and relay the enveloped result.
 
-        The history row is written first (``created``), then ``forwarded``, then ``sealed`` with
-        the city's fee when the document comes back, so a crash anywhere leaves a row the sweep
+        The history row is written first (``forwarded``, in the transaction that finds the city
+        open), then ``sealed`` with the city's fee when the document comes back, so a crash anywhere leaves a row the sweep
         can close with the truth. A busy city is said at once (``city.busy``, nothing recorded
         against the resident): the kiosk may try again with the same card session.
         """
         self._check_city(session, body.city_code)
-        await run_in_threadpool(routing.check_open, self.db, body.city_code)
         order_id = secrets.token_hex(16)
-        await run_in_threadpool(orders.record, self.db, order_id, session.session_id, session.kiosk_id, body)
+        # One write before the city is asked: the city is open, and the row says ``forwarded``.
+        await self.step(
+            orders.record, self.db, order_id, session.session_id, session.kiosk_id, body, "forwarded"
+        )
         request = OrderCall(
             request_id=secrets.token_hex(16),
             city_code=body.city_code,
@@ -163,7 +173,6 @@ class CenterService:
             order_id=order_id,
             order=body,
         )
-        await run_in_threadpool(orders.mark, self.db, order_id, "forwarded")
         try:
             response = await self._ask_city(request)
             result = response.order
@@ -171,13 +180,13 @@ class CenterService:
                 raise ProtocolViolation("order.mismatch", "city answered for another order")
         except KofuError as exc:  # refused, busy, a link down, or the city failed (document.render_failed)
             status = "refused" if isinstance(exc, Refused) else "failed"
-            await run_in_threadpool(orders.close, self.db, order_id, status, exc.code)
+            await self.step(orders.close, self.db, order_id, status, exc.code)
             raise
         if result.status == "refused":
             code = result.error.code if result.error else "order.invalid"
-            await run_in_threadpool(orders.close, self.db, order_id, "refused", code)
+            await self.step(orders.close, self.db, order_id, "refused", code)
         else:
-            await run_in_threadpool(orders.mark, self.db, order_id, "sealed", fee_total=result.fee_total or 0)
+            await self.step(orders.mark, self.db, order_id, "sealed", fee_total=result.fee_total or 0)
         return result
 
     def outcome(self, kiosk_id: str, order_id: str, body: OrderOutcome) -> OutcomeRecorded:

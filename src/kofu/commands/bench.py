@@ -1,7 +1,9 @@
 """`kofu bench`: concurrent headless kiosks against the running chain; prints the figures.
 
 Always prints orders, failures (with a line per code), orders/s and p50/p95/p99/max latency
-(``n/a`` without orders). Exits 0 only when at least one order printed and none failed; 1
+(``n/a`` without orders), the CPU per visit of each actor and of the bench itself, each actor's
+memory at the start and the end, and the in-process limit with the ratio to it; with
+``--profile``, where each actor's profile was written. Exits 0 only when at least one order printed and none failed; 1
 otherwise; 2 when it cannot start (unknown or unsuitable cards, no kiosk identity).
 """
 
@@ -36,6 +38,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="comma-separated demo card labels to order with (default: every adult card a 住民票 is "
         "issued for); each kiosk takes its own share, at least one card per kiosk",
     )
+    bench.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=4,
+        help="processes the kiosks are spread over (default 4: the bench is not its own limit)",
+    )
+    bench.add_argument(
+        "--inprocess-orders",
+        type=int,
+        help="orders through the issuer's order path in this process after the run, without network "
+        "(the in-process limit; default 20, 3 under CI; 0: not measured)",
+    )
+    bench.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample every running actor with py-spy during the run; profiles go to var/profiles/",
+    )
     bench.set_defaults(handler=_bench)
 
 
@@ -44,7 +63,15 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
 
     labels = [c.strip() for c in args.cards.split(",") if c.strip()] if args.cards else None
     try:
-        result = run_bench(settings, args.kiosks, args.seconds, cards=labels)
+        result = run_bench(
+            settings,
+            args.kiosks,
+            args.seconds,
+            cards=labels,
+            processes=args.processes,
+            inprocess_orders=args.inprocess_orders,
+            profile=args.profile,
+        )
     except BenchError as exc:
         print(f"kofu bench: {exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ from kofu.kiosk.center import CenterLink
 from kofu.kiosk.devices import DENOMINATIONS, CashUnit, Printer, SimulatedCashUnit, SimulatedPrinter
 from kofu.kiosk.flow import KioskFlow
 from kofu.kiosk.journal import Journal
+from kofu.kiosk.seals import KioskSeals
 from kofu.protocol.kiosk_center import CityChoice, DocumentOffer, RegistrationResult
 
 
@@ -82,13 +83,15 @@ def issue_once(
     *,
     journal: Journal,
     reader: Reader | None = None,
+    seals: KioskSeals | None = None,
 ) -> Issued:
     """One whole visit: card, PIN, city, document, payment, printing. Raises KofuError on refusal.
 
     The card is the stored card ``card`` in an emulated reader, or whatever card is in ``reader``
-    (e.g. a :class:`~kofu.card.pcsc.PcscReader`) when one is given.
+    (e.g. a :class:`~kofu.card.pcsc.PcscReader`) when one is given. A kiosk that makes many
+    visits passes its ``seals`` (the trust list it keeps) so that each visit does not fetch it again.
     """
-    flow = KioskFlow(center, SimulatedCashUnit(), printer, journal)
+    flow = KioskFlow(center, SimulatedCashUnit(), printer, journal, seals=seals)
     try:
         if reader is not None:
             cities = _card_and_pin(flow, reader, pin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import ssl
 from typing import Any
@@ -38,11 +39,15 @@ class _PeerCertH11(H11Protocol):
         self.__dict__["_scope"] = value
 
 
+#: Peers by certificate: a connection's certificate is parsed once, not on every request it carries.
+_peer = functools.lru_cache(maxsize=4096)(peer_identity)
+
+
 def peer_of(request: Request) -> Peer | None:
     """The authenticated peer of a request (None when served without TLS, as in unit tests)."""
     tls = request.scope.get("extensions", {}).get("tls")
     der = tls.get("client_cert_der") if tls else None
-    return peer_identity(der) if der else None
+    return _peer(der) if der else None
 
 
 def make_server(app: Any, host: str, port: int, context: ssl.SSLContext | None) -> uvicorn.Server:

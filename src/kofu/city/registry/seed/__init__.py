@@ -40,7 +40,7 @@ from kofu.city.registry.seed.inkan import plan_seals
 from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan
 from kofu.city.registry.seed.tax import plan_taxes
 from kofu.city.registry.seed.traits import LONG_ADDRESS_CHARS, TRAITS, traits_of
-from kofu.city.registry.seed.world import SPECIALS, build_world
+from kofu.city.registry.seed.world import SPECIALS, Tick, World, build_world
 from kofu.city.registry.seed.writer import write_city
 
 __all__ = [
@@ -137,20 +137,24 @@ def seed_city(
     households: int = 40,
     as_of: date | None = None,
     other_households: int | None = None,
+    progress: Tick | None = None,
 ) -> list[SeededPerson]:
     """Create ``households`` synthetic households (1–6 members each) in the city's registry, the
     registers whose 本籍 is in the city (also of people living in the other demo city, which is
     planned with ``other_households``, default the same number), seals and tax records.
 
     ``as_of`` (default: today in Japan) is the day ages and dates are drawn against. Rows are flushed, not
-    committed. Returns one SeededPerson per resident, in insertion order.
+    committed. Returns one SeededPerson per resident, in insertion order. ``progress`` is told
+    how planning goes (households planned, households in all); the world planned for one city
+    is kept for the other city of the same world (it is the same plan, and planning is most of
+    the work).
     """
     if households < _MIN_HOUSEHOLDS:
         raise ValueError(f"need at least {_MIN_HOUSEHOLDS} households to hold every special kind")
     city = city_info(city_code)
     as_of = as_of or clock.today()
     other = next(code for code in CITIES if code != city.code)
-    world = build_world(seed, as_of, {city.code: households, other: other_households or households})
+    world = _world(seed, as_of, {city.code: households, other: other_households or households}, progress)
     plans = world.households[city.code]
     rng = random.Random(f"kofu.city.registry.extras:{city.code}:{seed}:{as_of.isoformat()}")
     residents = [p for plan in plans for p in plan.members]
@@ -186,6 +190,22 @@ def seed_city(
         for plan in plans
         for person in plan.members
     ]
+
+
+_last_world: tuple[tuple[object, ...], World] | None = None
+
+
+def _world(seed: int, as_of: date, counts: dict[str, int], progress: Tick | None) -> World:
+    """The planned world, planned once for the two cities seeded one after the other."""
+    global _last_world
+    key = (seed, as_of, tuple(sorted(counts.items())))
+    if _last_world is not None and _last_world[0] == key:
+        world = _last_world[1]
+        _last_world = None  # each city's writer takes it once: the next seeding plans afresh
+        return world
+    world = build_world(seed, as_of, counts, progress)
+    _last_world = (key, world)
+    return world
 
 
 def _seeded(  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ the same world and writes its own part.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,9 +44,18 @@ class World:
     phantoms: list[PersonPlan]
 
 
-def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
+#: Called as the world is planned: (steps done, steps in all; two steps a household).
+Tick = Callable[[int, int], None]
+
+
+def build_world(seed: int, as_of: date, counts: dict[str, int], progress: Tick | None = None) -> World:
     """Plan ``counts[code]`` households in each demo city, then every register of the world."""
-    households = {code: _plan_city(CITIES[code], seed, as_of, counts[code]) for code in sorted(counts)}
+    total = 2 * sum(counts.values())  # each household is planned, then given its life
+    households: dict[str, list[HouseholdPlan]] = {}
+    for code in sorted(counts):
+        done = sum(len(plans) for plans in households.values())
+        tick = (lambda n, _total, done=done: progress(done + n, total)) if progress else None
+        households[code] = _plan_city(CITIES[code], seed, as_of, counts[code], tick)
     rng = random.Random(f"kofu.city.registry.world:{seed}:{as_of.isoformat()}:{sorted(counts.items())}")
     source = names.NameSource(rng)
     for code, plans in households.items():
@@ -57,8 +67,12 @@ def build_world(seed: int, as_of: date, counts: dict[str, int]) -> World:
     builder = FamilyBuilder(rng, source, as_of)
     builder.build([plan for code in sorted(households) for plan in households[code]])
     lives = Lives(rng, as_of)
+    lived = total // 2
     for code, plans in households.items():
         for plan in plans:
+            lived += 1
+            if progress is not None and lived % 500 == 0:
+                progress(lived, total)
             for person in plan.members:
                 lives.resident(CITIES[code], plan, person)
                 person.notified_on = _notified_on(builder, person, as_of)
@@ -81,7 +95,9 @@ def _notified_on(builder: FamilyBuilder, person: PersonPlan, as_of: date) -> dat
     return max(came, min(filed, as_of, person.status_date or filed))
 
 
-def _plan_city(city: CityInfo, seed: int, as_of: date, count: int) -> list[HouseholdPlan]:
+def _plan_city(
+    city: CityInfo, seed: int, as_of: date, count: int, progress: Tick | None = None
+) -> list[HouseholdPlan]:
     rng = random.Random(f"kofu.city.registry:{city.code}:{seed}")
     planner = Planner(rng, names.NameSource(rng), city, as_of)
     other = next(code for code in CITIES if code != city.code)
@@ -92,6 +108,8 @@ def _plan_city(city: CityInfo, seed: int, as_of: date, count: int) -> list[House
     forced = dict(zip(plain, FEATURES, strict=False))
     plans = []
     for i in range(count):
+        if progress is not None and i % 500 == 0:
+            progress(i, count)
         feature = forced.get(i) or _random_feature(rng, special.get(i))
         plan = _household(planner, special.get(i), feature)
         plan.special = special.get(i)
