@@ -8,8 +8,8 @@ import pytest
 
 from kofu import bench
 from kofu.bench import BenchError, BenchResult, pick_cards
-from kofu.bench_drive import shares
-from kofu.bench_inprocess import InProcess
+from kofu.bench.drive import shares
+from kofu.bench.inprocess import InProcess
 from kofu.commands import bench as command
 from kofu.demo import DemoCard
 
@@ -177,7 +177,7 @@ def test_without_named_cards_the_cities_take_turns():
 
 
 def test_no_in_process_limit_without_the_citys_registry_here(tmp_path):
-    from kofu.bench_inprocess import inprocess_limit
+    from kofu.bench.inprocess import inprocess_limit
     from kofu.config import Settings
 
     settings = Settings.from_env({"KOFU_VAR": str(tmp_path)})  # no city database under it

@@ -6,12 +6,12 @@ counts a PIN down). Every order is a whole visit: card, PIN, menu, 住民票 for
 payment, printing (to a printer that keeps nothing). A visit that raises counts as a failure
 under its stable code; only visits that printed count as orders and have a latency.
 
-The kiosks run in several processes (``kofu.bench_drive``), so the bench is not its own limit;
+The kiosks run in several processes (``kofu.bench.drive``), so the bench is not its own limit;
 the CPU they spent is printed as the bench's own. When the chain runs here (`kofu up`'s pid
 files in ``var/run``), the bench also reads the CPU time the centre, each gateway and each
 issuer spent, printed per visit with what one core would carry at that cost, and each actor's
 resident memory at the start and the end. After the run, the same 1-page orders go through the
-issuer's order path in this process with no network (``kofu.bench_inprocess``): the in-process
+issuer's order path in this process with no network (``kofu.bench.inprocess``): the in-process
 limit, and the ratio of the end-to-end rate to it.
 """
 
@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kofu.bench_inprocess import InProcess, InProcessRefused
+from kofu.bench.inprocess import InProcess, InProcessRefused
 from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
 from kofu.procstat import actor_cpu, actor_rss, cpu_spent, own_cpu
@@ -219,8 +219,9 @@ def run_bench(
     """Drive ``kiosks`` kiosks for ``seconds`` with the demo cards ``cards`` (default: every
     eligible one), each kiosk with its own cards, from ``processes`` processes; then measure
     the in-process limit with ``inprocess_orders`` orders; return what happened."""
-    from kofu import bench_drive, bench_profile
-    from kofu.bench_inprocess import inprocess_limit
+    from kofu.bench import drive as bench_drive
+    from kofu.bench import profile as bench_profile
+    from kofu.bench.inprocess import inprocess_limit
 
     if kiosks < 1 or seconds <= 0 or processes < 1:
         raise BenchError("--kiosks and --processes must be at least 1 and --seconds more than 0")
