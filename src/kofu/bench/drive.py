@@ -164,9 +164,9 @@ def _preload() -> None:
     import importlib
 
     for name in (
-        "kofu.documents.pdfcheck",
-        "kofu.documents.qr",
-        "kofu.documents.seal",
+        "kofu.sealcode.pdfcheck",
+        "kofu.sealcode.qr",
+        "kofu.sealcode.verify",
         "kofu.documents.text",
     ):
         importlib.import_module(name)

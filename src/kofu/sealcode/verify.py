@@ -7,7 +7,7 @@ Statuses and their reason codes (:class:`Verdict`)::
     malformed       seal.code.missing           no kofu code found in the file
                     seal.code.inconsistent      pages carry different seal codes
                     seal.back.incomplete        a back code misses a part
-                    seal.code.prefix|encoding|cose, seal.payload.invalid   (see documents.seal)
+                    seal.code.prefix|encoding|cose, seal.payload.invalid   (see sealcode.code)
                     seal.file.unreadable        neither a readable PDF nor an image
     unknown_key     seal.key.unknown            the kid is in no trust list
                     seal.key.not_valid_then     issue date outside the certificate's validity
