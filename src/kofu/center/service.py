@@ -130,6 +130,7 @@ class CenterService:
             card_serial=session.card_serial,
             kiosk_id=session.kiosk_id,
             menu_key=body.kiosk_public_key,  # member names come back in an envelope for the kiosk
+            session_id=session.session_id,
         )
         response = await self._ask_city(request)
         if response.menu is None:

@@ -57,6 +57,9 @@ class MenuCall(_Call):
 
     kind: Literal["menu"] = "menu"
     menu_key: X25519Key | None = None
+    #: The centre's card session (a random id, no person): the city counts a refusal at the
+    #: menu once per session however often the kiosk asks again.
+    session_id: Id | None = None
 
 
 class OrderCall(_Call):

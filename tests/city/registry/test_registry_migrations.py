@@ -24,7 +24,7 @@ def test_migrated_sqlite_schema_equals_the_models(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "m.db"))
     create_schema(engine)
     assert _differences(engine) == []
-    assert current_revision(engine) == head_revision() == "0005_issuance_log"
+    assert current_revision(engine) == head_revision() == "0006_menu_refusals"
     assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
     engine.dispose()
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from kofu import clock
+from kofu.city.issuer import refusals
 from kofu.city.issuer.catalog import OFFERS, hours_text
 from kofu.city.issuer.eligibility import check_document
 from kofu.city.issuer.staff import registry
@@ -99,6 +100,10 @@ class Today:
     center_error: str | None
     by_doc: dict[str, Counter[str]] = field(default_factory=dict)
     refusals: Counter[str] = field(default_factory=Counter)
+    #: Refusals the city's issuer told at the menu today: document (``*``: the whole menu) →
+    #: code → count, once per card session (``kofu.city.issuer.refusals``).
+    at_menu: dict[str, Counter[str]] = field(default_factory=dict)
+    menu_refusals: Counter[str] = field(default_factory=Counter)
     gateways: list[GatewayState] = field(default_factory=list)
     issuers: list[IssuerState] = field(default_factory=list)
 
@@ -117,6 +122,10 @@ def today(settings: Settings, city: str) -> Today:
         view.by_doc.setdefault(row.doc, Counter())[kind] += row.count
         if row.status == "refused" and row.outcome:
             view.refusals[row.outcome] += row.count
+    with registry(settings, city) as db:
+        view.at_menu = refusals.counts(db, clock.japan_date(clock.now()))
+    for codes in view.at_menu.values():
+        view.menu_refusals.update(codes)
     return view
 
 

@@ -18,6 +18,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "today.center_unreachable": ("交付センターに接続できません", "The centre cannot be reached"),
     "today.orders": ("証明書別の注文（件数）", "Orders by document (counts)"),
     "today.refusals": ("お断りの理由別（件数）", "Refusals by code (counts)"),
+    "today.at_menu": ("メニューでお断り", "Refused at the menu"),
+    "today.at_order": ("注文でお断り", "Refused at the order"),
+    "today.whole_menu": ("メニュー全体", "The whole menu"),
+    "today.refusals_note": (
+        "注文でのお断りは交付センターの履歴から、メニューでのお断りは本市の発行サーバの記録から数えます"
+        "（同じカードの利用中に何度表示しても1件）。人ではなく件数です。",
+        "Refusals at the order come from the centre's history; refusals at the menu from the city's "
+        "issuer, once per card session however often the menu is shown. Counts, never people.",
+    ),
     "today.none": ("本日の注文はまだありません。", "No orders yet today."),
     "today.gateways": ("ゲートウェイの待ち行列", "Gateway queues"),
     "today.waiting": ("応答待ち", "Waiting"),

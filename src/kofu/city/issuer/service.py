@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
-from kofu.city.issuer import catalog, issuances, ledger, registrations
+from kofu.city.issuer import catalog, issuances, ledger, refusals, registrations
 from kofu.city.issuer.documents import Prepared, prepare
 from kofu.city.issuer.eligibility import (
     check_age,
@@ -30,7 +30,7 @@ from kofu.city.issuer.eligibility import (
 from kofu.city.issuer.keys import IssuerKeys
 from kofu.city.issuer.sealkeys import header_signer, seal_key
 from kofu.city.issuer.subject import Subject, document_options, load_subject
-from kofu.city.registry.models import DOCUMENTS, CitySetting, DocumentSetting
+from kofu.city.registry.models import DOCUMENTS, WHOLE_MENU, CitySetting, DocumentSetting
 from kofu.city.registry.queries import city_settings
 from kofu.documents.issue import IssuedDocument, issue_document
 from kofu.pki.errors import PkiError
@@ -96,13 +96,21 @@ class IssuerService:
             if isinstance(request, OrderCall):
                 refused = OrderResult(order_id=request.order_id, status="refused", error=exc.problem())
                 return CityResponse(request_id=rid, order=refused)
+            if isinstance(request, MenuCall) and request.city_code == self.city_code:
+                self._note_refusals(request, [(WHOLE_MENU, exc.code)])
             return CityResponse(request_id=rid, error=exc.problem())
         except KofuError as exc:
             return CityResponse(request_id=rid, error=exc.problem())
 
     # -- menu -------------------------------------------------------------------------------------
     def menu(self, request: MenuCall) -> Menu:
-        """The documents this card holder can order now, with the city's live settings."""
+        """The documents this card holder can order now, with the city's live settings; what it
+        refuses early is counted (``refusals``)."""
+        menu = self._menu(request)
+        self._note_refusals(request, [(o.doc, o.refusal) for o in menu.documents if o.refusal])
+        return menu
+
+    def _menu(self, request: MenuCall) -> Menu:
         now = self.now()
         with self.db() as session:
             setting = self._setting(session)
@@ -129,6 +137,12 @@ class IssuerService:
                 documents=offers,
                 member_envelope=members,
             )
+
+    def _note_refusals(self, request: MenuCall, told: list[tuple[str, str]]) -> None:
+        """Count what this menu refused (``refusals``), once per card session."""
+        if told:
+            now = self.now()
+            refusals.record(self.db, request.session_id or request.request_id, self._day(now), now, told)
 
     # -- order ------------------------------------------------------------------------------------
     def order(self, request: OrderCall) -> OrderResult:

@@ -25,6 +25,7 @@ from kofu.city.registry.models.koseki import (
     KosekiMember,
     KosekiRegister,
 )
+from kofu.city.registry.models.refusals import WHOLE_MENU, MenuRefusal
 from kofu.city.registry.models.residents import (
     BECAME_RESIDENT_REASONS,
     CARD_ACTIVE,
@@ -91,6 +92,7 @@ __all__ = [
     "SEAL_SHAPES",
     "SEAL_STATUSES",
     "SETAINUSHI",
+    "WHOLE_MENU",
     "Address",
     "Base",
     "Card",
@@ -106,6 +108,7 @@ __all__ = [
     "KosekiEvent",
     "KosekiMember",
     "KosekiRegister",
+    "MenuRefusal",
     "Resident",
     "SealImpression",
     "SealRegistration",
