@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
 
 from kofu.city.console.app import create_app
@@ -22,7 +24,8 @@ from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.config import Settings
 from kofu.console import store
 from kofu.pki.init import init_pki
-from kofu.protocol.center_gateway import MenuCall
+from kofu.protocol.center_gateway import MenuCall, OrderCall
+from kofu.protocol.kiosk_center import OrderRequest
 from kofu.storage import make_engine
 
 CITY = "132292"
@@ -49,7 +52,9 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, d
     picked: dict[str, SeededPerson] = {}
     with registry(settings, CITY) as db, db.begin() as session:
         for person in seed_city(session, CITY, seed=7, households=8, as_of=TODAY):
-            key = "moved-out" if "moved-out" in person.traits else "adult" if person.age >= 18 else None
+            troubled = {"moved-out", "deceased", "dv-protected", "pending-change"} & set(person.traits)
+            plain = person.age >= 18 and "household-head" in person.traits and not troubled
+            key = "moved-out" if "moved-out" in person.traits else "adult" if plain else None
             if key and key not in picked:
                 picked[key] = person
                 register_card(session, person.resident_id, _serial(person), f"T-{person.resident_id}")
@@ -114,7 +119,38 @@ def test_a_menu_refused_at_the_issuer_counts_once_on_today(city) -> None:  # typ
     assert moved.name not in html and _serial(moved) not in html
     # A menu that refuses nothing adds nothing.
     _menu(settings, people["adult"], "r4", "u" * 32)
-    assert _row(_today(settings), "refusals", "city.resident.moved_out") == ["0", "2", "2"]
+    html = _today(settings)
+    assert _row(html, "refusals", "city.resident.moved_out") == ["0", "2", "2"]
+    assert html.count('<td><span lang="en">city.') == 1  # no other code
+
+
+@time_machine.travel(NOON, tick=False)
+def test_today_charts_the_orders_the_issuer_numbered(city) -> None:  # type: ignore[no-untyped-def]
+    settings, people = city
+    adult = people["adult"]
+    key = X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    for n in range(2):
+        order = OrderRequest(
+            city_code=CITY, doc="juminhyo", copies=1, kiosk_public_key=key, idempotency_key=f"idem-{n:04}"
+        )
+        call = OrderCall(
+            request_id=f"o{n}",
+            city_code=CITY,
+            card_serial=_serial(adult),
+            kiosk_id="K0001",
+            order_id=f"{n + 1:032x}",
+            order=order,
+        )
+        with registry(settings, CITY) as db:
+            answer = IssuerService(CITY, db, settings.pki, now=lambda: NOON).handle(call)
+        assert answer.order is not None and answer.order.status == "issued"
+    html = _today(settings)
+    svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
+    assert re.findall(r'data-count="(\d+)"', svg)[-1] == "2"  # both in the minute of 12:00
+    assert "注文 2 件" in svg and "完了 2 件" in svg
+    figures = html[html.index('id="today-chart-figures"') :]
+    assert '<th scope="row">12:00</th><td class="num">2</td>' in figures
+    assert adult.name not in html
 
 
 @time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
@@ -122,3 +158,5 @@ def test_yesterdays_refusals_are_not_today(city) -> None:  # type: ignore[no-unt
     settings, _people = city
     html = _today(settings)
     assert "city.resident.moved_out" not in html
+    svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
+    assert set(re.findall(r'data-count="(\d+)"', svg)) == {"0"} and "注文はありません" in svg

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
     "skip": ("本文へ移動", "Skip to content"),
+    "chart.minute": ("時刻（分）", "Minute"),
+    "chart.orders": ("注文件数", "Orders"),
+    "chart.figures": ("グラフの数値", "The chart's figures"),
+    "chart.none": ("この時間帯の注文はありません。", "No orders in this window."),
     "signin": ("サインイン", "Sign in"),
     "signout": ("サインアウト", "Sign out"),
     "username": ("ユーザー名", "User name"),

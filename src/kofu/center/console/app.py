@@ -22,7 +22,7 @@ from kofu.center.console import data
 from kofu.center.console.words import WORDS
 from kofu.center.migrate import upgrade
 from kofu.config import Settings
-from kofu.console import store
+from kofu.console import chart, store
 from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.web import Console, ConsoleError, NavItem, create_console
@@ -110,9 +110,14 @@ def create_app(settings: Settings, *, port: int | None = None) -> FastAPI:
     @app.get("/traffic", response_class=HTMLResponse)
     async def traffic(request: Request) -> Response:
         staff = await console.require(request)
-        return console.render(
-            request, "traffic.html", staff, view=await run_in_threadpool(data.throughput, center)
+        view = await run_in_threadpool(data.throughput, center)
+        figure = chart.context(
+            view.figure,
+            chart_id="traffic-chart",
+            title=console.t(request)("traffic.chart"),
+            lang=console.lang(request),
         )
+        return console.render(request, "traffic.html", staff, view=view, **figure)
 
     @app.get("/pki", response_class=HTMLResponse)
     async def pki(request: Request) -> Response:

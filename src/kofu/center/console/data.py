@@ -18,6 +18,7 @@ from kofu import clock
 from kofu.center import stops
 from kofu.center.models import Challenge, City, CityEvent, Order
 from kofu.config import Settings
+from kofu.console import chart
 from kofu.pki.trust import TrustListError, load_trust_list, signer_cert_path
 
 WINDOW = dt.timedelta(minutes=15)
@@ -125,14 +126,8 @@ class Throughput:
     minutes: list[str] = field(default_factory=list)
     per_minute: dict[str, list[int]] = field(default_factory=dict)
     latency: dict[str, tuple[int, float | None, float | None]] = field(default_factory=dict)
-
-
-def _percentile(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    #: Every city together, minute by minute, for the chart (``kofu.console.chart``).
+    figure: chart.Minutes = field(default_factory=chart.Minutes)
 
 
 def throughput(db: sessionmaker[Session], window: dt.timedelta = WINDOW) -> Throughput:
@@ -143,12 +138,14 @@ def throughput(db: sessionmaker[Session], window: dt.timedelta = WINDOW) -> Thro
         minutes=[f"{clock.in_japan(start + dt.timedelta(minutes=i)):%H:%M}" for i in range(buckets)]
     )
     latencies: dict[str, list[float]] = {}
+    timed: list[tuple[dt.datetime, float | None]] = []
     with db() as session:
         rows = session.execute(
             select(Order.city_code, Order.created_at, Order.finished_at).where(Order.created_at >= start)
         ).all()
     for city, created_at, finished in rows:
         created = _utc(created_at)
+        timed.append((created, (_utc(finished) - created).total_seconds() if finished is not None else None))
         for key in (city, "total"):
             counts = view.per_minute.setdefault(key, [0] * buckets)
             index = int((created - start).total_seconds() // 60)
@@ -158,7 +155,8 @@ def throughput(db: sessionmaker[Session], window: dt.timedelta = WINDOW) -> Thro
                 latencies.setdefault(key, []).append((_utc(finished) - created).total_seconds())
     for key in view.per_minute:
         values = latencies.get(key, [])
-        view.latency[key] = (len(values), _percentile(values, 50), _percentile(values, 99))
+        view.latency[key] = (len(values), chart.percentile(values, 50), chart.percentile(values, 99))
+    view.figure = chart.by_minute(timed, window)
     return view
 
 

@@ -40,6 +40,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "注文数（1分ごと、直近15分）と応答時間",
         "Orders per minute (last 15 minutes) and latency",
     ),
+    "traffic.chart": (
+        "直近15分の1分ごとの注文件数（全市区町村）と所要時間 p50/p99",
+        "Orders per minute over the last 15 minutes (every city) and latency p50/p99",
+    ),
     "traffic.latency": ("注文から終了までの時間（秒）", "Order to its end (seconds)"),
     "traffic.city": ("市区町村 / 時刻（日本時間）", "City / time (Japan)"),
     "traffic.total": ("合計", "Total"),

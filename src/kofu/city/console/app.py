@@ -34,7 +34,7 @@ from kofu.city.issuer.catalog import OFFERS
 from kofu.city.issuer.explain import resident_name_reader
 from kofu.city.issuer.staff import registry
 from kofu.config import Settings
-from kofu.console import store
+from kofu.console import chart, store
 from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.store import Staff
@@ -116,9 +116,22 @@ def _today(app: FastAPI, console: Console, settings: Settings, city: str) -> Non
     async def today(request: Request) -> Response:
         staff = await console.require(request)
         view = await run_in_threadpool(data.today, settings, city)
+        figure = chart.context(
+            await run_in_threadpool(data.recent, settings, city),
+            chart_id="today-chart",
+            title=console.t(request)("today.chart"),
+            lang=console.lang(request),
+        )
         titles = {doc: (OFFERS[doc].title_ja, OFFERS[doc].title_en) for doc in DOCS}
         return console.render(
-            request, "today.html", staff, view=view, city=city, titles=titles, outcomes=data.OUTCOMES
+            request,
+            "today.html",
+            staff,
+            view=view,
+            city=city,
+            titles=titles,
+            outcomes=data.OUTCOMES,
+            **figure,
         )
 
 

@@ -27,6 +27,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Refusals at the order come from the centre's history; refusals at the menu from the city's "
         "issuer, once per card session however often the menu is shown. Counts, never people.",
     ),
+    "today.chart": (
+        "直近15分の1分ごとの注文件数（本市の発行サーバが番号を取ったもの）と封印までの時間 p50/p99",
+        "Orders per minute over the last 15 minutes (numbered by the city's issuer) and time to seal p50/p99",
+    ),
     "today.none": ("本日の注文はまだありません。", "No orders yet today."),
     "today.gateways": ("ゲートウェイの待ち行列", "Gateway queues"),
     "today.waiting": ("応答待ち", "Waiting"),
