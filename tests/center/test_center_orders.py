@@ -338,3 +338,21 @@ def test_the_sweep_closes_lost_orders_with_the_truth_and_tells_the_city(center) 
     assert late.status == "printed"
     again = _run(sweeper.sweep())
     assert again["closed"] == 0 and gateway.told[lost.order_id] == "printed"
+
+
+def test_menus_refused_for_a_stopped_city_are_counted_for_it_once_per_session(center) -> None:  # type: ignore[no-untyped-def]
+    from kofu.center.city_status import status
+    from kofu.protocol.city_center import MENU_REFUSED, OrderCount
+
+    service, gateway = center
+    stops.stop(service.db, CITY, by="operator:test", reason="maintenance")
+    first, second = _session(service), _session(service)
+    for session in (first, first, second):  # the kiosk asks again in the first session
+        with pytest.raises(Refused):
+            _run(service.menu(session, MenuRequest(city_code=CITY)))
+    assert gateway.requests == []  # the city was never asked
+    counted = [row for row in status(service.db, CITY).today if row.status == MENU_REFUSED]
+    assert counted == [OrderCount(doc="*", status=MENU_REFUSED, outcome="city.stopped", count=2)]
+    stops.resume(service.db, CITY, by="operator:test", reason="done")
+    _run(service.menu(_session(service), MenuRequest(city_code=CITY)))
+    assert [r.count for r in status(service.db, CITY).today if r.status == MENU_REFUSED] == [2]

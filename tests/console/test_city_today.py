@@ -160,3 +160,27 @@ def test_yesterdays_refusals_are_not_today(city) -> None:  # type: ignore[no-unt
     assert "city.resident.moved_out" not in html
     svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
     assert set(re.findall(r'data-count="(\d+)"', svg)) == {"0"} and "注文はありません" in svg
+
+
+@time_machine.travel(NOON, tick=False)
+def test_menus_the_centre_refused_for_the_city_join_its_own(city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The centre's status stands in here (UNIT-TEST STAND-IN: the centre's side, which records
+    a stopped city's menus once per session, is tested in tests/center/test_center_orders.py)."""
+    from kofu.city.console import data
+    from kofu.protocol.city_center import MENU_REFUSED, CityStatus, OrderCount
+
+    told = CityStatus(
+        city_code=CITY,
+        stopped=True,
+        stopped_by="city:132292:sup",
+        stop_reason="maintenance",
+        today=[
+            OrderCount(doc="*", status=MENU_REFUSED, outcome="city.stopped", count=3),
+            OrderCount(doc="juminhyo", status="refused", outcome="city.document.outside_hours", count=1),
+        ],
+    )
+    monkeypatch.setattr(data, "center_status", lambda settings, city: told)
+    html = _today(settings=city[0])
+    assert _row(html, "refusals", "city.stopped") == ["0", "3", "3"]
+    assert _row(html, "refusals", "city.document.outside_hours") == ["1", "0", "1"]
+    assert _row(html, "orders-by-doc", 'lang="en">juminhyo<')[:3] == ["0", "1", "0"]

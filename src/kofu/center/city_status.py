@@ -5,7 +5,8 @@
 
 This is how the city console shows and changes the city's state at the centre. Only the city's
 own issuer certificate may ask; the counts are history rows grouped by document, state and
-outcome code (numbers only: the history holds no person).
+outcome code, and the menus the centre refused for the city without asking it (``menu_refused``
+rows, document ``*``: a stopped city) — numbers only: neither holds a person.
 """
 
 from __future__ import annotations
@@ -18,11 +19,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
-from kofu.center import stops
+from kofu.center import menu_refusals, stops
 from kofu.center.deps import Service
 from kofu.center.models import City, Order
 from kofu.net.app import PeerDep, expect_peer
-from kofu.protocol.city_center import CITY_STATUS, CITY_STOP, CityStatus, CityStop, OrderCount
+from kofu.protocol.city_center import (
+    CITY_STATUS,
+    CITY_STOP,
+    MENU_REFUSED,
+    WHOLE_MENU,
+    CityStatus,
+    CityStop,
+    OrderCount,
+)
 from kofu.protocol.errors import Refused
 from kofu.protocol.link import route
 
@@ -48,7 +57,11 @@ def status(db: sessionmaker[Session], code: str) -> CityStatus:
             stopped_at=city.stopped_at,
             today=[
                 OrderCount(doc=doc, status=state, outcome=(outcome or "")[:64] or None, count=n)
-                for doc, state, outcome, n in rows[:2000]
+                for doc, state, outcome, n in rows[:1900]
+            ]
+            + [
+                OrderCount(doc=WHOLE_MENU, status=MENU_REFUSED, outcome=refusal, count=n)
+                for refusal, n in menu_refusals.counts(session, code, clock.today())[:100]
             ],
         )
 

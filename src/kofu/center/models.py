@@ -152,3 +152,19 @@ class TreeHeadRecord(Base):
     tree_size: Mapped[int] = mapped_column(Integer)
     sth: Mapped[str] = mapped_column(String(1024))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MenuRefusal(Base):
+    """A menu the centre refused for a city before asking it (``city.stopped``): the city's code,
+    the day in Japan and the code, once per card session (a random id — no card, no person), so
+    the city console counts it once however often the kiosk asks again."""
+
+    __tablename__ = "menu_refusals"
+    __table_args__ = (UniqueConstraint("session_id", "city_code", "code", name="uq_menu_refusals_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    city_code: Mapped[str] = mapped_column(String(6), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
-from kofu.center import orders, routing, stops
+from kofu.center import menu_refusals, orders, routing, stops
 from kofu.center.auth import (
     CardSession,
     CardVerifier,
@@ -123,7 +123,11 @@ class CenterService:
     async def menu(self, session: CardSession, body: MenuRequest) -> Menu:
         """The city's menu for this card holder."""
         self._check_city(session, body.city_code)
-        await self.step(routing.check_open, self.db, body.city_code)
+        try:
+            await self.step(routing.check_open, self.db, body.city_code)
+        except Refused as exc:  # the city is not asked: the centre counts it for the city
+            await self.step(menu_refusals.record, self.db, body.city_code, session.session_id, exc.code)
+            raise
         request = MenuCall(
             request_id=secrets.token_hex(16),
             city_code=body.city_code,

@@ -78,8 +78,15 @@ SERVER = "center"
 # of the city for the Japanese day: document, state and outcome code — numbers, never a person.
 
 
+#: ``OrderCount.status`` of menus the centre refused for the city without asking it (a stopped
+#: city), by code; their ``doc`` is ``WHOLE_MENU``.
+MENU_REFUSED = "menu_refused"
+WHOLE_MENU = "*"
+
+
 class OrderCount(Model):
-    """How many of today's orders of the city ended this way."""
+    """How many of today's orders of the city ended this way (or, ``MENU_REFUSED``, how many of
+    its menus the centre refused, once per card session)."""
 
     doc: Text32
     status: Text32

@@ -26,7 +26,7 @@ from kofu.console.web import ConsoleError
 from kofu.net.client import call, sync_client
 from kofu.pki.tls import client_context
 from kofu.protocol import center_gateway
-from kofu.protocol.city_center import CITY_STATUS, CITY_STOP, CityStatus, CityStop
+from kofu.protocol.city_center import CITY_STATUS, CITY_STOP, MENU_REFUSED, CityStatus, CityStop
 from kofu.protocol.errors import KofuError, Refused
 
 LINK_TIMEOUT = 5.0
@@ -120,12 +120,16 @@ def today(settings: Settings, city: str) -> Today:
         status, error = None, exc.code
     view = Today(status, error, gateways=gateways(settings, city), issuers=issuers(settings, city))
     for row in status.today if status else []:
+        if row.status == MENU_REFUSED:  # refused by the centre before the city was asked
+            view.at_menu.setdefault(row.doc, Counter())[row.outcome or "?"] += row.count
+            continue
         kind = row.status if row.status in ("printed", "refused", "failed", "cancelled") else "open"
         view.by_doc.setdefault(row.doc, Counter())[kind] += row.count
         if row.status == "refused" and row.outcome:
             view.refusals[row.outcome] += row.count
     with registry(settings, city) as db:
-        view.at_menu = refusals.counts(db, clock.japan_date(clock.now()))
+        for doc, codes in refusals.counts(db, clock.japan_date(clock.now())).items():
+            view.at_menu.setdefault(doc, Counter()).update(codes)
     for codes in view.at_menu.values():
         view.menu_refusals.update(codes)
     return view
