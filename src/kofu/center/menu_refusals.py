@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
@@ -46,6 +46,8 @@ def record(db: sessionmaker[Session], city_code: str, session_id: str, code: str
                 )
     except IntegrityError:
         pass  # another replica noted it a moment ago
+    except SQLAlchemyError:
+        pass  # a count that could not be written never changes the kiosk's answer
 
 
 def counts(session: Session, city_code: str, day: date) -> list[tuple[str, int]]:

@@ -9,11 +9,12 @@ never cross. Settings are read on every request: a change by staff applies to th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
@@ -140,8 +141,10 @@ class IssuerService:
 
     def _note_refusals(self, request: MenuCall, told: list[tuple[str, str]]) -> None:
         """Count what this menu refused (``refusals``), once per card session."""
-        if told:
-            now = self.now()
+        if not told:
+            return
+        now = self.now()
+        with contextlib.suppress(SQLAlchemyError):  # a count never changes the resident's answer
             refusals.record(self.db, request.session_id or request.request_id, self._day(now), now, told)
 
     # -- order ------------------------------------------------------------------------------------
