@@ -288,8 +288,10 @@ def test_stopping_the_city_refuses_the_next_order(
             expect(page.locator("#city-state")).to_have_text("稼働中")
     _issued, pdf = issue(chain_settings, card, "juminhyo")
     assert pdf.startswith(b"%PDF")
-    page.goto(base + "/")  # Today counts the order printed since
+    page.goto(base + "/")  # Today counts the order printed since, and the menu refused while stopped
     expect(page.locator("#orders-by-doc")).to_contain_text("juminhyo")
+    expect(page.locator("#refusals")).to_contain_text("city.stopped")
+    expect(page.locator("#today-chart")).to_have_attribute("role", "img")
 
 
 def test_bad_input_gets_a_clear_message_and_changes_nothing(

@@ -150,6 +150,9 @@ def svg(view: Minutes, *, chart_id: str, title: str, lang: str = "ja") -> Markup
             parts.append(
                 f'<polyline class="{name}" points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>'
             )
+            for point in points:  # a minute alone is a dot, not an invisible line
+                cx, cy = point.split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}" stroke="#fff"/>')
     legend_y = TOP - 2
     parts.append(f'<text x="{WIDTH - RIGHT - 120}" y="{legend_y}" font-size="11" fill="{P50}">— p50</text>')
     parts.append(f'<text x="{WIDTH - RIGHT - 60}" y="{legend_y}" font-size="11" fill="{P99}">— p99</text>')
