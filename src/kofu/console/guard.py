@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kofu.net.body import BodyTooLarge, read_bounded, replay
 
 MAX_FORM = 16 * 1024
 SAFE = frozenset({"GET", "HEAD"})
@@ -58,7 +60,7 @@ class ConsoleGuard:
         except Refusal as refusal:
             await self.refuse(scope, send, refusal)  # type: ignore[operator]
             return
-        await self.app(scope, _replay(body, receive) if scope["method"] not in SAFE else receive, send)
+        await self.app(scope, replay(body, receive) if scope["method"] not in SAFE else receive, send)
 
     def _check(self, method: str, headers: Headers) -> None:
         if headers.get("host", "").lower() not in self.hosts:
@@ -88,29 +90,7 @@ class ConsoleGuard:
             raise Refusal(415, "console.form.media_type")
 
     async def _read(self, receive: Receive, headers: Headers) -> bytes:
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise Refusal(413, "console.form.too_large")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+        try:
+            return await read_bounded(receive, self.max_body)
+        except BodyTooLarge:
+            raise Refusal(413, "console.form.too_large") from None

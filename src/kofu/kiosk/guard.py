@@ -31,9 +31,10 @@ import secrets
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kofu.kiosk.messages import kiosk_message
+from kofu.net.body import BodyTooLarge, read_bounded, replay
 from kofu.protocol import kiosk_screen as screen_api
 from kofu.protocol.kiosk_screen import MAX_BODY, TOKEN_HEADER
 
@@ -115,7 +116,7 @@ class ScreenGuard:
             log.warning("refused %s %s: %s", method, path, refusal.code)
             await _refuse(send, refusal)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, receive), send)
 
     def _check_headers(self, method: str, path: str, headers: Headers) -> None:
         if headers.get("host", "").lower() not in self.hosts:
@@ -144,19 +145,10 @@ class ScreenGuard:
         """The whole body (small by rule), refused as soon as it grows past the limit."""
         if headers.get("content-length") == "0":
             return b""
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                raise Refusal(413, "kiosk.body.too_large")
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
+        try:
+            return await read_bounded(receive, self.max_body)
+        except BodyTooLarge:
+            raise Refusal(413, "kiosk.body.too_large") from None
 
     def _check_body(self, method: str, path: str, headers: Headers, body: bytes) -> None:
         beacon = path in BEACON_PATHS and method not in SAFE_METHODS
@@ -166,19 +158,6 @@ class ScreenGuard:
                 raise Refusal(415, "kiosk.body.media_type")
         if beacon and not self.token.matches(body):
             raise Refusal(403, "kiosk.token.refused")
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # after the body: wait for the disconnect, as the server would
-
-    return replay
 
 
 async def _refuse(send: Send, refusal: Refusal) -> None:
