@@ -65,6 +65,7 @@ def take_number(
     *,
     city_code: str,
     order_id: str,
+    year: int,
     doc: str,
     copies: int,
     fee_total: int,
@@ -80,7 +81,7 @@ def take_number(
     if row is not None:
         row.started_at = clock.now_utc()
         return row.issue_number
-    number = next_issue_number(session, city_code, clock.today().year)
+    number = next_issue_number(session, city_code, year)  # the year of the document's date
     session.add(
         Issuance(
             order_id=order_id,

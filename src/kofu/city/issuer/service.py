@@ -184,6 +184,7 @@ class IssuerService:
                 session,
                 city_code=self.city_code,
                 order_id=order_id,
+                year=today.year,
                 doc=order.doc,
                 copies=order.copies,
                 fee_total=fee * order.copies,
