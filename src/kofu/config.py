@@ -102,6 +102,8 @@ class Settings:
             households=_int(env, "KOFU_HOUSEHOLDS", 40),
             issuer_workers=_int(env, "KOFU_ISSUER_WORKERS", 4),
             kiosk_idle_timeout=_int(env, "KOFU_KIOSK_IDLE_TIMEOUT", 120),
+            sweep_after=_int(env, "KOFU_SWEEP_AFTER", 600),
+            sweep_interval=_int(env, "KOFU_SWEEP_INTERVAL", 30),
             db_urls=urls,
             reader=_reader(env.get("KOFU_READER") or "emulated"),
             reader_name=env.get("KOFU_READER_NAME") or None,

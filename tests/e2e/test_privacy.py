@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kofu.center.models import Order
+from kofu.chaos.privacy import Needles
 from kofu.city.issuer import staff
 from kofu.storage import make_engine, session_factory
 from tests.consoles import CENTER_PAGES, pages
@@ -80,11 +81,8 @@ def _needles(settings, applications: dict[str, list[staff.RegistrationRow]]) -> 
 
 
 def _scan(files: list[Path], needles: dict[str, bytes]) -> list[str]:
-    found = []
-    for path in files:
-        data = path.read_bytes()
-        found.extend(f"{what} in {path.name}" for what, needle in needles.items() if needle in data)
-    return found
+    wanted = Needles((needle, what) for what, needle in needles.items())
+    return [f"{what} in {path.name}" for path in files for what in sorted(wanted.found(path.read_bytes()))]
 
 
 def test_no_personal_data_at_center_or_gateways(request, chain, chain_settings, demo_cards, tmp_path):

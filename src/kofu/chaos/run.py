@@ -157,7 +157,7 @@ def _settings(base: Settings) -> Settings:
         households=min(base.households, 16),
         db_urls={},
         sweep_after=10,
-        sweep_interval=3,
+        sweep_interval=2,
     )
 
 
