@@ -1,6 +1,9 @@
 """PDFs read in-process with pdfium: open once, then take the text and page images from one parse.
 
-Nothing is written to disk. Every failure is :class:`DocumentError` ``document.unreadable``.
+A page is loaded (its content stream parsed) once per opened PDF, however many times its text
+and images are asked for: a printed sheet's pattern holds ~300,000 dots, and parsing it is what
+reading a page costs. Nothing is written to disk. Every failure is :class:`DocumentError`
+``document.unreadable``.
 """
 
 from __future__ import annotations
@@ -12,35 +15,74 @@ from typing import Any
 from kofu.sealcode.errors import DocumentError
 
 
+class Pdf:
+    """One opened PDF: each page loaded once, its text extracted once."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._pages: dict[int, Any] = {}
+        self._texts: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.document)
+
+    def page(self, number: int) -> Any:
+        """Page ``number`` (1-based), loaded on first use."""
+        if not 1 <= number <= len(self.document):
+            raise DocumentError(f"no page {number}", code="document.unreadable")
+        if number not in self._pages:
+            self._pages[number] = self.document[number - 1]
+        return self._pages[number]
+
+    def texts(self) -> list[str]:
+        """Each page's text as pdfium extracts it (in drawing order)."""
+        if self._texts is None:
+            try:
+                self._texts = [
+                    str(self.page(n).get_textpage().get_text_range()) for n in range(1, len(self) + 1)
+                ]
+            except DocumentError:
+                raise
+            except Exception as exc:
+                raise DocumentError(f"cannot extract text: {exc}", code="document.unreadable") from exc
+        return self._texts
+
+    def close(self) -> None:
+        for page in self._pages.values():
+            page.close()
+        self._pages.clear()
+        self.document.close()
+
+
 @contextmanager
-def open_pdf(pdf: bytes) -> Iterator[Any]:
-    """The pdfium document of ``pdf``, closed on leaving."""
+def open_pdf(pdf: bytes | Pdf) -> Iterator[Pdf]:
+    """``pdf`` opened with pdfium, closed on leaving (an already opened :class:`Pdf` is lent as
+    it is, and stays open)."""
+    if isinstance(pdf, Pdf):
+        yield pdf
+        return
     import pypdfium2 as pdfium
 
     try:
         document = pdfium.PdfDocument(pdf)
     except Exception as exc:  # PdfiumError for anything that is not a PDF
         raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
+    opened = Pdf(document)
     try:
-        yield document
+        yield opened
     finally:
-        document.close()
+        opened.close()
 
 
-def texts_of(document: Any) -> list[str]:
+def texts_of(document: Pdf) -> list[str]:
     """Each page's text as pdfium extracts it (in drawing order)."""
-    try:
-        return [str(page.get_textpage().get_text_range()) for page in document]
-    except Exception as exc:
-        raise DocumentError(f"cannot extract text: {exc}", code="document.unreadable") from exc
+    return document.texts()
 
 
-def page_image(document: Any, page: int, dpi: int, crop: tuple[int, int, int, int] | None = None) -> Any:
+def page_image(document: Pdf, page: int, dpi: int, crop: tuple[int, int, int, int] | None = None) -> Any:
     """Page ``page`` (1-based) as a greyscale PIL image; ``crop`` = x, y, w, h in pixels."""
-    if not 1 <= page <= len(document):
-        raise DocumentError(f"no page {page}", code="document.unreadable")
+    sheet = document.page(page)
     try:
-        sheet = document[page - 1]
         scale = dpi / 72
         box = (0.0, 0.0, 0.0, 0.0)
         if crop is not None:

@@ -35,6 +35,7 @@ from kofu.sealcode.back import BackPayload, ParsedBack, assemble, is_back_part, 
 from kofu.sealcode.code import PREFIX, SealError, SealPayload, cose_signature_valid, parse_seal
 from kofu.sealcode.content import PageContent
 from kofu.sealcode.errors import DocumentError
+from kofu.sealcode.pdfium import Pdf
 
 
 class Status(StrEnum):
@@ -258,7 +259,7 @@ def is_pdf(data: bytes) -> bool:
     return b"%PDF" in data[:1024]
 
 
-def codes_in_pdf(pdf: bytes, dpi: int = 200) -> list[str]:
+def codes_in_pdf(pdf: bytes | Pdf, dpi: int = 200) -> list[str]:
     """Every kofu code drawn on any page of ``pdf`` (whole pages read)."""
     from kofu.sealcode.pdfium import open_pdf, page_image
     from kofu.sealcode.qr import decode_image
@@ -271,7 +272,7 @@ def codes_in_pdf(pdf: bytes, dpi: int = 200) -> list[str]:
         ]
 
 
-def front_codes(pdf: bytes) -> list[str]:
+def front_codes(pdf: bytes | Pdf) -> list[str]:
     """The front seal code of each page, read in the code's square (else on the whole page)."""
     from kofu.sealcode.pdfium import open_pdf, page_image
     from kofu.sealcode.qr import DEFAULT_DPI, READBACK_DPI, decode_image, qr_crop
@@ -286,24 +287,29 @@ def front_codes(pdf: bytes) -> list[str]:
 
 def verify_file(data: bytes, trust: TrustList) -> Verdict:
     """Verify a PDF (whole) or a PNG/JPEG scan or photo of either side of a sheet (codes)."""
+    from kofu.sealcode.pdfium import open_pdf
     from kofu.sealcode.qr import decode_image_bytes
 
     try:
         if not is_pdf(data):
             return verify_codes(decode_image_bytes(data), trust)
-        found = front_codes(data)
+        with open_pdf(data) as pdf:  # one parse of each page, whatever is read from it
+            return _verify_pdf(data, pdf, trust)
     except DocumentError as exc:
         return Verdict(Status.MALFORMED, "seal.file.unreadable", str(exc))
-    code = _one_code(found)
+
+
+def _verify_pdf(data: bytes, pdf: Pdf, trust: TrustList) -> Verdict:
+    code = _one_code(front_codes(pdf))
     if isinstance(code, Verdict):
         return code
     verdict = verify_code(code, trust, data)
     if verdict.reason == "document.modified.pages" and verdict.payload is not None:
-        return _printed_sheets(data, verdict, trust) or verdict
+        return _printed_sheets(pdf, verdict, trust) or verdict
     return verdict
 
 
-def _printed_sheets(pdf: bytes, seen: Verdict, trust: TrustList) -> Verdict | None:
+def _printed_sheets(pdf: Pdf, seen: Verdict, trust: TrustList) -> Verdict | None:
     """A kiosk's print job (each page followed by its back) checked as paper: the codes, and each
     front's text against its back's signed content. None when ``pdf`` is not one."""
     from kofu.sealcode.code import read_page_texts
