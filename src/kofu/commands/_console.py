@@ -19,7 +19,7 @@ import getpass
 import sys
 
 from kofu.config import Settings
-from kofu.console.models import ROLES
+from kofu.console.roles import ROLES
 
 
 def register_city(city_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from kofu.config import Settings
 from kofu.console import store
-from kofu.console.models import ROLES, StaffAccount
+from kofu.console.models import StaffAccount
+from kofu.console.roles import ROLES
 
 
 @dataclass(frozen=True)

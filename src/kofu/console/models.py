@@ -12,8 +12,6 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = ("clerk", "supervisor", "auditor")
-
 
 class Base(DeclarativeBase):
     pass

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kofu import clock
 from kofu.config import Settings
-from kofu.console.models import ROLES, AuditEntry, StaffAccount, StaffSession
+from kofu.console.models import AuditEntry, StaffAccount, StaffSession
+from kofu.console.roles import ROLES
 from kofu.migrations import Chain
 from kofu.storage import make_engine, session_factory
 

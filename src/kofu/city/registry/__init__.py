@@ -73,7 +73,17 @@ from kofu.city.registry.queries import (
     seal_registrations,
     tax_record,
 )
-from kofu.city.registry.seed import TRAITS, SeededPerson, ensure_city_setting, register_card, seed_city
+
+_SEED = ("TRAITS", "SeededPerson", "ensure_city_setting", "register_card", "seed_city")
+
+
+def __getattr__(name: str) -> object:
+    """The seeding names, imported when first asked for: seeding needs Faker, serving does not."""
+    if name in _SEED:
+        from kofu.city.registry import seed
+
+        return getattr(seed, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "CITIES",

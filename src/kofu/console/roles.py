@@ -1,0 +1,3 @@
+"""The roles a staff account holds (what each may do: ``kofu.console.web``)."""
+
+ROLES = ("clerk", "supervisor", "auditor")
