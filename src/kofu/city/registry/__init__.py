@@ -85,6 +85,7 @@ def __getattr__(name: str) -> object:
         return getattr(seed, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "CITIES",
     "TRAITS",
