@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from kofu.city.counter.service import CounterService, IssuedCard
 from kofu.city.registry.cities import CITIES
+from kofu.city.registry.juminhyo_code import synthetic_juminhyo_code
 from kofu.city.registry.models import SETAINUSHI, Address, Household, Resident
 from kofu.config import Settings
 from kofu.demo import DemoCard
@@ -41,6 +42,8 @@ def new_resident(settings: Settings, city: str, *, born: dt.date = dt.date(1985,
             household = Household(address=address, created=dt.date(2010, 4, 1))
             resident = Resident(
                 household=household,
+                # A test's own resident: a valid code far above any seeded resident's id.
+                juminhyo_code=synthetic_juminhyo_code(city, 10**9 + secrets.randbelow(10**9)),
                 family_name="試験",
                 given_name=f"{tag}郎",
                 family_kana="シケン",

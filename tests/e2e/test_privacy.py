@@ -64,6 +64,7 @@ def _needles(settings, applications: dict[str, list[staff.RegistrationRow]]) -> 
             needles |= _forms(f"address of resident {city}/{rid}", resident.household.address.full_text)
             needles |= _forms(f"本籍 of resident {city}/{rid}", resident.honseki)
             needles |= _forms(f"筆頭者 of resident {city}/{rid}", resident.hittosha)
+            needles |= _forms(f"住民票コード of resident {city}/{rid}", resident.juminhyo_code)
             if resident.hittosha:  # as a resident types it at the kiosk, with an ASCII space
                 needles |= _forms(
                     f"筆頭者 (typed) of resident {city}/{rid}", resident.hittosha.replace("\u3000", " ")

@@ -131,9 +131,11 @@ def test_move_hands_the_resident_and_card_to_the_new_city(
     with nishitokyo.db() as session:
         old = session.get(Resident, resident_id)
         assert old is not None and (old.status, old.status_date) == ("moved_out", day)
+        code = old.juminhyo_code
     with kodaira.db() as session:
         new = session.get(Resident, new_id)
         assert new is not None and new.status == "active" and new.became_resident_reason == "転入"
+        assert new.juminhyo_code == code  # the 住民票コード is the person's, in every city
         assert new.household.address.full_text == "東京都小平市喜平町二丁目3番4号"
         assert new.prior_address is not None and "西東京市" in new.prior_address
         card = session.scalars(select(Card).where(Card.cert_serial_hex == serial)).one()

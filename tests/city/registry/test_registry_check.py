@@ -398,6 +398,38 @@ def _status(db: Db) -> None:
     )
 
 
+def _juminhyo_code(db: Db) -> None:
+    code = _one(db, "SELECT juminhyo_code FROM residents ORDER BY id")["juminhyo_code"]
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)  # one digit off: the 検査数字 no longer fits
+    db.execute("UPDATE residents SET juminhyo_code = ? WHERE juminhyo_code = ?", (wrong, code))
+
+
+def _active(db: Db) -> sqlite3.Row:
+    return _one(db, "SELECT * FROM residents WHERE status = 'active' ORDER BY id")
+
+
+def _juminhyo_code_duplicate(db: Db, other: Db) -> None:
+    """Someone of the other city given the code of someone living here (the index keeps a city's
+    own codes apart; a code is everyone's in every city)."""
+    here = _active(db)
+    there = _one(
+        other,
+        "SELECT * FROM residents WHERE status = 'active' AND birth_date != ? ORDER BY id",
+        here["birth_date"],
+    )
+    other.execute("UPDATE residents SET juminhyo_code = ? WHERE id = ?", (here["juminhyo_code"], there["id"]))
+
+
+def _moved_between_the_cities(db: Db, other: Db) -> None:
+    """The same person in both cities, moved out of the other one: one code, no contradiction."""
+    here = _active(db)
+    there = _one(other, "SELECT * FROM residents WHERE status = 'moved_out' ORDER BY id")
+    other.execute(
+        "UPDATE residents SET juminhyo_code = ?, birth_date = ?, sex = ? WHERE id = ?",
+        (here["juminhyo_code"], here["birth_date"], here["sex"], there["id"]),
+    )
+
+
 def _inkan(db: Db) -> None:
     seal = _one(
         db, "SELECT s.*, r.birth_date FROM seal_registrations s JOIN residents r ON r.id = s.resident_id"
@@ -525,6 +557,8 @@ BREAKS: dict[str, Callable[..., None]] = {
     "resident.member-mismatch": _member_mismatch,
     "resident.household": _household,
     "resident.status": _status,
+    "resident.juminhyo-code": _juminhyo_code,
+    "resident.juminhyo-code-duplicate": _juminhyo_code_duplicate,
     "resident.foreign": _resident_foreign,
     "resident.siblings": _resident_siblings,
     "inkan.dates": _inkan,
@@ -614,6 +648,13 @@ def test_the_standard_form_items_of_a_resident_are_checked(
     kind: str, breaker: Callable[..., None], broken_copy: Callable[..., list[Finding]]
 ) -> None:
     assert kind in {f.kind for f in broken_copy(kind, breaker)}
+
+
+def test_one_person_moved_between_the_cities_keeps_one_code(
+    broken_copy: Callable[..., list[Finding]],
+) -> None:
+    kinds = {f.kind for f in broken_copy("resident.juminhyo-code-duplicate", _moved_between_the_cities)}
+    assert "resident.juminhyo-code-duplicate" not in kinds
 
 
 def test_the_command_lists_kinds_and_row_ids_and_fails(

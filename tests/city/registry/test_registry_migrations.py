@@ -9,8 +9,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from kofu.city.registry import Base, SchemaPredatesMigrations, create_schema, make_engine, sqlite_url, upgrade
+from kofu.city.registry.juminhyo_code import is_juminhyo_code, synthetic_juminhyo_code
 from kofu.city.registry.migrate import alembic_config, current_revision, head_revision
 
 
@@ -24,7 +26,7 @@ def test_migrated_sqlite_schema_equals_the_models(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "m.db"))
     create_schema(engine)
     assert _differences(engine) == []
-    assert current_revision(engine) == head_revision() == "0006_menu_refusals"
+    assert current_revision(engine) == head_revision() == "0007_juminhyo_code"
     assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
     engine.dispose()
 
@@ -80,3 +82,57 @@ def test_a_counter_table_made_before_the_chain_had_it_is_adopted(tmp_path: Path)
     assert current_revision(engine) == head_revision()
     assert {"counter_card_records", "issuances"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_residents_recorded_before_the_code_each_get_a_valid_one_of_their_own(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "before.db"))
+    _upgrade_with_residents_present(engine)
+    engine.dispose()
+
+
+def test_residents_recorded_before_the_code_get_one_on_postgres(pg_engine: Engine) -> None:
+    _upgrade_with_residents_present(pg_engine)
+
+
+def _upgrade_with_residents_present(engine: Engine) -> None:
+    """From 0006 with residents present: every row gets a valid, distinct 住民票コード derived from
+    the city's code and the resident's id (never random), and the column then refuses a
+    duplicate and a missing code."""
+    upgrade(engine, "0006_menu_refusals")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO city_settings (city_code, city_name, mayor_name, prefecture, copy_limit,"
+                " kazei_fiscal_years) VALUES ('132292', '西東京市', '試験　太郎', '東京都', 10, '[]')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO addresses (id, prefecture, city_name, town, chome_banchi)"
+                " VALUES (1, '東京都', '西東京市', '田無町', '一丁目1番1号')"
+            )
+        )
+        conn.execute(text("INSERT INTO households (id, address_id, created) VALUES (1, 1, '2010-04-01')"))
+        for rid in range(1, 41):
+            conn.execute(
+                text(
+                    "INSERT INTO residents (id, household_id, family_name, given_name, family_kana,"
+                    " given_kana, birth_date, sex, zokugara, became_resident_date,"
+                    " became_resident_reason, address_defined_date, honseki, hittosha, status,"
+                    " dv_protected, pending_change) VALUES (:id, 1, '試験', '一郎', 'シケン', 'イチロウ',"
+                    " '1980-01-01', '男', '世帯主', '2010-04-01', '転入', '2010-04-01', '東京都西東京市',"
+                    " '試験　一郎', 'active', false, false)"
+                ),
+                {"id": rid},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        codes = {r.id: r.juminhyo_code for r in conn.execute(text("SELECT id, juminhyo_code FROM residents"))}
+    assert len(codes) == 40
+    assert all(is_juminhyo_code(code) for code in codes.values())
+    assert len(set(codes.values())) == 40
+    assert codes == {rid: synthetic_juminhyo_code("132292", rid) for rid in codes}
+    assert _differences(engine) == []
+    for value in (codes[1], None):
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE residents SET juminhyo_code = :code WHERE id = 2"), {"code": value})

@@ -29,6 +29,7 @@ from kofu.city.registry import (
     sqlite_url,
 )
 from kofu.city.registry.errors import InvalidCertSerial
+from kofu.city.registry.juminhyo_code import is_juminhyo_code
 from kofu.city.registry.seed import SeededPerson
 
 
@@ -52,6 +53,7 @@ def _snapshot(path: Path, city_code: str, seed: int) -> list[tuple[object, ...]]
                 r.hittosha,
                 r.status,
                 r.prior_address,
+                r.juminhyo_code,
                 a.full_text,
             )
             for r, a in session.execute(stmt)
@@ -173,6 +175,18 @@ def test_seeding_forty_households_gives_everyone_an_id(sessions: sessionmaker[Se
         assert session.scalars(select(Resident.id).order_by(Resident.id)).all() == sorted(
             p.resident_id for p in people
         )
+
+
+def test_every_seeded_resident_has_a_valid_code_of_their_own(sessions: sessionmaker[Session]) -> None:
+    """Valid 住民票コード (``is_juminhyo_code``), distinct, also when a city is seeded again."""
+    with sessions.begin() as session:
+        people = seed_city(session, KODAIRA, seed=3, as_of=AS_OF)
+        people += seed_city(session, KODAIRA, seed=4, as_of=AS_OF)
+    with sessions() as session:
+        codes = session.scalars(select(Resident.juminhyo_code)).all()
+    assert len(codes) == len(people) > 80
+    assert all(is_juminhyo_code(code) for code in codes)
+    assert len(set(codes)) == len(codes)
 
 
 def test_unknown_city_and_too_few_households(sessions: sessionmaker[Session]) -> None:

@@ -6,7 +6,8 @@
     POST /settings                              (supervisor) change them: applies to the next order
     GET  /registrations                         pending 利用登録 against the current register
     POST /registrations/{id}/approve|reject     (clerk, supervisor) with a reason for a rejection
-    GET  /counter?q=&born=                      find a resident (name, reading, number, birth date)
+    GET  /counter?q=&born=                      find a resident (name, reading, number, 住民票コード,
+                                                birth date)
     GET  /counter/residents/{city}-{id}         the resident and their cards
     POST /counter/residents/{ref}/issue|lost|unblock|move     (clerk, supervisor)
     POST /counter/expire                        (clerk, supervisor) mark expired cards
@@ -283,7 +284,16 @@ def _counter(app: FastAPI, console: Console, settings: Settings, city: str) -> N
         if len(q) > 64 or len(born) > 10:
             raise ConsoleError("console.field.too_long", 400)
         when = _date(born)
-        rows = await _run(data.search_residents, settings, city, q, when) if (q.strip() or when) else None
+        try:
+            rows = await _run(data.search_residents, settings, city, q, when) if (q.strip() or when) else None
+        except ConsoleError as exc:
+            if exc.code != data.JUMINHYO_CODE_INVALID:
+                raise
+            await console.audit(request, staff, "counter.search", outcome=exc.code)
+            return console.render(
+                request, "counter.html", staff, 400, q=q, born=born, rows=None, code=exc.code,
+                can_act=staff.role in ACT,
+            )  # fmt: skip
         if rows is not None:
             await console.audit(request, staff, "counter.search", detail=f"{len(rows)} found")
         return console.render(

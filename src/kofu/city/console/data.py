@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,8 @@ from kofu.city.issuer import refusals
 from kofu.city.issuer.catalog import OFFERS, hours_text
 from kofu.city.issuer.eligibility import check_document
 from kofu.city.issuer.staff import registry
+from kofu.city.registry.juminhyo_code import LENGTH as JUMINHYO_CODE_LENGTH
+from kofu.city.registry.juminhyo_code import is_juminhyo_code
 from kofu.city.registry.models import Card, Issuance, Resident
 from kofu.city.registry.queries import city_settings
 from kofu.config import Settings
@@ -218,10 +221,15 @@ def parse_ref(city: str, ref: str) -> int:
     return int(match["id"])
 
 
+#: An 11-digit query that is not a valid 住民票コード (its 検査数字 does not match).
+JUMINHYO_CODE_INVALID = "console.juminhyo_code.invalid"
+
+
 @dataclass(frozen=True)
 class ResidentRow:
     ref: str
     id: int
+    juminhyo_code: str
     name: str
     kana: str
     birth_date: date
@@ -234,6 +242,7 @@ def _row(city: str, r: Resident, cards: list[Card]) -> ResidentRow:
     return ResidentRow(
         resident_ref(city, r.id),
         r.id,
+        r.juminhyo_code,
         r.name,
         r.kana,
         r.birth_date,
@@ -246,11 +255,19 @@ def _row(city: str, r: Resident, cards: list[Card]) -> ResidentRow:
 def search_residents(
     settings: Settings, city: str, query: str, born: date | None, limit: int = 30
 ) -> list[ResidentRow]:
-    """Residents by (part of) their name or its reading, their birth date, or their registry id."""
+    """Residents by (part of) their name or its reading, their birth date, their registry id, or
+    their 住民票コード (eleven digits, exactly). Eleven digits whose 検査数字 does not match are
+    refused (``JUMINHYO_CODE_INVALID``) rather than searched as an id."""
     query = query.strip().replace(" ", "").replace("\u3000", "")
+    if query.isdigit():
+        query = unicodedata.normalize("NFKC", query)  # full-width digits typed with an IME
+    if len(query) == JUMINHYO_CODE_LENGTH and query.isdigit() and not is_juminhyo_code(query):
+        raise ConsoleError(JUMINHYO_CODE_INVALID, 400)
     with registry(settings, city) as db, db() as session:
         stmt = select(Resident)
-        if query.isdigit():
+        if len(query) == JUMINHYO_CODE_LENGTH and query.isdigit():
+            stmt = stmt.where(Resident.juminhyo_code == query)
+        elif query.isdigit():
             stmt = stmt.where(Resident.id == int(query))
         elif query:
             like = f"%{query}%"

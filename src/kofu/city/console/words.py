@@ -90,7 +90,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "birth_date": ("生年月日", "Date of birth"),
     "counter.title": ("窓口（カードの手続）", "Counter (card services)"),
     "counter.search": ("住民を探す", "Find a resident"),
-    "counter.query": ("氏名・よみがな、または住民番号", "Name or reading, or resident number"),
+    "counter.query": (
+        "氏名・よみがな、住民番号、または住民票コード（11桁）",
+        "Name or reading, resident number, or 住民票コード (11 digits)",
+    ),
+    "counter.juminhyo_code": ("住民票コード", "住民票コード (resident record code)"),
     "counter.born": ("生年月日（YYYY-MM-DD）", "Date of birth (YYYY-MM-DD)"),
     "counter.find": ("検索", "Search"),
     "counter.results": ("検索結果", "Results"),
@@ -137,6 +141,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "This card is not this resident's.",
     ),
     "console.date.invalid": ("日付は YYYY-MM-DD で入力してください。", "Dates look like YYYY-MM-DD."),
+    "console.juminhyo_code.invalid": (
+        "住民票コードの検査数字が合いません。11桁の番号をもう一度お確かめください。",
+        "That 住民票コード's check digit does not match: please check the 11 digits again.",
+    ),
     "console.number.invalid": ("数値で入力してください。", "Please enter a number."),
     "console.reason.missing": ("理由を入力してください。", "Please give a reason."),
 }

@@ -102,8 +102,9 @@ class MoveOut:
     issued_on: dt.date | None
 
 
-# Resident fields a move carries over unchanged (identity, 本籍, foreign-resident items).
+# Resident fields a move carries over unchanged (住民票コード, identity, 本籍, foreign-resident items).
 _CARRIED = (
+    "juminhyo_code",
     "family_name",
     "given_name",
     "family_kana",

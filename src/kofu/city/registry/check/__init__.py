@@ -9,24 +9,36 @@ it.
 
 Rules, by subject: ``places`` (municipalities of their time, real towns), ``koseki`` (each
 register and the registers it cites), ``fuhyo`` (address history vs register and 住民票),
-``residents`` (住民票 dates, household, register, cards, seals, taxes).
+``residents`` (住民票 dates, household, register, cards, seals, taxes), ``juminhyo`` (住民票コード:
+valid, one person's only).
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kofu.city.registry.check import fuhyo, koseki, places, residents
+from kofu.city.registry.check import fuhyo, juminhyo, koseki, places, residents
 from kofu.city.registry.check.data import CityRows, World
 from kofu.city.registry.check.findings import KINDS, Finding
 
 __all__ = ["KINDS", "Finding", "check_registries", "check_rows", "check_seeded", "count_by_kind"]
+
+
+#: Every rule, each over one city of the world.
+RULES: tuple[Callable[[World, CityRows], Iterable[Finding]], ...] = (
+    places.check,
+    koseki.check,
+    fuhyo.check,
+    fuhyo.against_residents,
+    residents.check,
+    juminhyo.check,
+)
 
 
 def check_rows(as_of: date, cities: Mapping[str, CityRows]) -> list[Finding]:
@@ -34,7 +46,7 @@ def check_rows(as_of: date, cities: Mapping[str, CityRows]) -> list[Finding]:
     world = World(as_of, dict(cities))
     found: set[Finding] = set()
     for city in world.cities.values():
-        for rules in (places.check, koseki.check, fuhyo.check, fuhyo.against_residents, residents.check):
+        for rules in RULES:
             found.update(rules(world, city))
     return sorted(found)
 
@@ -49,8 +61,9 @@ def check_seeded(
 ) -> list[Finding]:
     """Seed both demo cities as ``seed_city`` does (``households`` each, or ``other_households``
     for the second) into temporary SQLite files and check them together."""
-    from kofu.city.registry import create_schema, make_engine, seed_city, session_factory, sqlite_url
+    from kofu.city.registry import create_schema, make_engine, session_factory, sqlite_url
     from kofu.city.registry.cities import CITIES
+    from kofu.city.registry.seed import seed_city
 
     codes = sorted(CITIES)
     counts = {codes[0]: households, codes[1]: other_households or households}

@@ -47,6 +47,9 @@ KINDS: dict[str, str] = {
     "resident.foreign": "在留 items that disagree: a period for a permanent status (or none for another), an"
     " expiry beyond one period, a child with a work or study status",
     "resident.siblings": "two children of a household born less than nine months apart (and not on one day)",
+    "resident.juminhyo-code": "a 住民票コード that is not eleven digits ending in its 検査数字",
+    "resident.juminhyo-code-duplicate": "one 住民票コード on two people (not one person who moved between"
+    " the checked cities)",
     "resident.status": "moved out or deceased without a date, or with a live card or seal",
     "inkan.name": "a live seal whose impression shows none of the names the 住民票 records",
     "inkan.dates": "a seal registered under 15, before living here, after leaving, or two live at once",

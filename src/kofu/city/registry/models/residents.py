@@ -106,6 +106,8 @@ class Resident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    #: 住民票コード (``kofu.city.registry.juminhyo_code``): staff see it; it never leaves the city.
+    juminhyo_code: Mapped[str] = mapped_column(String(11), unique=True, index=True)
     family_name: Mapped[str] = mapped_column(String(32))
     given_name: Mapped[str] = mapped_column(String(32))
     family_kana: Mapped[str] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from kofu.city.registry.juminhyo_code import synthetic_juminhyo_code
 from kofu.city.registry.models import (
     Address,
     FuhyoEntry,
@@ -67,7 +68,7 @@ def write_city(
         rows[Household].append(dict(id=household_id, address_id=address_id, created=plan.created))
         for person in plan.members:
             resident_ids[person] = ids.take(Resident)
-            rows[Resident].append(_resident(person, resident_ids[person], household_id))
+            rows[Resident].append(_resident(person, resident_ids[person], household_id, city_code))
         heads.append({"id": household_id, "head_resident_id": resident_ids[plan.members[0]]})
     for register in (r for r in world.registers if r.city_code == city_code):
         koseki_id = ids.take(KosekiRegister)
@@ -197,10 +198,11 @@ def family_kana(register: RegisterPlan) -> str | None:
     return None
 
 
-def _resident(person: PersonPlan, resident_id: int, household_id: int) -> dict[str, Any]:
+def _resident(person: PersonPlan, resident_id: int, household_id: int, city_code: str) -> dict[str, Any]:
     foreign = person.foreign
     return dict(
-        id=resident_id, household_id=household_id, family_name=person.family_name, given_name=person.given_name,
+        id=resident_id, household_id=household_id, juminhyo_code=synthetic_juminhyo_code(city_code, resident_id),
+        family_name=person.family_name, given_name=person.given_name,
         family_kana=person.family_kana, given_kana=person.given_kana, birth_date=person.birth_date, sex=person.sex,
         zokugara=person.zokugara, became_resident_date=person.became_resident_date,
         became_resident_reason=person.became_resident_reason, address_defined_date=person.address_defined_date,
