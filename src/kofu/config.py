@@ -126,6 +126,11 @@ class Settings:
         return self.var_dir / "cards"
 
     @property
+    def stores_file(self) -> Path:
+        """The kiosk directory the centre publishes in its trust list (``kofu.pki.stores``)."""
+        return self.var_dir / "stores.toml"
+
+    @property
     def log_dir(self) -> Path:
         return self.var_dir / "log"
 

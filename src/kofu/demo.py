@@ -29,6 +29,7 @@ from kofu.config import Settings
 from kofu.files import write_atomic
 from kofu.pki.init import init_pki
 from kofu.pki.jpki import issue_card_certificate, load_jpki_ca
+from kofu.pki.stores import Store, write_stores
 from kofu.progress import Progress
 from kofu.protocol.kiosk_screen import DeviceCard
 from kofu.storage import make_engine
@@ -65,6 +66,23 @@ def kiosk_ids(settings: Settings, extra: int = 0) -> list[str]:
     return [settings.kiosk_id] + [f"K9{n:03d}" for n in range(1, extra + 1)]
 
 
+#: The demo's store chains (id, name) and the towns of their stores: synthetic, like the residents.
+DEMO_CHAINS = (("kofu-mart", "コフマート"), ("hikari", "ひかりストア"), ("machikado", "まちかどマート"))
+DEMO_TOWNS = ("西東京田無", "西東京ひばりが丘", "小平花小金井", "小平一橋学園", "西東京保谷", "小平小川")
+
+
+def demo_stores(ids: list[str]) -> list[Store]:
+    """A store for each kiosk id: the first is 「コフマート 西東京田無店」, the others spread over
+    the demo chains and towns (two kiosks may stand in one store of a chain)."""
+    stores = []
+    for n, kiosk_id in enumerate(ids):
+        place = n % (len(DEMO_CHAINS) * len(DEMO_TOWNS))
+        chain, chain_name = DEMO_CHAINS[place % len(DEMO_CHAINS)]
+        town = DEMO_TOWNS[place // len(DEMO_CHAINS)]
+        stores.append(Store(kiosk_id, f"S{place + 1:04d}", f"{chain_name} {town}店", chain, chain_name))
+    return stores
+
+
 def is_seeded(settings: Settings) -> bool:
     return (settings.cards_dir / "demo.json").exists()
 
@@ -73,6 +91,8 @@ def setup(settings: Settings, *, bench_kiosks: int = 64) -> list[DemoCard]:
     """Create everything that is missing; idempotent (an existing demo is kept as it is)."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     init_pki(settings.pki, cities=settings.cities, kiosks=kiosk_ids(settings, bench_kiosks))
+    if not settings.stores_file.exists():  # the centre's operators keep it; the demo starts one
+        write_stores(settings.stores_file, demo_stores(kiosk_ids(settings, bench_kiosks)))
     center_engine = make_engine(settings.center_db_url())
     upgrade_center(center_engine)
     center_db = session_factory(center_engine)

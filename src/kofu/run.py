@@ -75,7 +75,10 @@ def trust_publisher(settings: Settings, db: Any) -> Any:
     with db() as session:
         names = {city.code: city.name for city in session.query(City).all()}
     return TrustPublisher(
-        settings.pki, {code: names.get(code, code) for code in settings.cities}, settings.public_verify_url
+        settings.pki,
+        {code: names.get(code, code) for code in settings.cities},
+        settings.public_verify_url,
+        stores_file=settings.stores_file,
     )
 
 

@@ -2,8 +2,9 @@
 
 A resident of the test's own (the ``own`` fixture) orders a 住民票 of the whole household; the
 kiosk's 「交付履歴の確認」 shows it to them after card and PIN — date, type, store, city — read from
-the city's issuance log through the sealed path; a household member named on it sees it as
-naming them; another resident sees nothing of it. The privacy scan (tests/e2e/test_privacy.py)
+the city's issuance log through the sealed path, the store and its chain named from the
+centre's signed trust list; a household member named on it sees it as naming them; another
+resident sees nothing of it. The privacy scan (tests/e2e/test_privacy.py)
 runs after every test of the session and looks at what this one left too.
 """
 
@@ -21,6 +22,7 @@ import pytest
 from kofu import clock
 from kofu.cli import main
 from kofu.config import Settings
+from kofu.demo import demo_stores
 from tests.browser.a11y import assert_accessible
 from tests.browser.conftest import SLOW, Shots, expect, listed, screen_is, type_pin
 from tests.e2e.helpers import order
@@ -69,7 +71,9 @@ def test_a_resident_sees_what_was_issued_in_their_name(
     cells = rows.first.locator("td")
     expect(cells.nth(0)).to_have_text(today)
     expect(cells.nth(1)).to_have_text("住民票の写し")
-    expect(cells.nth(2)).to_have_text(settings.kiosk_id)
+    store = demo_stores([settings.kiosk_id])[0]  # the demo's kiosk directory, in the trust list
+    expect(cells.nth(2).locator(".store-name")).to_have_text(store.name)
+    expect(cells.nth(2).locator(".store-chain")).to_have_text(f"（{store.chain_label}）")
     expect(cells.nth(3)).not_to_be_empty()
     shots(page, "issuance-history")
     assert_accessible(page, "history")
@@ -81,10 +85,12 @@ def test_a_resident_sees_what_was_issued_in_their_name(
     # with the CLI: the holder sees it, a named household member sees it as naming them,
     # a resident of another household sees nothing
     (mine,) = _mine(settings, owned.card)
-    assert (mine["date"], mine["doc"], mine["as"], mine["store"]) == (
+    assert (mine["date"], mine["doc"], mine["as"], mine["store"], mine["chain"], mine["kiosk"]) == (
         today,
         "juminhyo",
         "holder",
+        store.name,
+        store.chain_label,
         settings.kiosk_id,
     )
     assert _mine(settings, stranger) == []

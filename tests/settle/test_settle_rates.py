@@ -51,3 +51,25 @@ def test_month_is_japan_time():
     with pytest.raises(SettleError) as err:
         Month.parse("2026-13")
     assert err.value.code == "settle.month.invalid"
+
+
+def test_a_store_not_listed_takes_its_kiosks_chain_from_the_kiosk_directory(tmp_path):
+    directory = tmp_path / "stores.toml"
+    directory.write_text(
+        '[kiosks.K0001]\nstore = "S0001"\nname = "コフマート 西東京田無店"\nchain = "kofu-mart"\n',
+        encoding="utf-8",
+    )
+    r = rates.load(tmp_path / "absent.toml", directory)
+    assert r.chain_of("S0001", "K0001") == "kofu-mart"
+    assert r.chain_of("S0001", "K0404") == "S0001"  # a kiosk the directory does not name
+    path = tmp_path / "settlement.toml"
+    path.write_text('[stores]\nS0001 = "mart"\n', encoding="utf-8")
+    assert rates.load(path, directory).chain_of("S0001", "K0001") == "mart"  # [stores] wins
+
+
+def test_a_bad_kiosk_directory_has_a_stable_code(tmp_path):
+    directory = tmp_path / "stores.toml"
+    directory.write_text("[kiosks.K0001]\nstore = 1\n", encoding="utf-8")
+    with pytest.raises(SettleError) as caught:
+        rates.load(None, directory)
+    assert caught.value.code == "settle.stores.invalid" and "stores.toml" in str(caught.value)

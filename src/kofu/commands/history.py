@@ -23,7 +23,8 @@ EPILOG = """The centre's history and each city's issuance log are append-only Me
   heads     every kept head, one JSON line each
   mine      本人通知: with a card and its PIN, every document issued in the holder's name (or
             naming them) in the last 12 months — date, type, store, city — read from each city's
-            issuance log through the same sealed path as a document (nothing kept on the way)
+            issuance log through the same sealed path as a document (nothing kept on the way);
+            the store is named from the centre's signed trust list (店舗不明 if not listed)
 exit status: 0 ok, 1 the log or a proof does not verify, 2 cannot check (the code is printed)
 """
 
@@ -275,15 +276,22 @@ def _mine(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import notices_once
     from kofu.kiosk.journal import kiosk_journal
+    from kofu.kiosk.seals import KioskSeals
+    from kofu.pki.stores import with_stores
     from kofu.pki.tls import client_context
     from kofu.protocol.codes import message_for
-    from kofu.protocol.errors import KofuError
+    from kofu.protocol.errors import KofuError, LinkFailed
 
     context = client_context(settings.pki, "kiosk", settings.kiosk_id)
     center = CenterLink(settings.center_url, context, settings.kiosk_id)
     journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     try:
         entries = notices_once(center, CardStore(settings.cards_dir), args.card, args.pin, journal=journal)
+        try:  # each entry's store, from the signed trust list (a placeholder without it)
+            stores = KioskSeals.for_center(center).trust_list().stores
+        except LinkFailed:
+            stores = {}
+        entries = with_stores(entries, stores)
     except (KofuError, CardError) as exc:
         message = message_for(exc.code)
         print(f"refused: {exc.code}\n{message.ja}\n{message.en}", file=sys.stderr)
@@ -293,8 +301,15 @@ def _mine(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
-    print(f"交付履歴（過去12か月）: {len(entries)} 件")
+    print("\n".join(mine_lines(entries)))
+    return 0
+
+
+def mine_lines(entries: list[dict[str, str]]) -> list[str]:
+    """`kofu history mine` as text: one line per entry, its store named (and its chain)."""
+    lines = [f"交付履歴（過去12か月）: {len(entries)} 件"]
     for e in entries:
         who = "本人" if e.get("as") == "holder" else "世帯員として記載"
-        print(f"  {e['date']}  {e['title']}  店舗 {e['store']}  {e['city']}  ({who})")
-    return 0
+        store = f"{e['store']}（{e['chain']}）" if e.get("chain") else e["store"]
+        lines.append(f"  {e['date']}  {e['title']}  店舗 {store}  {e['city']}  ({who})")
+    return lines

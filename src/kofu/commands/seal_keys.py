@@ -83,6 +83,8 @@ def _seals(settings: Settings, _args: argparse.Namespace) -> int:
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.pki.trust import TrustPublisher
 
-    args.out.write_bytes(TrustPublisher(settings.pki, _names(settings)).signed())
+    args.out.write_bytes(
+        TrustPublisher(settings.pki, _names(settings), stores_file=settings.stores_file).signed()
+    )
     print(f"signed trust list → {args.out}")
     return 0

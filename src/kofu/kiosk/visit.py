@@ -20,7 +20,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from kofu.card.errors import CardError
@@ -36,7 +36,8 @@ from kofu.kiosk.options import Choice, Confirmed, check_options, confirmed_optio
 from kofu.kiosk.registration import application, registrable_cities
 from kofu.kiosk.seals import KioskSeals
 from kofu.kiosk.slot import SimulatedSlot
-from kofu.protocol.errors import KofuError, Refused
+from kofu.pki.stores import Store, with_stores
+from kofu.protocol.errors import KofuError, LinkFailed, Refused
 from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
 from kofu.protocol.kiosk_screen import (
     CardSlotState,
@@ -294,23 +295,34 @@ class Visit:
         return screen_menu(self.flow.menu)
 
     def issued_history(self) -> list[IssuedEntry]:
-        """交付履歴の確認: each of the card's cities, asked through the sealed path; kept nowhere."""
+        """交付履歴の確認: each of the card's cities, asked through the sealed path; kept nowhere.
+        Each entry's store is named from the signed trust list (a placeholder when it is not)."""
         if self._card is not None:
             raise Refused("kiosk.card.take")
         if self.flow.state not in (Phase.AUTHENTICATED, Phase.MENU):
             raise Refused("kiosk.flow")
+        entries = self.flow.notices()
         return [
             IssuedEntry(
                 date=e.get("date", ""),
                 doc=e.get("doc", ""),
                 title_ja=e.get("title", ""),
                 title_en=e.get("title_en", ""),
-                store=e.get("store", ""),
+                store=e["store"],
+                chain=e["chain"],
+                kiosk_id=e["kiosk"],
                 city=e.get("city", ""),
                 named=e.get("as") == "named",
             )
-            for e in self.flow.notices()
+            for e in with_stores(entries, self._stores())
         ]
+
+    def _stores(self) -> Mapping[str, Store]:
+        """The kiosk directory of the trust list (none when the list cannot be had: placeholders)."""
+        try:
+            return self.seals.trust_list().stores
+        except LinkFailed:
+            return {}
 
     def registration_cities(self) -> list[RegistrationCity]:
         """Cities a 利用登録 can go to: those of the trust list the card does not order from."""

@@ -11,7 +11,12 @@ Format (``kofu-trust-list/1``), one JSON object::
                "cities": [{"code", "name", "seals": [{"kid": hex16, "certificate": PEM,
                            "not_before": ISO, "not_after": ISO, "current": bool}]}],
                "revoked": [{"kid": hex16, "city", "revoked_at": ISO, "reason"}],
-               "verify_url": URL of the public verification page (optional)}
+               "verify_url": URL of the public verification page (optional),
+               "stores": [{"kiosk", "store", "name", "chain", "chain_name"}] (optional)}
+
+``stores`` is the kiosk directory (:mod:`kofu.pki.stores`): where each kiosk stands, so a kiosk
+can name the store of each document in a resident's 本人通知. A list signed without it verifies
+as before and lists no store.
 
 A verifier pins the signer certificate (``var/pki/trust/signer.pem`` or one it was given) and
 checks the signature before using anything in the list; each seal certificate must be issued by
@@ -25,6 +30,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -50,6 +56,9 @@ from kofu.pki.ca import CA_VALIDITY, load_or_create_lgpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths, safe_name
 from kofu.pki.seal import ensure_seal
+from kofu.pki.stores import Store, StoreDirectoryError, load_stores
+
+log = logging.getLogger(__name__)
 
 FORMAT = "kofu-trust-list/1"
 NEXT_UPDATE = dt.timedelta(hours=1)
@@ -193,9 +202,14 @@ def _pem(cert: x509.Certificate) -> str:
 
 
 def build_trust_list(
-    paths: PkiPaths, cities: Mapping[str, str], now: dt.datetime | None = None, verify_url: str = ""
+    paths: PkiPaths,
+    cities: Mapping[str, str],
+    now: dt.datetime | None = None,
+    verify_url: str = "",
+    stores: Mapping[str, Store] | None = None,
 ) -> dict[str, Any]:
-    """The payload of the trust list for ``cities`` (code → name), from the PKI files."""
+    """The payload of the trust list for ``cities`` (code → name), from the PKI files, with the
+    kiosk directory ``stores`` (kiosk id → store) when given."""
     issued = now or utcnow()
     entries = []
     for code, name in cities.items():
@@ -217,6 +231,7 @@ def build_trust_list(
         "cities": entries,
         "revoked": _read_revoked(paths),
         "verify_url": verify_url,
+        **({"stores": [stores[k].as_dict() for k in sorted(stores)]} if stores else {}),
     }
 
 
@@ -271,6 +286,11 @@ class TrustList:
     signer: x509.Certificate = field(repr=False)
     raw: bytes = field(repr=False)
     verify_url: str = ""  # the public verification page, as printed on the back of sheets
+    stores: Mapping[str, Store] = field(default_factory=dict)  # kiosk id → where it stands
+
+    def store_of(self, kiosk_id: str) -> Store | None:
+        """The store kiosk ``kiosk_id`` stands in, or None if the list does not name it."""
+        return self.stores.get(kiosk_id)
 
     def lookup(self, kid: bytes | str) -> SealEntry | None:
         """The listed seal certificate with key id ``kid``, or None."""
@@ -365,17 +385,43 @@ def _parse_payload(payload: dict[str, Any], blob: bytes, signer: x509.Certificat
         signer=signer,
         raw=blob,
         verify_url=str(payload.get("verify_url") or ""),
+        stores=_parse_stores(payload.get("stores") or []),
     )
+
+
+def _parse_stores(listed: Any) -> dict[str, Store]:
+    if not isinstance(listed, list):
+        raise TrustListError("stores is not a list")
+    try:
+        stores = [Store.from_dict(entry) for entry in listed]
+    except (StoreDirectoryError, AttributeError) as exc:
+        raise TrustListError(f"a store entry is invalid: {exc}") from exc
+    return {store.kiosk_id: store for store in stores}
 
 
 # -- publishing (centre) and caching (verifiers) -------------------------------------------------
 class TrustPublisher:
-    """The centre's signed trust list, rebuilt when the seal files or revocations change."""
+    """The centre's signed trust list, rebuilt when the seal files, revocations or the kiosk
+    directory change.
 
-    def __init__(self, paths: PkiPaths, cities: Mapping[str, str], verify_url: str = "") -> None:
+    The kiosk directory ``stores_file`` is read at once (a bad one raises
+    :class:`~kofu.pki.stores.StoreDirectoryError`, so the centre does not start on it); a later
+    edit that does not read is logged and the last good directory stays published.
+    """
+
+    def __init__(
+        self,
+        paths: PkiPaths,
+        cities: Mapping[str, str],
+        verify_url: str = "",
+        stores_file: Path | None = None,
+    ) -> None:
         self.paths = paths
         self.cities = dict(cities)
         self.verify_url = verify_url
+        self.stores_file = stores_file
+        self.stores = load_stores(stores_file)
+        self._stores_seen = self._stores_mtime()
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._signed = b""
@@ -387,7 +433,22 @@ class TrustPublisher:
             files += sorted(past_seal_dir(self.paths).glob("*.pem"))
         if revoked_path(self.paths).exists():
             files.append(revoked_path(self.paths))
-        return tuple((str(p), p.stat().st_mtime_ns) for p in files)
+        return (*((str(p), p.stat().st_mtime_ns) for p in files), ("stores", self._stores_mtime()))
+
+    def _stores_mtime(self) -> int | None:
+        if self.stores_file is None or not self.stores_file.exists():
+            return None
+        return self.stores_file.stat().st_mtime_ns
+
+    def _reload_stores(self) -> None:
+        seen = self._stores_mtime()
+        if seen == self._stores_seen:
+            return
+        try:
+            self.stores = load_stores(self.stores_file)
+        except StoreDirectoryError as exc:
+            log.warning("kiosk directory not reloaded, the last one read stays published: %s", exc)
+        self._stores_seen = seen
 
     def signed(self) -> bytes:
         """The current signed trust list (JSON bytes)."""
@@ -395,10 +456,12 @@ class TrustPublisher:
             state = self._state()
             stale = time.monotonic() - self._built_at > NEXT_UPDATE.total_seconds() / 2
             if state != self._fingerprint or stale:
+                self._reload_stores()
                 key, cert = load_signer(self.paths)
-                self._signed = sign_trust_list(
-                    build_trust_list(self.paths, self.cities, verify_url=self.verify_url), key, cert
+                payload = build_trust_list(
+                    self.paths, self.cities, verify_url=self.verify_url, stores=self.stores
                 )
+                self._signed = sign_trust_list(payload, key, cert)
                 self._fingerprint, self._built_at = state, time.monotonic()
             return self._signed
 

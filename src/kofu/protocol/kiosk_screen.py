@@ -240,9 +240,11 @@ class IssuedEntry(Model):
     doc: str
     title_ja: str
     title_en: str
-    store: str
+    store: str  # the store's name from the signed trust list, or 「店舗不明（<kiosk id>）」
     city: str
     named: bool  # the card holder is named on it as a household member, not the one who ordered
+    chain: str = ""  # the store's chain ("" when the store is not known)
+    kiosk_id: str = ""  # the kiosk it was issued at, as the city's issuance log records it
 
 
 class IssuedHistory(Step):

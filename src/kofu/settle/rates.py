@@ -21,6 +21,9 @@ per city, per chain or per city and chain, and names the chain of each store:
 
 A document type may have its own figure anywhere a ``commission`` is given, as a table:
 ``commission = { default = 115, koseki = 150 }``.
+
+A store that ``[stores]`` does not list takes the chain of its kiosk in the centre's kiosk
+directory (``$KOFU_VAR/stores.toml``, :mod:`kofu.pki.stores`), the one the trust list publishes.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kofu.pki.stores import StoreDirectoryError, load_stores
 from kofu.settle.records import SettleError
 
 #: Of ¥200: ¥115 to J-LIS and the store, ¥85 to the city (one city's published split).
@@ -46,9 +50,12 @@ class Rates:
     chains: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     splits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     stores: Mapping[str, str] = field(default_factory=dict)
+    kiosk_chains: Mapping[str, str] = field(default_factory=dict)  # the kiosk directory's
 
-    def chain_of(self, store_id: str) -> str:
-        return self.stores.get(store_id, store_id)
+    def chain_of(self, store_id: str, kiosk_id: str = "") -> str:
+        """The chain of an order's store: ``[stores]``, else its kiosk's in the kiosk directory,
+        else the store is its own chain."""
+        return self.stores.get(store_id) or self.kiosk_chains.get(kiosk_id) or store_id
 
     def per_copy(self, city: str, chain: str, doc: str) -> int:
         """The commission for one copy of ``doc`` sold by ``chain`` for ``city``."""
@@ -60,10 +67,15 @@ class Rates:
         return self.commission.get(doc, self.commission.get("default", DEFAULT_COMMISSION))
 
 
-def load(path: Path | None) -> Rates:
-    """The rates of the settings file ``path`` (the defaults when there is none)."""
+def load(path: Path | None, directory: Path | None = None) -> Rates:
+    """The rates of the settings file ``path`` (the defaults when there is none), each kiosk's
+    chain from the kiosk directory file ``directory`` (none when there is no file)."""
+    try:
+        kiosk_chains = {kiosk: store.chain for kiosk, store in load_stores(directory).items()}
+    except StoreDirectoryError as exc:
+        raise SettleError("settle.stores.invalid", str(exc)) from exc
     if path is None or not path.exists():
-        return Rates()
+        return Rates(kiosk_chains=kiosk_chains)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -77,6 +89,7 @@ def load(path: Path | None) -> Rates:
         chains=_section(data, "chain"),
         splits=_section(data, "split"),
         stores=dict(stores),
+        kiosk_chains=kiosk_chains,
     )
 
 

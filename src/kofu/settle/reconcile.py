@@ -120,7 +120,9 @@ def settle(
 ) -> Statement:
     """The statement of ``month`` (``YYYY-MM``) from the three records as they are now."""
     period = Month.parse(month)
-    rates = rates_mod.load(rates_path if rates_path is not None else settings.var_dir / "settlement.toml")
+    rates = rates_mod.load(
+        rates_path if rates_path is not None else settings.var_dir / "settlement.toml", settings.stores_file
+    )
     records = read(settings, period, kiosks=kiosks, journal_dir=journal_dir)
     lines = _lines(records, period, rates)
     return Statement(
@@ -142,7 +144,7 @@ def _lines(records: Records, month: Month, rates: rates_mod.Rates) -> tuple[Line
     for order in records.center.values():
         if order.status != "printed" or not month.holds(order.finished_at):
             continue
-        key = (order.city_code, rates.chain_of(order.store_id), order.doc)
+        key = (order.city_code, rates.chain_of(order.store_id, order.kiosk_id), order.doc)
         documents, copies, fees = groups.setdefault(key, [0, 0, 0])
         groups[key] = [
             documents + 1,

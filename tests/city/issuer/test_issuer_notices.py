@@ -82,6 +82,7 @@ def test_each_resident_sees_only_what_names_them(world) -> None:  # type: ignore
             "K0001",
         )
         assert mine["title"] == "住民票の写し" and mine["city"]
+        assert mine["kiosk"] == "K0001"  # the kiosk it was ordered at; kiosks name the store
         (named,) = _notices(service, member)
         assert named["as"] == "named"
         assert _notices(service, stranger) == []

@@ -87,7 +87,8 @@ def _notices(service: IssuerService, request: NoticeCall) -> bytes:
                 "doc": entry.doc,
                 "title": offer.title_ja if offer else entry.doc,
                 "title_en": offer.title_en if offer else entry.doc,
-                "store": entry.kiosk_id,
+                "kiosk": entry.kiosk_id,
+                "store": entry.kiosk_id,  # what kiosks that predate "kiosk" show
                 "city": city_name,
                 "city_code": service.city_code,
                 "as": "holder" if holder else "named",

@@ -446,7 +446,9 @@
             el("thead", {}, el("tr", {}, ["historyDate", "historyDoc", "historyStore", "historyCity"].map((k) => el("th", { scope: "col" }, t(k))))),
             el("tbody", {}, entries.map((e) => el("tr", { class: "history-entry", "data-doc": e.doc },
               el("td", {}, e.date), el("td", {}, `${pick(e, "title")}${e.named ? t("historyNamed") : ""}`),
-              el("td", {}, e.store), el("td", {}, e.city)))))
+              el("td", { class: "history-store" }, el("span", { class: "store-name" }, e.store),
+                e.chain ? el("span", { class: "store-chain" }, `（${e.chain}）`) : null),
+              el("td", {}, e.city)))))
           : el("p", { class: "message info", id: "history-none" }, t("historyNone")),
         el("div", { class: "actions" }, stopVoice(),
           button(t("finish"), () => backToStart(), { class: "primary", id: "finish" })),
