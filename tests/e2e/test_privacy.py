@@ -64,7 +64,13 @@ def _needles(settings, applications: dict[str, list[staff.RegistrationRow]]) -> 
             needles |= _forms(f"address of resident {city}/{rid}", resident.household.address.full_text)
             needles |= _forms(f"本籍 of resident {city}/{rid}", resident.honseki)
             needles |= _forms(f"筆頭者 of resident {city}/{rid}", resident.hittosha)
-            needles |= _forms(f"住民票コード of resident {city}/{rid}", resident.juminhyo_code)
+            code = (
+                resident.juminhyo_code
+            )  # eleven bare digits: looked for as a value, not inside a longer number
+            needles |= {
+                f"住民票コード of resident {city}/{rid} ({q})": f"{q}{code}{q}".encode() for q in ('"', "'")
+            }
+            needles[f"住民票コード of resident {city}/{rid} (=)"] = f"={code}".encode()
             if resident.hittosha:  # as a resident types it at the kiosk, with an ASCII space
                 needles |= _forms(
                     f"筆頭者 (typed) of resident {city}/{rid}", resident.hittosha.replace("\u3000", " ")
