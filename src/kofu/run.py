@@ -52,6 +52,7 @@ def run_center(settings: Settings, replica: int | None = None) -> None:
         sealer=SessionSealer.from_file(settings.var_dir / "center" / "session.key"),
         gateways=gateways,
         seal_keys=lambda: publisher.trust_list().seal_key,
+        stores=publisher.directory,
     )
     from kofu.center import history as history_center
 

@@ -53,7 +53,7 @@ def test_month_is_japan_time():
     assert err.value.code == "settle.month.invalid"
 
 
-def test_a_store_not_listed_takes_its_kiosks_chain_from_the_kiosk_directory(tmp_path):
+def test_a_store_not_listed_takes_its_chain_from_the_kiosk_directory(tmp_path):
     directory = tmp_path / "stores.toml"
     directory.write_text(
         '[kiosks.K0001]\nstore = "S0001"\nname = "コフマート 西東京田無店"\nchain = "kofu-mart"\n',
@@ -61,7 +61,9 @@ def test_a_store_not_listed_takes_its_kiosks_chain_from_the_kiosk_directory(tmp_
     )
     r = rates.load(tmp_path / "absent.toml", directory)
     assert r.chain_of("S0001", "K0001") == "kofu-mart"
-    assert r.chain_of("S0001", "K0404") == "S0001"  # a kiosk the directory does not name
+    assert r.chain_of("S0001", "K0002") == "kofu-mart"  # the store's chain, whichever kiosk sold
+    assert r.chain_of("S0777", "K0001") == "kofu-mart"  # a store the directory does not name: its kiosk's
+    assert r.chain_of("K0404", "K0404") == "K0404"  # a kiosk the directory does not name: its own
     path = tmp_path / "settlement.toml"
     path.write_text('[stores]\nS0001 = "mart"\n', encoding="utf-8")
     assert rates.load(path, directory).chain_of("S0001", "K0001") == "mart"  # [stores] wins

@@ -22,7 +22,6 @@ from kofu.protocol.kiosk_center import OrderOutcome, OrderRequest, OutcomeRecord
 
 #: Statuses of an order that leave its card session free for another try (nothing was sealed).
 _RETRYABLE = frozenset({"refused", "failed"})
-DEFAULT_STORE = "S0001"
 
 
 def record(
@@ -32,10 +31,14 @@ def record(
     kiosk_id: str,
     body: OrderRequest,
     status: str = "created",
+    store_id: str | None = None,
 ) -> None:
     """Record a new order (``created``, or ``forwarded`` when it is sent on at once) and give it
     the card session's one order — if its city is open (``routing.open_city``), in the same
     transaction: one short write on the way to the city.
+
+    ``store_id`` is the store the kiosk stands in (the kiosk directory's); a kiosk the directory
+    does not list is its own store, under its kiosk id.
 
     A card's signature authorises one visit: the session places one order. Another is allowed
     only when the last one ended without a document (refused, failed — e.g. the city was busy).
@@ -59,7 +62,7 @@ def record(
                     created_at=now,
                     updated_at=now,
                     kiosk_id=kiosk_id,
-                    store_id=DEFAULT_STORE,
+                    store_id=store_id or kiosk_id,
                     city_code=body.city_code,
                     doc=body.doc,
                     copies=body.copies,

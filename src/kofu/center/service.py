@@ -8,8 +8,9 @@ card serial lives only in the kiosk-held session token and in the request to the
 from __future__ import annotations
 
 import itertools
+import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -27,6 +28,7 @@ from kofu.center.auth import (
     session_expiry,
 )
 from kofu.net.client import acall
+from kofu.pki.stores import Store
 from kofu.protocol.center_gateway import (
     SUBMIT,
     CityRequest,
@@ -55,6 +57,7 @@ from kofu.protocol.kiosk_center import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _no_keys() -> KeyLookup:
@@ -71,12 +74,15 @@ class CenterService:
         sealer: SessionSealer,
         gateways: dict[str, list[httpx.AsyncClient]],
         seal_keys: Callable[[], KeyLookup] | None = None,
+        stores: Callable[[], Mapping[str, Store]] | None = None,
     ) -> None:
         self.db = db
         self.verifier = verifier
         self.sealer = sealer
         self.gateways = gateways
         self.seal_keys = seal_keys or _no_keys
+        self.stores = stores or dict  # the kiosk directory, by kiosk id (the trust list's)
+        self._unlisted: set[str] = set()  # kiosks the directory did not list, said once each
         self._turn = itertools.count()
         self.history_key: Any = None  # the key the sweeper signs the history's tree heads with
         self.city_head_key: Any = None  # city code → the key its log's heads are checked with
@@ -167,8 +173,16 @@ class CenterService:
         self._check_city(session, body.city_code)
         order_id = secrets.token_hex(16)
         # One write before the city is asked: the city is open, and the row says ``forwarded``.
+        store_id = self.store_of(session.kiosk_id)
         await self.step(
-            orders.record, self.db, order_id, session.session_id, session.kiosk_id, body, "forwarded"
+            orders.record,
+            self.db,
+            order_id,
+            session.session_id,
+            session.kiosk_id,
+            body,
+            "forwarded",
+            store_id,
         )
         request = OrderCall(
             request_id=secrets.token_hex(16),
@@ -206,6 +220,19 @@ class CenterService:
         return orders.abandoned(self.db, kiosk_id, body.idempotency_key)
 
     # -- helpers -----------------------------------------------------------------------------
+    def store_of(self, kiosk_id: str) -> str:
+        """The store ``kiosk_id`` stands in, by the kiosk directory; a kiosk it does not list is
+        its own store (its kiosk id), said once in the log."""
+        found = self.stores().get(kiosk_id)
+        if found is not None:
+            return found.store_id
+        if kiosk_id not in self._unlisted:
+            self._unlisted.add(kiosk_id)
+            log.warning(
+                "kiosk %s is not in the kiosk directory: its orders are recorded as its own store", kiosk_id
+            )
+        return kiosk_id
+
     @staticmethod
     def _check_city(session: CardSession, city_code: str) -> None:
         if not session.allows(city_code):

@@ -450,6 +450,12 @@ class TrustPublisher:
             log.warning("kiosk directory not reloaded, the last one read stays published: %s", exc)
         self._stores_seen = seen
 
+    def directory(self) -> dict[str, Store]:
+        """The kiosk directory as published (reread when its file changed), by kiosk id."""
+        with self._lock:
+            self._reload_stores()
+            return self.stores
+
     def signed(self) -> bytes:
         """The current signed trust list (JSON bytes)."""
         with self._lock:

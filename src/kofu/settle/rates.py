@@ -22,8 +22,12 @@ per city, per chain or per city and chain, and names the chain of each store:
 A document type may have its own figure anywhere a ``commission`` is given, as a table:
 ``commission = { default = 115, koseki = 150 }``.
 
-A store that ``[stores]`` does not list takes the chain of its kiosk in the centre's kiosk
-directory (``$KOFU_VAR/stores.toml``, :mod:`kofu.pki.stores`), the one the trust list publishes.
+Each order is settled under the store the centre recorded for it (its kiosk's store, from the
+kiosk directory, when the order was placed). A store that ``[stores]`` does not list takes its
+chain in the centre's kiosk directory (``$KOFU_VAR/stores.toml``, :mod:`kofu.pki.stores`, the one
+the trust list publishes); a store the directory does not name either takes the chain of the
+order's kiosk there, else it is its own chain (a kiosk the directory did not list is recorded
+as its own store, under its kiosk id).
 """
 
 from __future__ import annotations
@@ -50,12 +54,18 @@ class Rates:
     chains: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     splits: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     stores: Mapping[str, str] = field(default_factory=dict)
-    kiosk_chains: Mapping[str, str] = field(default_factory=dict)  # the kiosk directory's
+    store_chains: Mapping[str, str] = field(default_factory=dict)  # the kiosk directory's, by store
+    kiosk_chains: Mapping[str, str] = field(default_factory=dict)  # the kiosk directory's, by kiosk
 
     def chain_of(self, store_id: str, kiosk_id: str = "") -> str:
-        """The chain of an order's store: ``[stores]``, else its kiosk's in the kiosk directory,
-        else the store is its own chain."""
-        return self.stores.get(store_id) or self.kiosk_chains.get(kiosk_id) or store_id
+        """The chain of an order's store: ``[stores]``, else the store's in the kiosk directory,
+        else its kiosk's there, else the store is its own chain."""
+        return (
+            self.stores.get(store_id)
+            or self.store_chains.get(store_id)
+            or self.kiosk_chains.get(kiosk_id)
+            or store_id
+        )
 
     def per_copy(self, city: str, chain: str, doc: str) -> int:
         """The commission for one copy of ``doc`` sold by ``chain`` for ``city``."""
@@ -71,11 +81,15 @@ def load(path: Path | None, directory: Path | None = None) -> Rates:
     """The rates of the settings file ``path`` (the defaults when there is none), each kiosk's
     chain from the kiosk directory file ``directory`` (none when there is no file)."""
     try:
-        kiosk_chains = {kiosk: store.chain for kiosk, store in load_stores(directory).items()}
+        listed = load_stores(directory)
     except StoreDirectoryError as exc:
         raise SettleError("settle.stores.invalid", str(exc)) from exc
+    kiosk_chains = {kiosk: store.chain for kiosk, store in listed.items()}
+    store_chains: dict[str, str] = {}
+    for kiosk in sorted(listed):  # a store's kiosks name one chain; if not, the first kiosk's
+        store_chains.setdefault(listed[kiosk].store_id, listed[kiosk].chain)
     if path is None or not path.exists():
-        return Rates(kiosk_chains=kiosk_chains)
+        return Rates(store_chains=store_chains, kiosk_chains=kiosk_chains)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -89,6 +103,7 @@ def load(path: Path | None, directory: Path | None = None) -> Rates:
         chains=_section(data, "chain"),
         splits=_section(data, "split"),
         stores=dict(stores),
+        store_chains=store_chains,
         kiosk_chains=kiosk_chains,
     )
 
