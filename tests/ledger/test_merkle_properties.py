@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from kofu.ledger import (
     InvalidProof,
     MerkleTree,
+    extend_frontier,
+    frontier_root,
     hash_children,
     hash_leaf,
     verify_consistency,
@@ -157,3 +159,29 @@ def test_a_what_if_root_is_the_root_of_the_changed_leaves(size: int, seed: int, 
     swapped[i], swapped[j] = swapped[j], swapped[i]
     assert tree.root_with(size, {i: d[j], j: d[i]}) == mth(swapped)
     assert tree.root() == mth(d)  # untouched
+
+
+@given(st.lists(st.integers(min_value=0, max_value=70), max_size=12), SEEDS)
+@settings(max_examples=120, deadline=None)
+def test_a_frontier_extended_batch_by_batch_gives_the_roots_of_the_whole_tree(batches, seed) -> None:  # type: ignore[no-untyped-def]
+    every = leaves(sum(batches), seed)
+    frontier: list[bytes] = []
+    size = 0
+    for batch in batches:
+        frontier = extend_frontier(frontier, size, every[size : size + batch])
+        size += batch
+        tree = MerkleTree(every[:size])
+        assert frontier_root(frontier, size) == tree.root() == mth(every[:size])
+        assert frontier == tree.frontier() == MerkleTree(every).frontier(size)
+        assert len(frontier) == size.bit_count()
+
+
+@pytest.mark.parametrize(("size", "count"), [(0, 1), (1, 0), (3, 1), (4, 2), (5, 3)])
+def test_a_frontier_that_does_not_fit_its_size_is_refused(size: int, count: int) -> None:
+    frontier = leaves(count, 7)
+    with pytest.raises(ValueError):
+        frontier_root(frontier, size)
+    with pytest.raises(ValueError):
+        extend_frontier(frontier, size, leaves(1, 8))
+    with pytest.raises(ValueError):
+        frontier_root([b"short"] * max(size.bit_count(), 1), max(size, 1))

@@ -3,8 +3,8 @@
 A pure library, shared by the centre (its history), each city (its issuance log) and the CLI:
 no HTTP, no database, no actor. Its parts, each usable alone:
 
-    merkle   RFC 9162 §2.1 hashing, `MerkleTree` (incremental, cached), inclusion and
-             consistency proofs and their verifiers, over leaf hashes
+    merkle   RFC 9162 §2.1 hashing, `MerkleTree` (incremental, cached), a log's frontier,
+             inclusion and consistency proofs and their verifiers, over leaf hashes
     heads    `TreeHead` and `SignedTreeHead`: the owner's signed word of size and root (ECDSA P-256)
     proofs   inclusion and consistency proofs as values with a JSON form, checked against heads
     log      `leaf_bytes` for a row's fields, and `verify_log`, which names each tampering
@@ -18,6 +18,8 @@ from kofu.ledger.merkle import (
     EMPTY_ROOT,
     MerkleTree,
     consistency_proof,
+    extend_frontier,
+    frontier_root,
     hash_children,
     hash_leaf,
     inclusion_proof,
@@ -50,6 +52,8 @@ __all__ = [
     "check_consistency",
     "check_proof",
     "consistency_proof",
+    "extend_frontier",
+    "frontier_root",
     "hash_children",
     "hash_leaf",
     "head_of",

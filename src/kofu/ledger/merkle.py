@@ -11,6 +11,12 @@ Everything takes leaf *hashes*, so a log keeps one column of them and never rere
 The module functions `root`, `inclusion_proof`, `consistency_proof` build such a tree first,
 in O(n): keep a `MerkleTree` to ask more than one question of the same leaves.
 
+A log that only appends need not keep the tree: its *frontier* — the roots of the complete
+subtrees along the right edge, one per set bit of the size, largest first (at most log2(n)
+hashes; the "compact range" of transparency-dev/merkle) — gives the root (`frontier_root`) and
+takes more leaves (`extend_frontier`) without the leaves before it. `MerkleTree.frontier`
+gives a tree's at any size.
+
 The verifiers are the algorithms of RFC 9162 §2.1.3.2 and §2.1.4.2, step by step; they raise
 `InvalidProof` with a reason and return nothing.
 """
@@ -139,6 +145,16 @@ class MerkleTree:
         size = self._size(size)
         return self._node(0, size) if size else EMPTY_ROOT
 
+    def frontier(self, size: int | None = None) -> list[bytes]:
+        """The frontier of the first ``size`` leaves (see the module's docstring). O(log n)."""
+        size = self._size(size)
+        out, lo = [], 0
+        for level in reversed(range(size.bit_length())):
+            if size >> level & 1:
+                out.append(self._node(lo, lo + (1 << level)))
+                lo += 1 << level
+        return out
+
     def root_with(self, size: int, replaced: Mapping[int, bytes]) -> bytes:
         """The root at ``size`` had the leaves in ``replaced`` (index → leaf hash) been others.
 
@@ -194,6 +210,42 @@ class MerkleTree:
             path.append(self._node(lo, hi))
         path.reverse()
         return path
+
+
+def _check_frontier(frontier: Sequence[bytes], size: int) -> None:
+    if size < 0 or len(frontier) != size.bit_count():
+        raise ValueError(
+            f"a frontier of size {size} has {max(size, 0).bit_count()} hashes, not {len(frontier)}"
+        )
+    _check_hashes(frontier, "a frontier hash")
+
+
+def frontier_root(frontier: Sequence[bytes], size: int) -> bytes:
+    """MTH of the tree of ``size`` leaves whose frontier is ``frontier``. O(log n)."""
+    _check_frontier(frontier, size)
+    if not frontier:
+        return EMPTY_ROOT
+    node = frontier[-1]
+    for left in reversed(frontier[:-1]):  # MTH(D[n]) = H(MTH(D[0:k]), MTH(D[k:n])), k the largest
+        node = hash_children(left, node)
+    return node
+
+
+def extend_frontier(frontier: Sequence[bytes], size: int, leaf_hashes: Iterable[bytes]) -> list[bytes]:
+    """The frontier once ``leaf_hashes`` are appended to the tree of ``size`` leaves whose
+    frontier is ``frontier``. O(m) for m new leaves (amortised), whatever the size."""
+    _check_frontier(frontier, size)
+    out = list(frontier)
+    for leaf_hash in leaf_hashes:
+        _check_hashes((leaf_hash,), "a leaf hash")
+        out.append(leaf_hash)
+        carry = size
+        while carry & 1:  # the new leaf completes a subtree with each complete one to its left
+            right = out.pop()
+            out[-1] = _sha256(b"\x01" + out[-1] + right).digest()
+            carry >>= 1
+        size += 1
+    return out
 
 
 def root(leaf_hashes: Sequence[bytes]) -> bytes:
