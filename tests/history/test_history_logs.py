@@ -130,7 +130,16 @@ def test_a_forked_log_is_detected(var, tmp_path):
         (row,) = [e for e in log.entries(session, center.TABLE) if e.leaf_index == 2]
         row.leaf_hash = hash_leaf(log.leaf_of(center.TABLE, row)).hex()
     _add_orders(db, 6, 3)
+    # its own publishing goes on from the frontier kept with the last head: that head still
+    # follows from the old one, and the rewritten row shows against both
+    kept = center.publish(db, PkiPaths(var / "pki"))
+    assert kept.head.tree_size == 9
+    code, out = _verify()
+    assert code == 1 and "rewritten before 6" in out and "not consistent" not in out
+    with db.begin() as session:  # so the owner drops the frontiers too, and signs the rewritten log
+        session.execute(text("UPDATE tree_heads SET frontier = NULL"))
     new = center.publish(db, PkiPaths(var / "pki"))
+    assert new.head.tree_size == 9 and new.head.root_hash != kept.head.root_hash
     (tmp_path / "new.json").write_text(new.to_json())
     code, out = _verify("--heads", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
     assert code == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -152,6 +152,8 @@ class TreeHeadRecord(Base):
     tree_size: Mapped[int] = mapped_column(Integer)
     sth: Mapped[str] = mapped_column(String(1024))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the log's frontier at tree_size (``kofu.history.log``), on the heads this centre signed
+    frontier: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class MenuRefusal(Base):

@@ -2,12 +2,22 @@
 
 An entry table has an integer ``leaf_index`` (primary key), the fields of the leaf and a hex
 ``leaf_hash`` written when the entry was appended; a head table has ``log_id``, ``tree_size``,
-``sth`` (the signed head's JSON) and ``recorded_at``. Nothing here knows which actor owns them.
+``sth`` (the signed head's JSON), ``recorded_at`` and ``frontier``. Nothing here knows which
+actor owns them.
+
+A head the owner signs keeps the log's frontier at its size (`kofu.ledger.merkle`: the roots of
+the complete subtrees on the tree's right edge, hex, largest first), so the next head is the
+frontier extended by the leaf hashes appended since: publishing reads O(new entries + log n),
+never the whole log. A frontier that is missing (a head kept before there were frontiers) or
+that does not give the root its head signed, or entries that do not follow on from its size,
+make publishing rebuild the tree from every leaf hash instead: a head is never computed from a
+frontier it cannot check.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +36,9 @@ from kofu.ledger import (
     MerkleTree,
     Row,
     SignedTreeHead,
-    head_of,
+    TreeHead,
+    extend_frontier,
+    frontier_root,
     leaf_bytes,
     prove,
     prove_consistency,
@@ -35,7 +47,9 @@ from kofu.ledger import (
     verify_head,
     verify_log,
 )
-from kofu.ledger.merkle import hash_leaf
+from kofu.ledger.merkle import HASH_SIZE, hash_leaf
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,19 +97,83 @@ def rows(session: Session, table: LogTable) -> list[Row]:
 
 
 def tree(session: Session, table: LogTable) -> MerkleTree:
-    """The tree over the stored leaf hashes, in index order."""
-    return MerkleTree(bytes.fromhex(e.leaf_hash) for e in entries(session, table))
+    """The tree over the stored leaf hashes, in index order (only that column is read)."""
+    hashes = session.scalars(select(table.entry.leaf_hash).order_by(table.entry.leaf_index))
+    return MerkleTree(bytes.fromhex(h) for h in hashes)
 
 
 def publish(session: Session, table: LogTable, key: ec.EllipticCurvePrivateKey) -> SignedTreeHead:
-    """Sign the head of the log as it is and keep it (in the caller's transaction)."""
-    sth = sign_head(key, head_of(table.log_id, tree(session, table)))
-    keep(session, table.heads, sth)
+    """Sign the head of the log as it is and keep it with its frontier (in the caller's
+    transaction): from the last head's frontier and the entries since, else from the whole log."""
+    size, frontier = _grown(session, table)
+    head = TreeHead(
+        log_id=table.log_id,
+        tree_size=size,
+        root_hash=frontier_root(frontier, size),
+        timestamp=clock.now_utc(),
+    )
+    sth = sign_head(key, head)
+    keep(session, table.heads, sth, frontier=b"".join(frontier).hex())
     return sth
 
 
-def keep(session: Session, head_class: Any, sth: SignedTreeHead) -> bool:
-    """Keep a signed head (one's own, or the other side's); False if the same head was kept."""
+def _grown(session: Session, table: LogTable) -> tuple[int, list[bytes]]:
+    """The log's size and frontier now."""
+    start = _last_frontier(session, table)
+    if start is not None:
+        size, frontier = start
+        entry = table.entry
+        found = session.execute(
+            select(entry.leaf_index, entry.leaf_hash)
+            .where(entry.leaf_index >= size)
+            .order_by(entry.leaf_index)
+        ).all()
+        last = session.scalar(select(func.max(entry.leaf_index)))
+        follows = all(index == size + n for n, (index, _hash) in enumerate(found))
+        if follows and (-1 if last is None else int(last)) == size + len(found) - 1:
+            try:
+                return size + len(found), extend_frontier(
+                    frontier, size, [bytes.fromhex(h) for _i, h in found]
+                )
+            except (TypeError, ValueError):
+                pass  # a leaf hash that is not one: the whole log says what it is
+        log.warning(
+            "log %s: the entries do not follow on from its last head; its tree is rebuilt", table.log_id
+        )
+    merkle = tree(session, table)
+    return len(merkle), merkle.frontier()
+
+
+def _last_frontier(session: Session, table: LogTable) -> tuple[int, list[bytes]] | None:
+    """The size and frontier kept with the owner's last head, if they give the root it signed."""
+    heads = table.heads
+    row = session.scalars(
+        select(heads)
+        .where(heads.log_id == table.log_id, heads.frontier.is_not(None))
+        .order_by(heads.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    try:
+        head = SignedTreeHead.from_json(row.sth).head
+        raw = bytes.fromhex(row.frontier)
+        frontier = [raw[i : i + HASH_SIZE] for i in range(0, len(raw), HASH_SIZE)]
+        size = int(row.tree_size)
+        same = head.log_id == table.log_id and head.tree_size == size
+        if same and frontier_root(frontier, size) == head.root_hash:
+            return size, frontier
+    except (InvalidHead, TypeError, ValueError):
+        pass
+    log.warning(
+        "log %s: the frontier kept with its last head does not check; its tree is rebuilt", table.log_id
+    )
+    return None
+
+
+def keep(session: Session, head_class: Any, sth: SignedTreeHead, *, frontier: str | None = None) -> bool:
+    """Keep a signed head (one's own, with the log's ``frontier`` at its size, or the other
+    side's); False if the same head was kept."""
     text = sth.to_json()
     seen = session.scalar(
         select(head_class).where(head_class.log_id == sth.head.log_id, head_class.sth == text)
@@ -104,7 +182,11 @@ def keep(session: Session, head_class: Any, sth: SignedTreeHead) -> bool:
         return False
     session.add(
         head_class(
-            log_id=sth.head.log_id, tree_size=sth.head.tree_size, sth=text, recorded_at=clock.now_utc()
+            log_id=sth.head.log_id,
+            tree_size=sth.head.tree_size,
+            sth=text,
+            recorded_at=clock.now_utc(),
+            frontier=frontier,
         )
     )
     session.flush()

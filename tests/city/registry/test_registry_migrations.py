@@ -26,7 +26,7 @@ def test_migrated_sqlite_schema_equals_the_models(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "m.db"))
     create_schema(engine)
     assert _differences(engine) == []
-    assert current_revision(engine) == head_revision() == "0007_juminhyo_code"
+    assert current_revision(engine) == head_revision() == "0008_log_frontier"
     assert set(inspect(engine).get_table_names()) == set(Base.metadata.tables) | {"alembic_version"}
     engine.dispose()
 
@@ -136,3 +136,46 @@ def _upgrade_with_residents_present(engine: Engine) -> None:
     for value in (codes[1], None):
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(text("UPDATE residents SET juminhyo_code = :code WHERE id = 2"), {"code": value})
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def _heads_kept_before_frontiers_stay(engine: Engine) -> None:
+    """From 0007 with a head kept: it stays, without a frontier (its log's next head is computed
+    from the whole log); going back down drops the frontiers and keeps every head."""
+    upgrade(engine, "0007_juminhyo_code")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO tree_heads (log_id, tree_size, sth, recorded_at)"
+                " VALUES ('city:132292', 3, '{\"head\": 3}', '2026-12-01 01:00:00+00:00')"
+            )
+        )
+    upgrade(engine)
+    assert _differences(engine) == []
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT log_id, tree_size, sth, frontier FROM tree_heads")).all()
+    assert [tuple(r) for r in rows] == [("city:132292", 3, '{"head": 3}', None)]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE tree_heads SET frontier = 'ab'"))
+    _downgrade(engine, "0007_juminhyo_code")
+    assert "frontier" not in {c["name"] for c in inspect(engine).get_columns("tree_heads")}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT log_id, tree_size FROM tree_heads")).all() == [("city:132292", 3)]
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+
+
+def test_heads_kept_before_frontiers_stay_on_sqlite(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "heads.db"))
+    _heads_kept_before_frontiers_stay(engine)
+    engine.dispose()
+
+
+def test_heads_kept_before_frontiers_stay_on_postgres(pg_engine: Engine) -> None:
+    _heads_kept_before_frontiers_stay(pg_engine)

@@ -98,3 +98,5 @@ class TreeHeadRecord(Base):
     tree_size: Mapped[int] = mapped_column(Integer)
     sth: Mapped[str] = mapped_column(String(1024))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the log's frontier at tree_size (``kofu.history.log``), on the heads this city signed
+    frontier: Mapped[str | None] = mapped_column(Text, nullable=True)
