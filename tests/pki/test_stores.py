@@ -158,6 +158,20 @@ def test_publisher_follows_directory_edits_and_keeps_the_last_good_one(
     assert "kiosk directory not reloaded" in caplog.text
 
 
+def test_the_directory_the_centre_records_stores_from_follows_edits_and_the_published_list(
+    paths: PkiPaths, tmp_path: Path
+) -> None:
+    path = tmp_path / "stores.toml"
+    write_stores(path, [TANASHI])
+    publisher = TrustPublisher(paths, CITIES, stores_file=path)
+    assert publisher.directory() == {"K0001": TANASHI}
+    write_stores(path, [TANASHI, HIBARI])
+    assert publisher.directory() == {"K0001": TANASHI, "K9001": HIBARI}  # read before the list is signed
+    assert publisher.trust_list().stores == publisher.directory()
+    path.write_text("[kiosks.K0001\n", encoding="utf-8")  # a broken edit: the last good one stays
+    assert set(publisher.directory()) == {"K0001", "K9001"}
+
+
 def test_a_bad_directory_stops_the_publisher_at_start(paths: PkiPaths, tmp_path: Path) -> None:
     path = tmp_path / "stores.toml"
     path.write_text('[kiosks.K0001]\nstore = "S0001"\n', encoding="utf-8")

@@ -123,14 +123,15 @@ def _grown(session: Session, table: LogTable) -> tuple[int, list[bytes]]:
     if start is not None:
         size, frontier = start
         entry = table.entry
+        found_last = session.scalar(select(func.max(entry.leaf_index)))
+        last = -1 if found_last is None else int(found_last)  # read first: what is appended after waits
         found = session.execute(
             select(entry.leaf_index, entry.leaf_hash)
-            .where(entry.leaf_index >= size)
+            .where(entry.leaf_index >= size, entry.leaf_index <= last)
             .order_by(entry.leaf_index)
         ).all()
-        last = session.scalar(select(func.max(entry.leaf_index)))
         follows = all(index == size + n for n, (index, _hash) in enumerate(found))
-        if follows and (-1 if last is None else int(last)) == size + len(found) - 1:
+        if follows and last == size + len(found) - 1:
             try:
                 return size + len(found), extend_frontier(
                     frontier, size, [bytes.fromhex(h) for _i, h in found]
