@@ -1,6 +1,7 @@
 """The consoles' reading of the actors' Prometheus metrics (``kofu.console.metrics``): the text
 parsed, ``histogram_quantile`` over bucket increases against figures worked out by hand, the
-ring's bound, and scrapes of real listeners — one that answers, one that does not (a gap)."""
+ring's bound, and scrapes of real listeners — one that answers, one that does not (a gap), and
+the centre's own ``/metrics`` behind its door, read with the certificate the console uses."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import asyncio
 import datetime as dt
 import math
 import socket
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
 
+from kofu.center.console.data import metrics_targets
+from kofu.config import Settings
 from kofu.console import chart
 from kofu.console.metrics import (
     Ring,
@@ -23,6 +29,11 @@ from kofu.console.metrics import (
     parse,
     window,
 )
+from kofu.pki.init import init_pki
+from kofu.pki.tls import client_context
+from kofu.telemetry import doors
+from kofu.telemetry.asgi import TelemetryMiddleware
+from tests.mtls import serve_mtls
 
 NOW = dt.datetime(2026, 11, 30, 3, 0, 30, tzinfo=dt.UTC)  # 12:00:30 in Japan
 LES = ("0.1", "0.5", "1.0", "2.5", "+Inf")
@@ -135,3 +146,20 @@ def test_a_scrape_reads_a_real_listener_and_a_failed_one_is_a_gap() -> None:
     drawn = str(chart.svg(view, chart_id="c", title="Orders", lang="en"))
     assert drawn.count('class="gap"') == len(view.labels)  # nothing sampled in the window yet
     assert "15 minutes without a sample" in drawn
+
+
+def test_the_centre_console_reads_the_centre_through_its_door(tmp_path: Path) -> None:
+    """Over real mutual TLS: the console's own targets carry the centre's certificate, which the
+    centre's ``/metrics`` door lets in; the same scrape with a kiosk's certificate finds a 404 (a gap)."""
+    settings = Settings(var_dir=tmp_path, cities=("132292",))
+    init_pki(settings.pki, cities=["132292"], kiosks=["K0001"])
+    app = TelemetryMiddleware(FastAPI(), door=doors.peer_door(("center", None)))
+    with serve_mtls(app, settings.pki, "center", "center") as url:
+        (own,) = metrics_targets(settings)()
+        assert own.name == "center" and own.url == settings.center_url + "/metrics"
+        here = replace(own, url=url + "/metrics")  # the same client, at this test's port
+        kiosk = replace(here, name="kiosk", tls=client_context(settings.pki, "kiosk", "K0001"))
+        sample = asyncio.run(Scraper(lambda: [here, kiosk]).scrape())
+    read = sample.targets["center"]
+    assert read is not None and any(name.startswith("python_") for name, _labels in read)
+    assert sample.targets["kiosk"] is None
