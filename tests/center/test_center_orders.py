@@ -15,18 +15,24 @@ from datetime import timedelta
 import httpx
 import pytest
 import time_machine
+from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from tests.aio import run as _run
+from tests.peers import as_peer
 
 from kofu import clock
 from kofu.center import routing, stops
+from kofu.center.app import create_app
 from kofu.center.auth import CardSession, CardVerifier, SessionSealer, issue_challenge
 from kofu.center.models import City, CityEvent, Order
 from kofu.center.outcomes import SWEPT
 from kofu.center.service import CenterService
 from kofu.center.sweeper import Sweeper
 from kofu.pki.seal import load_seal
+from kofu.pki.tls import Peer
 from kofu.pki.trust import seal_kid
+from kofu.protocol import kiosk_center as link
 from kofu.protocol.center_gateway import (
     CityResponse,
     MenuCall,
@@ -38,6 +44,7 @@ from kofu.protocol.center_gateway import (
 from kofu.protocol.errors import AuthFailed, Busy, Conflict, KofuError, Problem, ProtocolViolation, Refused
 from kofu.protocol.header import DocumentHeader, HeaderSigner, order_binding
 from kofu.protocol.kiosk_center import (
+    SESSION_HEADER,
     Abandoned,
     Menu,
     MenuRequest,
@@ -356,3 +363,28 @@ def test_menus_refused_for_a_stopped_city_are_counted_for_it_once_per_session(ce
     stops.resume(service.db, CITY, by="operator:test", reason="done")
     _run(service.menu(_session(service), MenuRequest(city_code=CITY)))
     assert [r.count for r in status(service.db, CITY).today if r.status == MENU_REFUSED] == [2]
+
+
+def test_every_order_a_kiosk_places_is_timed_for_its_city(center) -> None:  # type: ignore[no-untyped-def]
+    """The order route times each order for ``/metrics`` (``kofu_order_seconds{city}``, what the
+    operator console charts), a refused one too; through the real app, the kiosk's peer named."""
+    service, gateway = center
+    app = create_app(service)
+    as_peer(app, Peer("kiosk", KIOSK))
+    client = TestClient(app)
+
+    def timed() -> float:
+        return REGISTRY.get_sample_value("kofu_order_seconds_count", {"city": CITY}) or 0.0
+
+    def place() -> int:
+        token = service.sealer.seal(_session(service))
+        body = _order().model_dump_json()
+        headers = {SESSION_HEADER: token, "Content-Type": "application/json"}
+        return client.post(link.ORDER.path, content=body, headers=headers).status_code
+
+    before = timed()
+    gateway.busy = True
+    assert place() == 503
+    gateway.busy = False
+    assert place() == 200
+    assert timed() == before + 2

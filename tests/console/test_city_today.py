@@ -1,19 +1,18 @@
 """The city console's Today page, in process (TestClient; a real SQLite registry and the real
 issuer service; the centre and gateways are not running, so their parts say so): refusals told
-at the menu are counted by document and code, once per card session, never by person."""
+at the menu are counted by document and code, once per card session, never by person; the
+chart and the recent refusals come from the issuers' metrics."""
 
 from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from fastapi.testclient import TestClient
 
 from kofu.city.console.app import create_app
@@ -23,9 +22,9 @@ from kofu.city.registry.db import create_schema
 from kofu.city.registry.seed import SeededPerson, register_card, seed_city
 from kofu.config import Settings
 from kofu.console import store
+from kofu.console.metrics import Sample, Series, parse
 from kofu.pki.init import init_pki
-from kofu.protocol.center_gateway import MenuCall, OrderCall
-from kofu.protocol.kiosk_center import OrderRequest
+from kofu.protocol.center_gateway import MenuCall
 from kofu.storage import make_engine
 
 CITY = "132292"
@@ -81,8 +80,11 @@ def _menu(settings: Settings, person: SeededPerson, request_id: str, session_id:
         service.handle(call)
 
 
-def _today(settings: Settings) -> str:
-    client = TestClient(create_app(settings, CITY, port=PORT), base_url=BASE, headers={"Origin": BASE})
+def _today(settings: Settings, samples: Iterable[Sample] = ()) -> str:
+    app = create_app(settings, CITY, port=PORT)
+    for sample in samples:  # put straight into the console's ring: a fake scrape source
+        app.state.scraper.ring.add(sample)
+    client = TestClient(app, base_url=BASE, headers={"Origin": BASE})
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text)
     assert token is not None
     client.post("/signin", data={"csrf": token[1], "username": "clerk1", "password": "a good clerk secret"})
@@ -124,63 +126,41 @@ def test_a_menu_refused_at_the_issuer_counts_once_on_today(city) -> None:  # typ
     assert html.count('<td><span lang="en">city.') == 1  # no other code
 
 
+def _issuer(orders: dict[tuple[str, str], int], timed: tuple[int, int, int]) -> Series:
+    """An issuer's ``/metrics`` as it writes them: orders by document and outcome, and the time
+    to answer them (cumulative buckets up to 0.5 s, 1 s, +Inf)."""
+    lines = ["# TYPE kofu_orders counter"]
+    lines += [f'kofu_orders_total{{doc="{d}",outcome="{o}"}} {n}' for (d, o), n in orders.items()]
+    lines.append("# TYPE kofu_order_seconds histogram")
+    for le, n in zip(("0.5", "1.0", "+Inf"), timed, strict=True):
+        lines.append(f'kofu_order_seconds_bucket{{city="{CITY}",le="{le}"}} {n}')
+    lines.append(f'kofu_order_seconds_count{{city="{CITY}"}} {timed[-1]}')
+    return parse("\n".join(lines) + "\n")
+
+
 @time_machine.travel(NOON, tick=False)
-def test_today_charts_the_orders_the_issuer_numbered(city) -> None:  # type: ignore[no-untyped-def]
-    settings, people = city
-    adult = people["adult"]
-    key = X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    for n in range(2):
-        order = OrderRequest(
-            city_code=CITY, doc="juminhyo", copies=1, kiosk_public_key=key, idempotency_key=f"idem-{n:04}"
-        )
-        call = OrderCall(
-            request_id=f"o{n}",
-            city_code=CITY,
-            card_serial=_serial(adult),
-            kiosk_id="K0001",
-            order_id=f"{n + 1:032x}",
-            order=order,
-        )
-        with registry(settings, CITY) as db:
-            answer = IssuerService(CITY, db, settings.pki, now=lambda: NOON).handle(call)
-        assert answer.order is not None and answer.order.status == "issued"
-    html = _today(settings)
-    svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
-    assert re.findall(r'data-count="(\d+)"', svg)[-1] == "2"  # both in the minute of 12:00
-    assert "注文 2 件" in svg and "完了 2 件" in svg
-    figures = html[html.index('id="today-chart-figures"') :]
-    assert '<th scope="row">12:00</th><td class="num">2</td>' in figures
-    assert adult.name not in html
-
-
-@time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
-def test_yesterdays_refusals_are_not_today(city) -> None:  # type: ignore[no-untyped-def]
+def test_today_charts_the_orders_the_issuers_answered(city) -> None:  # type: ignore[no-untyped-def]
+    """From the issuers' scraped metrics: the samples are a fake scrape source (put into the
+    console's ring by this test); the scraper itself is tested in ``test_console_metrics``."""
     settings, _people = city
-    html = _today(settings)
-    assert "city.resident.moved_out" not in html
-    svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
-    assert set(re.findall(r'data-count="(\d+)"', svg)) == {"0"} and "注文はありません" in svg
-
-
-@time_machine.travel(NOON, tick=False)
-def test_menus_the_centre_refused_for_the_city_join_its_own(city, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The centre's status stands in here (UNIT-TEST STAND-IN: the centre's side, which records
-    a stopped city's menus once per session, is tested in tests/center/test_center_orders.py)."""
-    from kofu.city.console import data
-    from kofu.protocol.city_center import MENU_REFUSED, CityStatus, OrderCount
-
-    told = CityStatus(
-        city_code=CITY,
-        stopped=True,
-        stopped_by="city:132292:sup",
-        stop_reason="maintenance",
-        today=[
-            OrderCount(doc="*", status=MENU_REFUSED, outcome="city.stopped", count=3),
-            OrderCount(doc="juminhyo", status="refused", outcome="city.document.outside_hours", count=1),
-        ],
+    at = NOON.timestamp()
+    first = _issuer({("juminhyo", "issued"): 5}, (5, 5, 5))  # 11:59:00, counted before
+    second = _issuer(  # 11:59:30: two issued, one refused (moved out), timed 0.2, 0.7, 0.9 s
+        {("juminhyo", "issued"): 7, ("juminhyo", "city.resident.moved_out"): 1}, (6, 8, 8)
     )
-    monkeypatch.setattr(data, "center_status", lambda settings, city: told)
-    html = _today(settings=city[0])
-    assert _row(html, "refusals", "city.stopped") == ["0", "3", "3"]
-    assert _row(html, "refusals", "city.document.outside_hours") == ["1", "0", "1"]
-    assert _row(html, "orders-by-doc", 'lang="en">juminhyo<')[:3] == ["0", "1", "0"]
+    other = _issuer({("koseki", "issued"): 1}, (1, 1, 1))  # a second issuer, met at 11:59:30
+    samples = [
+        Sample(at - 60, {"issuer-a": first}),
+        Sample(at - 30, {"issuer-a": second, "issuer-b": other}),
+        Sample(at, {"issuer-a": None, "issuer-b": None}),  # 12:00:00: neither could be read
+    ]
+    html = _today(settings, samples)
+    svg = html[html.index('<svg id="today-chart"') : html.index("</svg>")]
+    assert re.findall(r'data-count="(\d+)"', svg)[-1:] == ["3"]  # 11:59 (issuer-b's first sample adds none)
+    assert svg.count('class="gap"') == 14  # 12:00 and the minutes before the first sample
+    # p50 of 3 (1 in ≤0.5 s, 2 in (0.5, 1]): rank 1.5 → 0.5 + 0.5 × 0.5 / 2 = 0.625
+    assert "注文 3 件" in svg and "p50 0.62 秒" in svg and "完了 3 件" in svg
+    assert _row(html, "recent-refusals", "city.resident.moved_out") == ["1"]
+    recent = html[html.index('id="recent-refusals"') :]
+    assert recent[: recent.index("</table>")].count("<tr>") == 2  # the head and the one code
+    assert "出典: 本市の発行サーバの Prometheus メトリクス" in html

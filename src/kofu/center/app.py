@@ -6,6 +6,7 @@ Every route is an endpoint of ``kofu.protocol.kiosk_center`` or ``kofu.protocol.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -37,6 +38,7 @@ from kofu.protocol.kiosk_center import (
 )
 from kofu.protocol.link import route
 from kofu.protocol.types import ID_PATTERN
+from kofu.telemetry import metrics
 from kofu.telemetry.relay import order_noted
 from kofu.telemetry.tracing import note
 
@@ -93,9 +95,13 @@ def create_app(
 
     @route(app, link.ORDER)
     async def order(body: OrderRequest, peer: PeerDep, service: Service, token: Token = None) -> OrderResult:
-        return order_noted(
-            body, await service.order(service.session(expect_peer(peer, "kiosk").ident, token), body)
-        )
+        session = service.session(expect_peer(peer, "kiosk").ident, token)
+        started = time.perf_counter()
+        try:
+            return order_noted(body, await service.order(session, body))
+        finally:  # every order, refused or failed too; a city the centre does not serve is "other"
+            city = body.city_code if body.city_code in service.gateways else "other"
+            metrics.order_timed(city, time.perf_counter() - started)
 
     @route(app, link.OUTCOME)
     async def outcome(

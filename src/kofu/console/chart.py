@@ -1,38 +1,27 @@
 """A small chart of orders per minute and their latency (p50/p99), drawn as inline SVG on the
 server: no script, no external file, nothing a strict Content-Security-Policy would block.
 
-``Minutes`` holds the figures (counts and times only, never who); ``svg`` draws them: a bar per
-minute for the orders, and two lines (p50, p99, in seconds) on a scale of their own. The
+``Minutes`` holds the figures (counts and times only, never who; read from the actors' scraped
+metrics by ``kofu.console.metrics``); ``svg`` draws them: a bar per minute for the orders, two
+lines (p50, p99, in seconds) on a scale of their own, and a grey column for a minute with no
+sample. The
 drawing is ``role="img"`` with a ``<title>`` and a ``<desc>`` that say the same figures in words,
 and every page that shows it also lists them in a table (the text alternative).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
-
-from kofu import clock
 
 WIDTH, HEIGHT = 640, 180
 LEFT, RIGHT, TOP, BOTTOM = 40, 48, 16, 28
 BAR = "#5b7fc4"  # 4:1 on white; the lines, drawn on a white halo, stand out on it
 P50 = "#0b6b2b"
 P99 = "#a4000f"
-
-
-def percentile(values: list[float], p: float) -> float | None:
-    """The nearest-rank ``p``-th percentile of ``values`` (None for none)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))
-    return ordered[index]
+GAP = "#e6e6e6"  # a minute with no sample: a light grey column, named in the figures' table
 
 
 @dataclass
@@ -46,41 +35,16 @@ class Minutes:
     finished: int = 0
     total_p50: float | None = None
     total_p99: float | None = None
+    #: Minutes with no sample (figures scraped from ``/metrics`` that could not be read): drawn
+    #: hatched, listed as such; empty when the figures come from a database.
+    gaps: list[bool] = field(default_factory=list)
+
+    def gap(self, i: int) -> bool:
+        return i < len(self.gaps) and self.gaps[i]
 
     @property
     def empty(self) -> bool:
         return not any(self.counts)
-
-
-def by_minute(
-    events: Iterable[tuple[dt.datetime, float | None]], window: dt.timedelta, now: dt.datetime | None = None
-) -> Minutes:
-    """Bucket ``(started, seconds taken or None)`` into the minutes of ``window`` up to ``now``."""
-    end = (now or clock.now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0) + dt.timedelta(
-        minutes=1
-    )
-    start = end - window
-    n = int(window.total_seconds() // 60)
-    times: list[list[float]] = [[] for _ in range(n)]
-    view = Minutes(
-        labels=[f"{clock.in_japan(start + dt.timedelta(minutes=i)):%H:%M}" for i in range(n)],
-        counts=[0] * n,
-    )
-    every: list[float] = []
-    for started, seconds in events:
-        at = started if started.tzinfo is not None else started.replace(tzinfo=dt.UTC)
-        index = int((at - start).total_seconds() // 60)
-        if not 0 <= index < n:
-            continue
-        view.counts[index] += 1
-        if seconds is not None:
-            times[index].append(seconds)
-            every.append(seconds)
-    view.p50 = [percentile(t, 50) for t in times]
-    view.p99 = [percentile(t, 99) for t in times]
-    view.finished = len(every)
-    view.total_p50, view.total_p99 = percentile(every, 50), percentile(every, 99)
-    return view
 
 
 def _seconds(value: float | None) -> str:
@@ -91,6 +55,15 @@ def describe(view: Minutes, lang: str = "ja") -> str:
     """The chart's figures in words (its ``<desc>``)."""
     orders = sum(view.counts)
     peak = max(view.counts, default=0)
+    gaps = sum(view.gaps)
+    if gaps:
+        missing = f" {gaps} minutes without a sample." if lang == "en" else f"標本のない分 {gaps}。"
+    else:
+        missing = ""
+    return _describe(view, lang, orders, peak) + missing
+
+
+def _describe(view: Minutes, lang: str, orders: int, peak: int) -> str:
     if lang == "en":
         if view.empty:
             return f"No orders in the last {len(view.labels)} minutes."
@@ -129,6 +102,12 @@ def svg(view: Minutes, *, chart_id: str, title: str, lang: str = "ja") -> Markup
     for i, count in enumerate(view.counts):
         h = plot_h * count / top_count
         x = LEFT + i * step
+        if view.gap(i):
+            parts.append(
+                f'<rect class="gap" x="{x + 1:.1f}" y="{TOP + 1}" width="{max(1.0, step - 2):.1f}" '
+                f'height="{plot_h - 2}" fill="{GAP}"/>'
+            )
+            continue
         parts.append(
             f'<rect class="bar" x="{x + 1:.1f}" y="{TOP + plot_h - h:.1f}" width="{max(1.0, step - 2):.1f}" '
             f'height="{h:.1f}" fill="{BAR}" data-count="{count}"/>'
@@ -160,9 +139,11 @@ def svg(view: Minutes, *, chart_id: str, title: str, lang: str = "ja") -> Markup
     return Markup("".join(parts))
 
 
-def context(view: Minutes, *, chart_id: str, title: str, lang: str) -> dict[str, Any]:
-    """What ``_chart.html`` needs: the figures, the drawing, its id and title."""
+def context(view: Minutes, *, chart_id: str, title: str, lang: str, source: str = "") -> dict[str, Any]:
+    """What ``_chart.html`` needs: the figures, the drawing, its id and title, and where its
+    figures come from (a caption under it)."""
     return {
+        "chart_source": source,
         "figure": view,
         "chart_id": chart_id,
         "chart_title": title,

@@ -12,6 +12,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "chart.orders": ("注文件数", "Orders"),
     "chart.figures": ("グラフの数値", "The chart's figures"),
     "chart.none": ("この時間帯の注文はありません。", "No orders in this window."),
+    "chart.gap": ("標本なし（メトリクスを読めませんでした）", "No sample (the metrics could not be read)"),
     "signin": ("サインイン", "Sign in"),
     "signout": ("サインアウト", "Sign out"),
     "username": ("ユーザー名", "User name"),

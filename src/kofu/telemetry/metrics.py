@@ -3,6 +3,9 @@
     kofu_requests_total{route,status}        requests answered, by route and HTTP status
     kofu_request_seconds{route}              how long each took (histogram)
     kofu_orders_total{doc,outcome}           orders seen by this actor: ``issued`` or the refusal code
+    kofu_order_seconds{city}                 time to answer an order, by city (histogram): at the
+                                             centre from the kiosk's order to the city's answer
+                                             (refusals too), at the issuer from pulled to answered
     kofu_gateway_queue_depth{state}          gateway: requests ``waiting`` for an answer / ``unpulled``
     kofu_issuer_workers{state}               issuer: pulling threads ``total`` / ``busy``
 
@@ -40,6 +43,13 @@ LATENCY = Histogram(
 ORDERS = Counter(
     "kofu_orders", "Orders seen, by document and outcome (issued or the refusal code)", ["doc", "outcome"]
 )
+ORDER_SECONDS = Histogram(
+    "kofu_order_seconds",
+    "Time to answer an order, by city (centre: the kiosk's order to the city's answer; "
+    "issuer: pulled to answered)",
+    ["city"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 QUEUE = Gauge("kofu_gateway_queue_depth", "Gateway: requests waiting for an answer / not pulled", ["state"])
 WORKERS = Gauge("kofu_issuer_workers", "Issuer: pulling threads in total / busy with a request", ["state"])
 
@@ -47,6 +57,11 @@ WORKERS = Gauge("kofu_issuer_workers", "Issuer: pulling threads in total / busy 
 def order_seen(doc: str, outcome: str) -> None:
     """Count one order by document and outcome (``issued``, or a stable refusal code)."""
     ORDERS.labels(doc, outcome).inc()
+
+
+def order_timed(city: str, seconds: float) -> None:
+    """Time one order of ``city`` (a city code the actor serves, never a value a caller chose)."""
+    ORDER_SECONDS.labels(city).observe(seconds)
 
 
 def exposition() -> tuple[bytes, str]:

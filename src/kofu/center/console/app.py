@@ -3,7 +3,8 @@
 GET  /                          cities: running or stopped, by whom and why, misissuance events
 POST /cities/{code}/stop|resume (supervisor) with a reason
 GET  /kiosks                    kiosks and stores: last seen, orders, failures
-GET  /traffic                   orders per minute and latency p50/p99, per city and total
+GET  /traffic                   orders per minute and latency p50/p99, per city and total (from
+                                the centre's /metrics, scraped every 15 s: kofu.console.metrics)
 GET  /pki                       the CRL and the trust list: version, age, next update
 GET  /audit                     the audit trail (supervisor, auditor)
 """
@@ -22,7 +23,7 @@ from kofu.center.console import data
 from kofu.center.console.words import WORDS
 from kofu.center.migrate import upgrade
 from kofu.config import Settings
-from kofu.console import chart, store
+from kofu.console import chart, metrics, store
 from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.web import Console, ConsoleError, NavItem, create_console
@@ -54,6 +55,9 @@ def create_app(settings: Settings, *, port: int | None = None) -> FastAPI:
         ],
         words=WORDS,
     )
+
+    scraper = metrics.Scraper(data.metrics_targets(settings))
+    metrics.attach(app, scraper)  # the centre's /metrics, every 15 s while the console runs
 
     async def cities_page(request: Request, staff: store.Staff, notice: str | None = None) -> Response:
         rows = await run_in_threadpool(data.cities, center)
@@ -110,12 +114,13 @@ def create_app(settings: Settings, *, port: int | None = None) -> FastAPI:
     @app.get("/traffic", response_class=HTMLResponse)
     async def traffic(request: Request) -> Response:
         staff = await console.require(request)
-        view = await run_in_threadpool(data.throughput, center)
+        view = data.throughput(scraper.ring)
         figure = chart.context(
             view.figure,
             chart_id="traffic-chart",
             title=console.t(request)("traffic.chart"),
             lang=console.lang(request),
+            source=console.t(request)("traffic.source"),
         )
         return console.render(request, "traffic.html", staff, view=view, **figure)
 

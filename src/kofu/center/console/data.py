@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,12 @@ from kofu import clock
 from kofu.center import stops
 from kofu.center.models import Challenge, City, CityEvent, Order
 from kofu.config import Settings
-from kofu.console import chart
+from kofu.console import chart, metrics
+from kofu.pki.tls import client_context
 from kofu.pki.trust import TrustListError, load_trust_list, signer_cert_path
 
 WINDOW = dt.timedelta(minutes=15)
+METRICS_PATH = "/metrics"
 CHALLENGE_TTL = dt.timedelta(minutes=5)
 
 
@@ -121,7 +124,9 @@ def kiosks(db: sessionmaker[Session]) -> list[KioskRow]:
 
 @dataclass
 class Throughput:
-    """Orders per minute over the window, and latency (order to its end) p50/p99, per city and total."""
+    """Orders per minute over the window, and latency p50/p99, per city and in total — from the
+    centre processes' ``kofu_order_seconds`` histogram as the console scraped it
+    (``kofu.console.metrics``): its ``_count`` counts the orders, its buckets time them."""
 
     minutes: list[str] = field(default_factory=list)
     per_minute: dict[str, list[int]] = field(default_factory=dict)
@@ -130,34 +135,53 @@ class Throughput:
     figure: chart.Minutes = field(default_factory=chart.Minutes)
 
 
-def throughput(db: sessionmaker[Session], window: dt.timedelta = WINDOW) -> Throughput:
-    now = clock.now_utc().replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-    start = now - window
-    buckets = int(window.total_seconds() // 60)
-    view = Throughput(
-        minutes=[f"{clock.in_japan(start + dt.timedelta(minutes=i)):%H:%M}" for i in range(buckets)]
-    )
-    latencies: dict[str, list[float]] = {}
-    timed: list[tuple[dt.datetime, float | None]] = []
-    with db() as session:
-        rows = session.execute(
-            select(Order.city_code, Order.created_at, Order.finished_at).where(Order.created_at >= start)
-        ).all()
-    for city, created_at, finished in rows:
-        created = _utc(created_at)
-        timed.append((created, (_utc(finished) - created).total_seconds() if finished is not None else None))
-        for key in (city, "total"):
-            counts = view.per_minute.setdefault(key, [0] * buckets)
-            index = int((created - start).total_seconds() // 60)
-            if 0 <= index < buckets:
-                counts[index] += 1
-            if finished is not None:
-                latencies.setdefault(key, []).append((_utc(finished) - created).total_seconds())
-    for key in view.per_minute:
-        values = latencies.get(key, [])
-        view.latency[key] = (len(values), chart.percentile(values, 50), chart.percentile(values, 99))
-    view.figure = chart.by_minute(timed, window)
+ORDER_HISTOGRAM = "kofu_order_seconds"
+
+
+def throughput(
+    samples: Iterable[metrics.Sample], window: dt.timedelta = WINDOW, now: dt.datetime | None = None
+) -> Throughput:
+    samples = list(samples)
+
+    def read(group: metrics.Select) -> metrics.Window:
+        return metrics.window(
+            samples,
+            counter=f"{ORDER_HISTOGRAM}_count",
+            histogram=ORDER_HISTOGRAM,
+            group=group,
+            span=window,
+            now=now,
+        )
+
+    by_city, together = read(lambda _name, labels: labels.get("city")), read(lambda _name, _labels: "total")
+    view = Throughput(minutes=by_city.labels, figure=together.minutes("total"))
+    for key, found in [(city, by_city) for city in sorted(by_city.counts)] + [("total", together)]:
+        figures = found.minutes(key)
+        if key == "total" and not found.counts:
+            continue
+        view.per_minute[key] = figures.counts
+        view.latency[key] = (figures.finished, figures.total_p50, figures.total_p99)
     return view
+
+
+def metrics_targets(settings: Settings) -> metrics.Targets:
+    """Every centre process (each replica when several run behind HAProxy: their counters are
+    their own), read with the centre's own certificate, the one its ``/metrics`` door lets in."""
+    contexts: list[ssl.SSLContext] = []
+
+    def targets() -> list[metrics.Target]:
+        if not contexts:
+            contexts.append(client_context(settings.pki, "center", "center"))
+        if settings.center_replicas > 1:
+            urls = [
+                (f"center-{n}", f"https://{settings.host}:{settings.center_replica_port(n)}")
+                for n in range(settings.center_replicas)
+            ]
+        else:
+            urls = [("center", settings.center_url)]
+        return [metrics.Target(name, url + METRICS_PATH, contexts[0]) for name, url in urls]
+
+    return targets
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "直近15分の1分ごとの注文件数（全市区町村）と所要時間 p50/p99",
         "Orders per minute over the last 15 minutes (every city) and latency p50/p99",
     ),
-    "traffic.latency": ("注文から終了までの時間（秒）", "Order to its end (seconds)"),
+    "traffic.latency": (
+        "注文から市区町村の応答までの時間（秒）",
+        "From the kiosk's order to the city's answer (seconds)",
+    ),
+    "traffic.source": (
+        "出典: センターの Prometheus メトリクス（kofu_order_seconds、15秒ごとに取得、"
+        "このコンソールのメモリに2時間分）。センターの再起動で数え直します。",
+        "Source: the centre's Prometheus metrics (kofu_order_seconds, scraped every 15 s, two hours "
+        "kept in this console's memory); a restarted centre counts afresh.",
+    ),
     "traffic.city": ("市区町村 / 時刻（日本時間）", "City / time (Japan)"),
     "traffic.total": ("合計", "Total"),
-    "traffic.finished": ("終了件数", "Finished"),
+    "traffic.finished": ("応答件数", "Answered"),
     "traffic.none": ("直近15分の注文はありません。", "No orders in the last 15 minutes."),
     "pki.title": ("失効リスト（JPKI CRL）とトラストリスト", "JPKI CRL and the trust list"),
     "pki.crl": ("JPKI 失効リスト", "JPKI CRL"),

@@ -1,7 +1,9 @@
 """The city console's pages (see ``kofu.city.console``).
 
     GET  /                                      Today: counts by document and refusal code, state at
-                                                the centre, gateway queues, issuers
+                                                the centre, gateway queues, issuers; orders per
+                                                minute and refusals by code from the issuers'
+                                                /metrics (kofu.console.metrics)
     GET  /settings                              settings and the kiosk menu they make
     POST /settings                              (supervisor) change them: applies to the next order
     GET  /registrations                         pending 利用登録 against the current register
@@ -35,7 +37,7 @@ from kofu.city.issuer.catalog import OFFERS
 from kofu.city.issuer.explain import resident_name_reader
 from kofu.city.issuer.staff import registry
 from kofu.config import Settings
-from kofu.console import chart, store
+from kofu.console import chart, metrics, store
 from kofu.console.explain import mount_explainer
 from kofu.console.ports import console_port
 from kofu.console.store import Staff
@@ -113,15 +115,20 @@ def _name_reader(settings: Settings, city: str) -> Callable[[str], str | None]:
 
 
 def _today(app: FastAPI, console: Console, settings: Settings, city: str) -> None:
+    scraper = metrics.Scraper(data.metrics_targets(settings, city))
+    metrics.attach(app, scraper)  # the issuers' /metrics, every 15 s while the console runs
+
     @app.get("/", response_class=HTMLResponse)
     async def today(request: Request) -> Response:
         staff = await console.require(request)
         view = await run_in_threadpool(data.today, settings, city)
+        recent, refused = data.recent(scraper.ring)
         figure = chart.context(
-            await run_in_threadpool(data.recent, settings, city),
+            recent,
             chart_id="today-chart",
             title=console.t(request)("today.chart"),
             lang=console.lang(request),
+            source=console.t(request)("today.chart_source"),
         )
         titles = {doc: (OFFERS[doc].title_ja, OFFERS[doc].title_en) for doc in DOCS}
         return console.render(
@@ -132,6 +139,7 @@ def _today(app: FastAPI, console: Console, settings: Settings, city: str) -> Non
             city=city,
             titles=titles,
             outcomes=data.OUTCOMES,
+            recent_refusals=refused,
             **figure,
         )
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,16 +23,17 @@ from kofu.city.issuer.eligibility import check_document
 from kofu.city.issuer.staff import registry
 from kofu.city.registry.juminhyo_code import LENGTH as JUMINHYO_CODE_LENGTH
 from kofu.city.registry.juminhyo_code import is_juminhyo_code
-from kofu.city.registry.models import Card, Issuance, Resident
+from kofu.city.registry.models import Card, Resident
 from kofu.city.registry.queries import city_settings
 from kofu.config import Settings
-from kofu.console import chart
+from kofu.console import chart, metrics
 from kofu.console.web import ConsoleError
 from kofu.net.client import call, sync_client
 from kofu.pki.tls import client_context
 from kofu.protocol import center_gateway
 from kofu.protocol.city_center import CITY_STATUS, CITY_STOP, MENU_REFUSED, CityStatus, CityStop
 from kofu.protocol.errors import KofuError, Refused
+from kofu.telemetry.metrics import targets_dir
 
 LINK_TIMEOUT = 5.0
 
@@ -139,25 +142,50 @@ def today(settings: Settings, city: str) -> Today:
 
 
 CHART_WINDOW = dt.timedelta(minutes=15)
+ORDERS_COUNTER = "kofu_orders_total"
+ORDER_HISTOGRAM = "kofu_order_seconds"
 
 
-def recent(settings: Settings, city: str, window: dt.timedelta = CHART_WINDOW) -> chart.Minutes:
-    """The orders the city's issuer took a number for, minute by minute over the window, and the
-    time each took to seal (p50/p99): from the registry's ``issuances`` (counts and times only)."""
-    since = clock.now_utc() - window - dt.timedelta(minutes=1)
-    with registry(settings, city) as db, db() as session:
-        rows = session.execute(
-            select(Issuance.started_at, Issuance.sealed_at).where(Issuance.started_at >= since)
-        ).all()
-    timed = []
-    for started, sealed in rows:
-        start = _utc(started)
-        timed.append((start, (_utc(sealed) - start).total_seconds() if sealed is not None else None))
-    return chart.by_minute(timed, window)
+def recent(
+    samples: Iterable[metrics.Sample], window: dt.timedelta = CHART_WINDOW, now: dt.datetime | None = None
+) -> tuple[chart.Minutes, dict[str, int]]:
+    """The orders the city's issuers answered, minute by minute over the window, with the time
+    each took (p50/p99), and the refusals among them by code: from the issuers'
+    ``kofu_orders_total{doc,outcome}`` and ``kofu_order_seconds`` as the console scraped them."""
+    samples = list(samples)
+    orders = metrics.window(
+        samples,
+        counter=ORDERS_COUNTER,
+        histogram=ORDER_HISTOGRAM,
+        group=lambda _name, _labels: "all",
+        span=window,
+        now=now,
+    )
+    refused = metrics.window(
+        samples,
+        counter=ORDERS_COUNTER,
+        group=lambda _name, labels: None if labels.get("outcome") == "issued" else labels.get("outcome"),
+        span=window,
+        now=now,
+    )
+    codes = {code: round(refused.total(code)) for code in sorted(refused.counts)}
+    return orders.minutes("all"), {code: n for code, n in codes.items() if n}
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+def metrics_targets(settings: Settings, city: str) -> metrics.Targets:
+    """The city's issuer processes: each serves ``/metrics`` on a loopback listener of its own
+    and writes where to ``var/telemetry/targets/issuer-<city>.<pid>.json`` (Prometheus' file
+    service discovery), read again at every scrape as issuers come and go."""
+
+    def targets() -> list[metrics.Target]:
+        found = []
+        for path in sorted(targets_dir(settings.var_dir).glob(f"issuer-{city}.*.json")):
+            with contextlib.suppress(OSError, ValueError, KeyError, IndexError, TypeError):
+                address = json.loads(path.read_text())[0]["targets"][0]
+                found.append(metrics.Target(path.stem, f"http://{address}/metrics"))
+        return found
+
+    return targets
 
 
 # -- settings and the menu they make -------------------------------------------------------------

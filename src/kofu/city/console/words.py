@@ -28,8 +28,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "issuer, once per card session however often the menu is shown. Counts, never people.",
     ),
     "today.chart": (
-        "直近15分の1分ごとの注文件数（本市の発行サーバが番号を取ったもの）と封印までの時間 p50/p99",
-        "Orders per minute over the last 15 minutes (numbered by the city's issuer) and time to seal p50/p99",
+        "直近15分の1分ごとの注文件数（本市の発行サーバが応答したもの）と応答までの時間 p50/p99",
+        "Orders per minute over the last 15 minutes (answered by the city's issuers) and time to "
+        "answer p50/p99",
+    ),
+    "today.chart_source": (
+        "出典: 本市の発行サーバの Prometheus メトリクス（kofu_orders_total、kofu_order_seconds、"
+        "15秒ごとに取得、このコンソールのメモリに2時間分）。発行サーバの再起動で数え直します。",
+        "Source: the city's issuers' Prometheus metrics (kofu_orders_total, kofu_order_seconds, "
+        "scraped every 15 s, two hours kept in this console's memory); a restarted issuer counts afresh.",
+    ),
+    "today.recent_refusals": (
+        "直近15分のお断り（理由別、発行サーバのメトリクスから）",
+        "Refusals in the last 15 minutes by code (from the issuers' metrics)",
+    ),
+    "today.totals_source": (
+        "本日の合計の出典: 交付センターの履歴と本市の記録（再起動しても消えません）。",
+        "Today's totals come from the centre's history and the city's own records (they survive restarts).",
     ),
     "today.none": ("本日の注文はまだありません。", "No orders yet today."),
     "today.gateways": ("ゲートウェイの待ち行列", "Gateway queues"),

@@ -17,7 +17,7 @@ import httpx
 
 from kofu.city.issuer.service import IssuerService
 from kofu.net.client import sync_client
-from kofu.protocol.center_gateway import CityRequest, CityResponse
+from kofu.protocol.center_gateway import CityRequest, CityResponse, OrderCall
 from kofu.protocol.errors import Problem
 from kofu.protocol.gateway_issuer import PULL, RESULTS, CityPull, PullQuery
 from kofu.telemetry import metrics
@@ -66,6 +66,8 @@ class PullWorker:
             problem = Problem(code="document.render_failed", detail=type(exc).__name__, kind="error")
             answer = CityResponse(request_id=request.request_id, error=problem)
         seen(request, answer)
+        if isinstance(request, OrderCall):
+            metrics.order_timed(self.service.city_code, time.perf_counter() - started)
         try:
             reply = self.client.post(RESULTS.url(), content=answer.model_dump_json())
             if reply.status_code == 410:
