@@ -10,6 +10,8 @@ the sheets carry, each compared pixel for pixel with the words drawn the way the
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ from seal_support import CITY_NAME, SealPki, issued_today
 
 from kofu.documents.antiforgery import text_image
 from kofu.documents.render import render
-from kofu.documents.sheets import HOW_TO_CHECK, VERIFY_LINE, WARNING, print_sheets, sheet_backs
+from kofu.documents.sheets import HOW_TO_CHECK, PAGE_LINE, VERIFY_LINE, WARNING, print_sheets, sheet_backs
 from kofu.documents.text import page_texts
 from kofu.sealcode.back import is_back_part
 from kofu.sealcode.qr import decode_pdf
@@ -114,6 +116,34 @@ def test_the_layers_add_no_text_and_each_back_carries_its_pages_code(
     backs = sheet_backs(sealed)
     assert sorted(found[2]) == sorted(backs[0]) and sorted(found[4]) == sorted(backs[1])
     assert all(is_back_part(part) for part in found[2] + found[4])
+
+
+def test_each_back_names_its_own_front(two_pages: tuple[bytes, str, bytes]) -> None:
+    _sealed, _code, sheets = two_pages
+    backs = sheet_images(sheets)[1::2]
+    for page, back in enumerate(backs, start=1):
+        for line in (1, 2, 3):
+            named = carries(back, PAGE_LINE.format(page=line, pages=2), HOW_TO_MM, WORDS_DPI)
+            assert named == (line == page), (page, line)
+
+
+def test_sheets_printed_at_once_are_each_the_sheets_printed_alone(pki: SealPki) -> None:
+    documents = []
+    for count in (1, 8, 3, 8):  # one-page and two-page documents, each with its own backs
+        data = issued_today(large_household(count))
+        documents.append(pki.seal(render("juminhyo", data), data))
+    cities = ["小金井市", CITY_NAME, "小金井市", CITY_NAME]
+    start = Barrier(len(documents))
+
+    def sheets(job: tuple[bytes, str]) -> bytes:
+        start.wait()  # all lay the shared layers at the same time
+        return print_sheets(job[0], job[1], VERIFY_URL)
+
+    with ThreadPoolExecutor(max_workers=len(documents)) as pool:
+        together = list(pool.map(sheets, zip(documents, cities, strict=True)))
+    alone = [print_sheets(pdf, city, VERIFY_URL) for pdf, city in zip(documents, cities, strict=True)]
+    assert together == alone
+    assert len(set(alone)) == len(alone)
 
 
 def test_another_city_gets_its_own_name_in_the_microtext(pki: SealPki) -> None:

@@ -206,24 +206,24 @@ def draw_microtext(canvas: Any, city_name: str, y: float, width: float) -> None:
     draw_text_image(canvas, line[: int((width - 30 * mm) / (0.5 * mm))], 15 * mm, y, 0.5)
 
 
-def draw_security_image(canvas: Any, seed: bytes, cx: float, cy: float, radius: float) -> None:
-    """A guilloche rosette of fine lines whose shape comes from ``seed`` (lost in a copy)."""
+def security_image_ops(seed: bytes, cx: float, cy: float, radius: float) -> str:
+    """A guilloche rosette of fine lines whose shape comes from ``seed`` (lost in a copy), as
+    page operators: six closed curves of 720 segments each, every point computed at once and
+    written in hundredths of a point (a path call a point made it the back's costliest drawing)."""
+    import numpy as np
+
     digest = hashlib.sha256(seed).digest()
-    canvas.saveState()
-    canvas.setLineWidth(0.08 * mm)
+    steps = 720
+    t = 2 * math.pi * np.arange(steps + 1) / steps
+    ops = [f"q 0.01 0 0 0.01 0 0 cm {0.08 * mm * 100:.2f} w"]
     for ring in range(6):
         a, b = 5 + digest[ring] % 9, 2 + digest[ring + 8] % 5
         r_outer = radius * (1 - ring * 0.12)
-        canvas.setStrokeColorRGB(0.1 + 0.12 * (ring % 3), 0.25, 0.45 + 0.08 * (ring % 2))
-        path = canvas.beginPath()
-        steps = 720
-        for i in range(steps + 1):
-            t = 2 * math.pi * i / steps
-            r = r_outer * (0.72 + 0.2 * math.sin(a * t) + 0.08 * math.cos(b * t + ring))
-            x, y = cx + r * math.cos(t), cy + r * math.sin(t)
-            if i == 0:
-                path.moveTo(x, y)
-            else:
-                path.lineTo(x, y)
-        canvas.drawPath(path, stroke=1, fill=0)
-    canvas.restoreState()
+        red, green, blue = 0.1 + 0.12 * (ring % 3), 0.25, 0.45 + 0.08 * (ring % 2)
+        r = r_outer * (0.72 + 0.2 * np.sin(a * t) + 0.08 * np.cos(b * t + ring))
+        xy = np.column_stack((cx + r * np.cos(t), cy + r * np.sin(t)))
+        points = np.rint(xy * 100).astype(np.int64).ravel().tolist()
+        ops.append(f"{red:.4f} {green:.4f} {blue:.4f} RG")
+        ops.append("{} {} m".format(*points[:2]) + (" {} {} l" * steps).format(*points[2:]) + " S")
+    ops.append("Q")
+    return "\n".join(ops)

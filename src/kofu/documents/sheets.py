@@ -15,18 +15,19 @@ from __future__ import annotations
 import functools
 import io
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from kofu.documents.antiforgery import draw_chimon, draw_microtext, draw_security_image, draw_text_image
+from kofu.documents.antiforgery import draw_chimon, draw_microtext, draw_text_image, security_image_ops
 from kofu.documents.fonts import new_canvas
 from kofu.sealcode.back import back_parts
 from kofu.sealcode.errors import DocumentError
 from kofu.sealcode.manifest import ATTACHMENT, SealAttachment, embedded_files, reader_of
-from kofu.sealcode.qr import QUIET_ZONE, draw_qr, qr_rows
+from kofu.sealcode.qr import QUIET_ZONE, qr_rows
 
 WARNING = (
     "複写すると「複写」の文字が現れます。裏面のコードで、市区町村が電子署名した記載内容を確かめられます。"
@@ -89,14 +90,17 @@ def code_grid(parts: Sequence[str], width: float = A4[0], height: float = A4[1])
     raise DocumentError(f"{len(parts)} back codes do not fit a sheet", code="document.too_long")
 
 
-def draw_back_variable(
-    canvas: Any, parts: Sequence[str], page: int, pages: int, width: float = A4[0], height: float = A4[1]
-) -> None:
-    """What is this page's own on the back: the security image, and its back code's parts."""
-    draw_security_image(canvas, "".join(parts).encode(), width - 28 * mm, height - 32 * mm, 14 * mm)
+def draw_page_line(canvas: Any, page: int, pages: int, height: float = A4[1]) -> None:
+    """Which front the back's code is of: 「表面（page/pages枚目）の記載内容」."""
     draw_text_image(
         canvas, PAGE_LINE.format(page=page, pages=pages), TEXT_X, height - GRID_TOP + 2 * mm, 3.0, 600
     )
+
+
+def back_ops(parts: Sequence[str], width: float = A4[0], height: float = A4[1]) -> bytes:
+    """What is a back's own, as page operators: the security image drawn from the page's back
+    code, and the code's parts in a grid under the page line (see :func:`code_grid`)."""
+    ops = [security_image_ops("".join(parts).encode(), width - 28 * mm, height - 32 * mm, 14 * mm)]
     columns, size = code_grid(parts, width, height)
     used = columns * size + (columns - 1) * GRID_GAP
     left = (width - used) / 2
@@ -104,46 +108,72 @@ def draw_back_variable(
         row, column = divmod(index, columns)
         x = left + column * (size + GRID_GAP)
         y = height - GRID_TOP - 4 * mm - (row + 1) * size - row * GRID_GAP
-        draw_qr(canvas, part, x, y, size)
+        ops.append(_symbol(qr_rows(part), x, y, size))
+    return "\n".join(ops).encode()
+
+
+def _symbol(rows: tuple[bytes, ...], x: float, y: float, size: float) -> str:
+    """The page operators of a QR symbol with its painted quiet zone as a ``size``-point square
+    at (x, y): drawn in modules (one unit a module), one rectangle a run of dark modules, the
+    same runs as :func:`~kofu.sealcode.qr.dark_runs` found at once for the whole symbol."""
+    import numpy as np
+
+    n = len(rows)
+    side = n + 2 * QUIET_ZONE
+    unit = size / side
+    dark = np.zeros((n, n + 2), dtype=np.int8)
+    dark[:, 1:-1] = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(n, n)
+    edges = np.diff(dark, axis=1)
+    starts, ends = np.argwhere(edges == 1), np.argwhere(edges == -1)  # row by row, left to right
+    runs = np.column_stack(
+        (starts[:, 1] + QUIET_ZONE, side - QUIET_ZONE - 1 - starts[:, 0], ends[:, 1] - starts[:, 1])
+    )
+    head = f"q {unit:.6f} 0 0 {unit:.6f} {x:.4f} {y:.4f} cm 1 1 1 rg 0 0 {side} {side} re f 0 0 0 rg\n"
+    return head + ("{} {} {} 1 re\n" * len(runs)).format(*runs.ravel().tolist()) + "f Q"
+
+
+def _layer_pdf(form: str, draw: Callable[[Any], None]) -> bytes:
+    """A one-page PDF whose page draws one form XObject holding what ``draw`` draws, so that
+    laying a page over it (or it over a page) touches a one-line page stream, never the form's
+    tens of thousands of dots."""
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, A4)
+    canvas.beginForm(form)
+    draw(canvas)
+    canvas.endForm()
+    canvas.doForm(form)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
 
 @functools.lru_cache(maxsize=8)
 def _front_layer_pdf(city_name: str) -> bytes:
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, A4)
-    # Inside a form XObject, so that laying a document over it touches a one-line page stream,
-    # never the pattern's tens of thousands of dots.
-    canvas.beginForm("kofuFront")
-    draw_front_layers(canvas, city_name)
-    canvas.endForm()
-    canvas.doForm("kofuFront")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return _layer_pdf("kofuFront", lambda canvas: draw_front_layers(canvas, city_name))
 
 
 @functools.lru_cache(maxsize=8)
 def _back_static_pdf(city_name: str, verify_url: str) -> bytes:
     # The pattern is the same on every back of a city's sheets: drawn once, reused.
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, A4)
-    canvas.beginForm("kofuBack")
-    draw_back_static(canvas, city_name, verify_url)
-    canvas.endForm()
-    canvas.doForm("kofuBack")
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    return _layer_pdf("kofuBack", lambda canvas: draw_back_static(canvas, city_name, verify_url))
 
 
-def _back_variable_pdf(backs: Sequence[Sequence[str]]) -> bytes:
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, A4)
-    for page, parts in enumerate(backs, start=1):
-        draw_back_variable(canvas, parts, page, len(backs))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+@functools.lru_cache(maxsize=64)
+def _page_line_pdf(page: int, pages: int) -> bytes:
+    # The same for the page line of page ``page`` of every ``pages``-page document.
+    return _layer_pdf("kofuPageLine", lambda canvas: draw_page_line(canvas, page, pages))
+
+
+# The layers' pages, each parsed once per process. A parsed page reads its objects from its
+# file lazily, so the merges that read them take this lock.
+_LAYERS = threading.Lock()
+
+
+@functools.lru_cache(maxsize=80)
+def _layer_page(layer: bytes) -> Any:
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(layer)).pages[0]
 
 
 def sheet_backs(pdf: bytes) -> list[list[str]]:
@@ -169,26 +199,32 @@ def print_sheets(
     ``backs``: each page's back code parts (default: read from the sealed ``pdf``). Raises
     :class:`DocumentError` ``document.unreadable`` for a PDF that cannot be read.
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PageObject, PdfWriter
+    from pypdf.generic import ContentStream
 
     backs = sheet_backs(pdf) if backs is None else backs
     try:
-        # The pattern pages hold one form XObject each; they are merged *under* the city's pages,
-        # so pypdf only rewrites their one-line streams (merging the other way round re-parses
-        # every page's content stream, which costs ~0.4 s a page).
-        front = PdfReader(io.BytesIO(_front_layer_pdf(city_name))).pages[0]
-        back_pattern = PdfReader(io.BytesIO(_back_static_pdf(city_name, verify_url))).pages[0]
         writer = PdfWriter(clone_from=io.BytesIO(pdf))
         count = len(writer.pages)
         if len(backs) != count:
             raise DocumentError(f"{len(backs)} backs for {count} pages", code="document.unreadable")
-        variable = PdfWriter(clone_from=io.BytesIO(_back_variable_pdf(backs)))
-        for index in range(count):
-            writer.pages[index].merge_page(front, over=False)  # the city's page lies over the pattern
-        for index in range(count):
-            back = variable.pages[index]
-            back.merge_page(back_pattern, over=False)
-            writer.insert_page(back, index * 2 + 1)
+        front = _layer_page(_front_layer_pdf(city_name))
+        back_pattern = _layer_page(_back_static_pdf(city_name, verify_url))
+        lines = [_layer_page(_page_line_pdf(page, count)) for page in range(1, count + 1)]
+        with _LAYERS:
+            # The pattern pages hold one form XObject each; they are merged *under* the city's
+            # pages, so pypdf only rewrites their one-line streams (merging the other way round
+            # re-parses every page's content stream, which costs ~0.4 s a page).
+            for index in range(count):
+                writer.pages[index].merge_page(front, over=False)  # the city's page over the pattern
+            for index, parts in enumerate(backs):
+                # the back's own drawing goes straight into its page stream, no PDF in between
+                back = writer.insert_page(PageObject.create_blank_page(writer, *A4), index * 2 + 1)
+                own = ContentStream(None, writer)
+                own.set_data(back_ops(parts))
+                back.replace_contents(own)
+                back.merge_page(lines[index])
+                back.merge_page(back_pattern, over=False)
         out = io.BytesIO()
         writer.write(out)
     except DocumentError:

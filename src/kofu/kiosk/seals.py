@@ -21,7 +21,8 @@ from kofu.documents.sheets import print_sheets
 from kofu.pki.trust import TrustCache, TrustList, TrustListError
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
 from kofu.sealcode.errors import DocumentError
-from kofu.sealcode.qr import READBACK_DPI, decode_image, qr_crop, render_page
+from kofu.sealcode.pdfium import open_pdf, page_image
+from kofu.sealcode.qr import READBACK_DPI, decode_image, qr_crop
 from kofu.sealcode.verify import Status, verify_code
 
 
@@ -62,19 +63,22 @@ class KioskSeals:
     def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
         """The document's seal code if everything matches; else raise ``order.mismatch``."""
         try:
-            codes = {
-                code
-                for page in range(1, pages + 1)
-                for code in decode_image(render_page(pdf, page, READBACK_DPI, qr_crop()))
-            }
+            with open_pdf(pdf) as document:  # each page parsed once: for its code and its text
+                codes = {
+                    code
+                    for page in range(1, pages + 1)
+                    for code in decode_image(page_image(document, page, READBACK_DPI, qr_crop()))
+                }
+                if len(codes) != 1:
+                    raise ProtocolViolation(
+                        "order.mismatch", f"{len(codes)} distinct seal codes on the pages"
+                    )
+                (code,) = codes
+                verdict = verify_code(code, self.trust_list(), pdf, document=document)
+                if verdict.status is Status.UNKNOWN_KEY:  # a rotation since the list was fetched
+                    verdict = verify_code(code, self.trust_list(refresh=True), pdf, document=document)
         except DocumentError as exc:
             raise ProtocolViolation("order.mismatch", "document unreadable") from exc
-        if len(codes) != 1:
-            raise ProtocolViolation("order.mismatch", f"{len(codes)} distinct seal codes on the pages")
-        (code,) = codes
-        verdict = verify_code(code, self.trust_list(), pdf)
-        if verdict.status is Status.UNKNOWN_KEY:  # a rotation since the list was fetched
-            verdict = verify_code(code, self.trust_list(refresh=True), pdf)
         payload = verdict.payload
         if not verdict.ok or not verdict.text_checked or payload is None:
             raise ProtocolViolation("order.mismatch", f"seal check failed: {verdict.reason}")

@@ -42,6 +42,7 @@ from kofu.sealcode.manifest import (
     revisions,
     seal_code_forms,
 )
+from kofu.sealcode.pdfium import Pdf
 
 REASONS = {
     "content": "document.modified.content",
@@ -117,20 +118,23 @@ def _attachment(reader: object, payload: SealPayload) -> tuple[Manifest, tuple[P
     return manifest, backs
 
 
-def check_pdf(pdf: bytes, payload: SealPayload, *, texts: list[str] | None = None) -> PdfCheck:
+def check_pdf(
+    pdf: bytes, payload: SealPayload, *, texts: list[str] | None = None, document: Pdf | None = None
+) -> PdfCheck:
     """Compare ``pdf`` with what ``payload`` (a verified front code) says was issued.
 
     ``texts``: the pages' text as pdfium extracted it from this very ``pdf``, when the caller
-    has it already open (else it is extracted here)."""
+    has it already; ``document``: this very ``pdf`` already opened with pdfium, to take the
+    text from (else the PDF is opened here)."""
     try:
-        return _check(pdf, payload, texts)
+        return _check(pdf, payload, texts, document)
     except DocumentError:
         raise
     except Exception as exc:  # a damaged PDF can break pypdf anywhere: that is a change too
         return PdfCheck(Finding("document.modified.page", f"the PDF cannot be read as issued: {exc}"))
 
 
-def _check(pdf: bytes, payload: SealPayload, texts: list[str] | None) -> PdfCheck:
+def _check(pdf: bytes, payload: SealPayload, texts: list[str] | None, document: Pdf | None) -> PdfCheck:
     reader = reader_of(pdf)
     count = revisions(pdf, reader)
     if count > 1:
@@ -140,7 +144,7 @@ def _check(pdf: bytes, payload: SealPayload, texts: list[str] | None) -> PdfChec
         detail = f"the PDF has {len(reader.pages)} pages, the seal says {payload.pages}"
         return PdfCheck(Finding("document.modified.pages", detail))
     if texts is None:
-        texts = read_page_texts(pdf)
+        texts = read_page_texts(pdf if document is None else document)
     found = _attachment(reader, payload)
     backs = found[1] if not isinstance(found, Finding) else ()
     if texts_hash(texts) != payload.text_sha256:
@@ -180,7 +184,8 @@ def _check(pdf: bytes, payload: SealPayload, texts: list[str] | None) -> PdfChec
                 detail += "; the seal impression (印影) is not the one sealed"
             return PdfCheck(Finding(REASONS[name], detail), backs)
     forms = seal_code_forms(reader)
-    if len(forms) != payload.pages or not all(is_code_drawing(form.get_data()) for form in forms):
+    drawings = {form.get_data() for form in forms}  # the pages draw one code: each drawing checked once
+    if len(forms) != payload.pages or not all(is_code_drawing(drawing) for drawing in drawings):
         return PdfCheck(
             Finding("document.modified.seal_code", "the seal code's square draws something else"), backs
         )

@@ -173,8 +173,12 @@ def _backs_check(seen: Verdict, trust: TrustList, backs: tuple[ParsedBack, ...])
     return replace(seen, backs=tuple(back.payload for back in backs))
 
 
-def verify_code(code: str, trust: TrustList, pdf: bytes | None = None) -> Verdict:
-    """Check one front seal code against ``trust`` and, if given, the PDF it was found in."""
+def verify_code(
+    code: str, trust: TrustList, pdf: bytes | None = None, *, document: Pdf | None = None
+) -> Verdict:
+    """Check one front seal code against ``trust`` and, if given, the PDF it was found in.
+
+    ``document``: that ``pdf`` already opened with pdfium (its pages' text is read from it)."""
     try:
         parsed = parse_seal(code)
     except SealError as exc:
@@ -189,7 +193,7 @@ def verify_code(code: str, trust: TrustList, pdf: bytes | None = None) -> Verdic
     from kofu.sealcode.pdfcheck import check_pdf
 
     try:
-        checked = check_pdf(pdf, payload)
+        checked = check_pdf(pdf, payload, document=document)
     except DocumentError as exc:
         return _with(seen, Status.MALFORMED, "seal.file.unreadable", str(exc))
     if checked.finding is not None:
@@ -303,7 +307,7 @@ def _verify_pdf(data: bytes, pdf: Pdf, trust: TrustList) -> Verdict:
     code = _one_code(front_codes(pdf))
     if isinstance(code, Verdict):
         return code
-    verdict = verify_code(code, trust, data)
+    verdict = verify_code(code, trust, data, document=pdf)
     if verdict.reason == "document.modified.pages" and verdict.payload is not None:
         return _printed_sheets(pdf, verdict, trust) or verdict
     return verdict
