@@ -111,7 +111,9 @@ def check(settings: Settings, kiosks: list[str], results: list[Path], privacy_hi
         numbers = Counter[str]()
         for issuance in _issuances(settings, city):
             numbers[issuance.issue_number] += 1
-            if issuance.sealed_at is None and issuance.refusal is None:
+            # A number taken but never sealed (the issuer died rendering) is closed once the city
+            # knows how the order ended; it is pending only while nobody has told it.
+            if issuance.sealed_at is None and issuance.refusal is None and issuance.outcome is None:
                 found.add(
                     "rows left pending after recovery", f"{city} issue {issuance.issue_number} never sealed"
                 )
