@@ -69,6 +69,7 @@ class Gateway:
         self.busy = False
         self.sealed: set[str] = set()
         self.told: dict[str, str] = {}
+        self.unknown: set[str] = set()  # orders the city has no row for (answered as unknown)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         asked = Submission.model_validate_json(request.content).request
@@ -88,8 +89,13 @@ class Gateway:
                 statuses={o: "sealed" for o in asked.order_ids if o in self.sealed},
             )
         elif isinstance(asked, OutcomeCall):
-            self.told.update(asked.outcomes)
-            answer = CityResponse(request_id=asked.request_id, recorded=len(asked.outcomes))
+            known = {o: v for o, v in asked.outcomes.items() if o not in self.unknown}
+            self.told.update(known)
+            answer = CityResponse(
+                request_id=asked.request_id,
+                recorded=len(known),
+                unknown=sorted(set(asked.outcomes) - set(known)),
+            )
         else:
             assert isinstance(asked, OrderCall)
             self.sealed.add(asked.order_id)
@@ -345,6 +351,29 @@ def test_the_sweep_closes_lost_orders_with_the_truth_and_tells_the_city(center) 
     assert late.status == "printed"
     again = _run(sweeper.sweep())
     assert again["closed"] == 0 and gateway.told[lost.order_id] == "printed"
+
+
+def test_an_order_the_city_has_no_row_for_is_told_again_until_it_has_one(center) -> None:  # type: ignore[no-untyped-def]
+    """A request re-delivered to the city after its order ended (the issuer holding it died) may
+    still be issued: the sweep tells the city again until its log has the row, for ten minutes."""
+    from kofu.center import orders
+
+    service, gateway = center
+    late = _run(service.order(_session(service), _order()))
+    service.outcome(KIOSK, late.order_id, OrderOutcome(outcome="cancelled"))
+    gone = _run(service.order(_session(service), _order()))
+    service.outcome(KIOSK, gone.order_id, OrderOutcome(outcome="cancelled"))
+    gateway.unknown = {late.order_id, gone.order_id}
+    sweeper = Sweeper(service, sweep_after=600)
+    _run(sweeper.sweep())
+    assert {o.order_id for o in orders.untold(service.db)} == {late.order_id, gone.order_id}
+    gateway.unknown = {gone.order_id}  # the city issued the late one after all
+    _run(sweeper.sweep())
+    assert gateway.told[late.order_id] == "cancelled"
+    assert {o.order_id for o in orders.untold(service.db)} == {gone.order_id}
+    with time_machine.travel(clock.now_utc() + timedelta(minutes=11)):  # never seen: given up
+        _run(sweeper.sweep())
+    assert orders.untold(service.db) == [] and gone.order_id not in gateway.told
 
 
 def test_menus_refused_for_a_stopped_city_are_counted_for_it_once_per_session(center) -> None:  # type: ignore[no-untyped-def]

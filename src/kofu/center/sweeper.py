@@ -11,7 +11,9 @@ sweeping at once do no harm: every step is idempotent).
 2. Orders ``sealed``/``delivered``/``paid`` that no kiosk reported for ``sweep_after`` seconds:
    ``failed`` with ``center.swept`` (correctable the same way).
 3. Ended orders the city has not been told of: one ``outcome`` request per city, in batches,
-   so the city's issuance log records for each issue number whether it was delivered.
+   so the city's issuance log records for each issue number whether it was delivered. An order
+   the city answers it has no row for is told again at the next sweeps for ``TELL_AGAIN``: a
+   request re-delivered after its order ended (its issuer died holding it) may still be issued.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +38,7 @@ log = logging.getLogger("kofu.center.sweep")
 
 INTERVAL = 30.0
 FORWARD_GRACE = timedelta(seconds=90)
+TELL_AGAIN = timedelta(minutes=10)
 BATCH = 64
 _TOLD = {"printed": "printed", "failed": "failed", "cancelled": "cancelled"}
 
@@ -125,12 +128,32 @@ class Sweeper:
             return 0
         call = OutcomeCall(request_id=_rid(), city_code=city, outcomes=outcomes)  # type: ignore[arg-type]
         try:
-            await self.service._ask_city(call)
+            answer = await self.service._ask_city(call)
         except KofuError as exc:
             log.warning("sweep: could not tell city %s (%s)", city, exc.code)
             return 0
-        await run_in_threadpool(orders.told, self.service.db, list(outcomes))
-        return len(outcomes)
+        # An order the city has no row for is told again at the next sweeps, until TELL_AGAIN has
+        # passed since it ended: a request re-delivered after the order ended (its issuer died
+        # holding it) may still be issued, and the city's log must learn how that order ended.
+        unknown = set(answer.unknown or ())
+        now = clock.now_utc()
+        told = [
+            r.order_id
+            for r in rows
+            if r.order_id in outcomes and (r.order_id not in unknown or _past(r, now))
+        ]
+        await run_in_threadpool(orders.told, self.service.db, told)
+        return len(told)
+
+
+def _past(row: Order, now: datetime) -> bool:
+    """Whether ``row`` ended more than TELL_AGAIN before ``now`` (a row without an end: yes)."""
+    ended = row.finished_at
+    if ended is None:
+        return True
+    if ended.tzinfo is None:  # SQLite gives back naive UTC
+        ended = ended.replace(tzinfo=UTC)
+    return now - ended > TELL_AGAIN
 
 
 def _publish_head(db: Any, key: Any) -> str:

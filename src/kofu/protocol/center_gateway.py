@@ -153,6 +153,9 @@ class CityResponse(Model):
     statuses: dict[Id, Text32] | None = Field(default=None, max_length=64)
     #: ``outcome``: how many log rows were updated.
     recorded: int | None = Field(default=None, ge=0)
+    #: ``outcome``: the orders the city has no row for (not yet issued, or never seen); the centre
+    #: tells it again later (a request re-delivered after the order ended may still be issued).
+    unknown: list[Id] | None = Field(default=None, max_length=64)
     #: ``heads``: the city's signed head of its issuance log (JSON, ``kofu.ledger``).
     head: str | None = Field(default=None, max_length=2048)
 

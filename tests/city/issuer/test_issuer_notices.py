@@ -104,3 +104,30 @@ def test_heads_are_exchanged_and_checked(world) -> None:  # type: ignore[no-unty
     forged = sign_head(load_seal(PKI.paths, CITY)[0], head_of("center", MerkleTree()))
     refused = service.handle(HeadsCall(request_id="h2", city_code=CITY, center_head=forged.to_json()))
     assert refused.error is not None and refused.error.code == "history.head.invalid"
+
+
+def test_an_outcome_for_an_order_not_yet_issued_is_answered_unknown(tmp_path: Path) -> None:
+    """The centre tells the city how orders ended; those the log has no row for are named, so that
+    the centre tells again once a late re-delivery of the request has been issued."""
+    from kofu.protocol.center_gateway import OutcomeCall
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'city.db'}")
+    create_schema(engine)
+    db = session_factory(engine)
+    with db.begin() as session:
+        people = seed_city(session, CITY, seed=5, households=4, as_of=TODAY)
+        refused = {"moved-out", "deceased", "dv-protected", "pending-change", "long-address"}
+        adult = next(p for p in people if p.age >= 18 and not refused & set(p.traits))
+        register_card(session, adult.resident_id, _serial(adult), f"T-{adult.resident_id}")
+    with time_machine.travel(NOON, tick=False):
+        service = IssuerService(CITY, db, PKI.paths, today=lambda: TODAY, now=lambda: NOON)
+        issued = service.handle(_order(adult, X25519PrivateKey.generate()))
+        assert issued.order is not None and issued.order.status == "issued", issued
+        order_id = issued.order.order_id
+        told = service.handle(
+            OutcomeCall(
+                request_id="o1", city_code=CITY, outcomes={order_id: "printed", "e" * 32: "cancelled"}
+            )
+        )
+    engine.dispose()
+    assert (told.error, told.recorded, told.unknown) == (None, 1, ["e" * 32])

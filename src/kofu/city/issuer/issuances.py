@@ -118,8 +118,9 @@ def refused(db: sessionmaker[Session], order_id: str, code: str) -> None:
             row.outcome, row.outcome_at = "refused", clock.now_utc()
 
 
-def record_outcomes(db: sessionmaker[Session], outcomes: Mapping[str, str]) -> int:
-    """Record how orders ended (order id → outcome) and drop their envelopes; rows updated."""
+def record_outcomes(db: sessionmaker[Session], outcomes: Mapping[str, str]) -> tuple[int, list[str]]:
+    """Record how orders ended (order id → outcome) and drop their envelopes; the rows updated,
+    and the order ids the log has no row for."""
     done = 0
     with db.begin() as session:
         rows = session.scalars(select(Issuance).where(Issuance.order_id.in_(list(outcomes)))).all()
@@ -127,7 +128,8 @@ def record_outcomes(db: sessionmaker[Session], outcomes: Mapping[str, str]) -> i
             row.outcome, row.outcome_at = outcomes[row.order_id], clock.now_utc()
             row.envelope = None
             done += 1
-    return done
+    seen = {row.order_id for row in rows}
+    return done, sorted(set(outcomes) - seen)
 
 
 def statuses(db: sessionmaker[Session], order_ids: list[str]) -> dict[str, str]:

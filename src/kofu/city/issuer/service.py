@@ -87,9 +87,8 @@ class IssuerService:
             if isinstance(request, StatusCall):
                 return CityResponse(request_id=rid, statuses=issuances.statuses(self.db, request.order_ids))
             if isinstance(request, OutcomeCall):
-                return CityResponse(
-                    request_id=rid, recorded=issuances.record_outcomes(self.db, request.outcomes)
-                )
+                recorded, unknown = issuances.record_outcomes(self.db, request.outcomes)
+                return CityResponse(request_id=rid, recorded=recorded, unknown=unknown)
             if isinstance(request, NoticeCall | HeadsCall):
                 return ledger.handle(self, request)  # 本人通知 and the log's heads (kofu.city.issuer.ledger)
             return registrations.handle(self, request)
