@@ -5,7 +5,6 @@ the centre's own ``/metrics`` behind its door, read with the certificate the con
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import math
 import socket
@@ -33,6 +32,7 @@ from kofu.pki.init import init_pki
 from kofu.pki.tls import client_context
 from kofu.telemetry import doors
 from kofu.telemetry.asgi import TelemetryMiddleware
+from tests.aio import run
 from tests.mtls import serve_mtls
 
 NOW = dt.datetime(2026, 11, 30, 3, 0, 30, tzinfo=dt.UTC)  # 12:00:30 in Japan
@@ -125,7 +125,7 @@ def test_a_scrape_reads_a_real_listener_and_a_failed_one_is_a_gap() -> None:
         up = Target("issuer", f"http://127.0.0.1:{server.server_port}/metrics")
         down = Target("other", f"http://127.0.0.1:{_closed_port()}/metrics")
         scraper = Scraper(lambda: [up, down], now=lambda: NOW.timestamp())
-        sample = asyncio.run(scraper.scrape())
+        sample = run(scraper.scrape())
     finally:
         server.shutdown()
         server.server_close()
@@ -137,7 +137,7 @@ def test_a_scrape_reads_a_real_listener_and_a_failed_one_is_a_gap() -> None:
     assert list(scraper.ring) == [sample]
 
     nobody = Scraper(lambda: [down], now=lambda: NOW.timestamp())
-    gap = asyncio.run(nobody.scrape())
+    gap = run(nobody.scrape())
     assert gap.gap and len(nobody.ring) == 1  # kept, as a gap, not raised
     view = window(nobody.ring, counter="kofu_orders_total", group=lambda _n, _l: "all", now=NOW).minutes(
         "all"
@@ -159,7 +159,7 @@ def test_the_centre_console_reads_the_centre_through_its_door(tmp_path: Path) ->
         assert own.name == "center" and own.url == settings.center_url + "/metrics"
         here = replace(own, url=url + "/metrics")  # the same client, at this test's port
         kiosk = replace(here, name="kiosk", tls=client_context(settings.pki, "kiosk", "K0001"))
-        sample = asyncio.run(Scraper(lambda: [here, kiosk]).scrape())
+        sample = run(Scraper(lambda: [here, kiosk]).scrape())
     read = sample.targets["center"]
     assert read is not None and any(name.startswith("python_") for name, _labels in read)
     assert sample.targets["kiosk"] is None
