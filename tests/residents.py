@@ -32,6 +32,8 @@ WORLD_HOUSEHOLDS = 12
 INACTIVE = frozenset({"moved-out", "deceased"})
 #: Traits that make the kiosk refuse a visit outright, or a 住民票 (an address too long to print).
 REFUSED = frozenset({"moved-out", "deceased", "dv-protected", "pending-change", "under-15", "long-address"})
+#: Traits of a household member that refuse the household's 住民票 (city.resident.household_refused).
+MEMBER_REFUSED = frozenset({"dv-protected", "pending-change"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def own_resident(
                     for p in people
                     if p.household_id == person.household_id and not INACTIVE & set(p.traits)
                 )
+                if plain and any(MEMBER_REFUSED & set(p.traits) for p in household):
+                    continue  # a household copy would be refused for another member
                 if len(household) >= household_size and _register_is_unique(settings, person):
                     return person, household
     raise AssertionError(f"no resident with {sorted(wanted)} without {sorted(unwanted)} in 20 worlds")
