@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from kofu.center.service import CenterService
 
 
-def center_service(request: Request) -> CenterService:
+async def center_service(request: Request) -> CenterService:
     """The service behind the app."""
     service: CenterService = request.app.state.service
     return service

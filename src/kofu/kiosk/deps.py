@@ -12,19 +12,19 @@ from kofu.kiosk.maintenance import MaintenanceGate
 from kofu.kiosk.visit import Visit
 
 
-def current_visit(request: Request) -> Visit:
+async def current_visit(request: Request) -> Visit:
     """The kiosk's visit (one at a time)."""
     visit: Visit = request.app.state.visit
     return visit
 
 
-def page_token(request: Request) -> PageToken:
+async def page_token(request: Request) -> PageToken:
     """The token of the page last served."""
     token: PageToken = request.app.state.page_token
     return token
 
 
-def maintenance_gate(request: Request) -> MaintenanceGate:
+async def maintenance_gate(request: Request) -> MaintenanceGate:
     """The check of the maintenance key."""
     gate: MaintenanceGate = request.app.state.maintenance_gate
     return gate

@@ -50,7 +50,7 @@ def install_error_handlers(app: FastAPI) -> None:
 _HTTP_CODES = {404: "protocol.not_found", 405: "protocol.not_found", 413: "protocol.too_large"}
 
 
-def tls_peer(request: Request) -> Peer:
+async def tls_peer(request: Request) -> Peer:
     """The peer of this request, known by its client certificate; refused without one."""
     peer = peer_of(request)
     if peer is None:

@@ -10,13 +10,14 @@ from typing import Any
 
 import uvicorn
 from starlette.requests import Request
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from kofu.pki.tls import Peer, peer_identity
 
 
-class _PeerCertH11(H11Protocol):
-    """uvicorn's h11 protocol, adding the ASGI TLS extension (client certificate) to each scope."""
+class _PeerCertHttpTools(HttpToolsProtocol):
+    """uvicorn's httptools protocol (a C parser), adding the ASGI TLS extension (the client
+    certificate) to the scope of each request: the connection's certificate is read once."""
 
     _peer_der: bytes | None = None
 
@@ -56,7 +57,11 @@ def make_server(app: Any, host: str, port: int, context: ssl.SSLContext | None) 
         app,
         host=host,
         port=port,
-        http=_PeerCertH11 if context is not None else "h11",
+        # uvloop runs the event loop in C. On a mutual-TLS port only a peer with a certificate
+        # of ours gets to send a request, and httptools parses it in C; a port open to anyone
+        # keeps h11, whose parser bounds what it buffers of a request's head (16 KB).
+        http=_PeerCertHttpTools if context is not None else "h11",
+        loop="uvloop",
         log_level="warning",
         access_log=False,
         timeout_keep_alive=30,
