@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from typing import Any
 
+from kofu.commands._shared import city_option, refusing
 from kofu.config import Settings
 
-EXIT_REFUSED = 3
 DOCS = ("juminhyo", "inkan", "koseki", "fuhyo", "kazei")
 
 
@@ -87,24 +86,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _city(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--city", required=True, help="this city's code, e.g. 132292")
+    city_option(parser, "this city's code, e.g. 132292")
 
 
 def _today() -> dt.date:
     from kofu import clock
 
     return clock.today()
-
-
-def _refused(exc: Exception) -> int:
-    from kofu.protocol.codes import MESSAGES
-
-    code = getattr(exc, "code", "error")
-    print(f"refused: {code}: {exc}", file=sys.stderr)
-    words = MESSAGES.get(code)
-    if words is not None:  # a shared code: the same words the resident is shown
-        print(f"  {words.ja}\n  {words.en}", file=sys.stderr)
-    return EXIT_REFUSED
 
 
 def _errors() -> tuple[type[Exception], ...]:
@@ -129,24 +117,20 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors)
 def _approve(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import approve
 
-    try:
-        row = approve(settings, args.city, args.id, _today())
-    except _errors() as exc:
-        return _refused(exc)
+    row = approve(settings, args.city, args.id, _today())
     print(f"registration #{row.id} approved; the card is routed to {args.city} as its 本籍地")
     return 0
 
 
+@refusing(_errors)
 def _reject(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import reject
 
-    try:
-        row = reject(settings, args.city, args.id, _today(), args.reason)
-    except _errors() as exc:
-        return _refused(exc)
+    row = reject(settings, args.city, args.id, _today(), args.reason)
     print(f"registration #{row.id} rejected")
     return 0
 
@@ -166,33 +150,29 @@ def _print_settings(values: dict[str, Any], as_json: bool = False) -> None:
         print(f"  {doc:<9} {state:<11} ¥{d['fee']:<5} {d['hours']} {days}{year_end}")
 
 
+@refusing(_errors)
 def _show(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import show_settings
 
-    try:
-        _print_settings(show_settings(settings, args.city), args.json)
-    except _errors() as exc:
-        return _refused(exc)
+    _print_settings(show_settings(settings, args.city), args.json)
     return 0
 
 
+@refusing(_errors)
 def _set(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import set_settings
 
-    try:
-        values = set_settings(
-            settings,
-            args.city,
-            doc=args.doc,
-            offered=args.offered,
-            fee=args.fee,
-            hours=args.hours,
-            weekdays_only=args.weekdays_only,
-            year_end_closed=args.year_end_closed,
-            copy_limit=args.copy_limit,
-            kazei_years=args.kazei_years,
-        )
-    except _errors() as exc:
-        return _refused(exc)
+    values = set_settings(
+        settings,
+        args.city,
+        doc=args.doc,
+        offered=args.offered,
+        fee=args.fee,
+        hours=args.hours,
+        weekdays_only=args.weekdays_only,
+        year_end_closed=args.year_end_closed,
+        copy_limit=args.copy_limit,
+        kazei_years=args.kazei_years,
+    )
     _print_settings(values)
     return 0

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from typing import Any
 
+from kofu.commands._shared import city_option, refusing
 from kofu.config import Settings
-
-EXIT_REFUSED = 3
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -77,7 +75,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _city(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--city", required=True, help="the city code of this counter, e.g. 132292")
+    city_option(parser, "the city code of this counter, e.g. 132292")
 
 
 def _card_in_reader(parser: argparse.ArgumentParser) -> None:
@@ -89,11 +87,6 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
-
-
-def _refused(exc: Exception) -> int:
-    print(f"refused: {getattr(exc, 'code', 'error')}: {exc}", file=sys.stderr)
-    return EXIT_REFUSED
 
 
 @contextlib.contextmanager
@@ -127,42 +120,36 @@ def _errors() -> tuple[type[Exception], ...]:
     return (CardError, CounterError, RegistryError)
 
 
+@refusing(_errors, words=False)
 def _issue(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service:
-            issued = service.issue_card(
-                args.resident,
-                label=args.label,
-                pin=args.pin,
-                sign_pin=args.sign_pin,
-                text_pin=args.text_pin,
-                valid_from=_utc(args.valid_from),
-                valid_until=_utc(args.valid_until),
-            )
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service:
+        issued = service.issue_card(
+            args.resident,
+            label=args.label,
+            pin=args.pin,
+            sign_pin=args.sign_pin,
+            text_pin=args.text_pin,
+            valid_from=_utc(args.valid_from),
+            valid_until=_utc(args.valid_until),
+        )
     print(f"issued card {issued.label} for resident {issued.resident_id} of {issued.city}")
     print(f"  auth PIN {issued.pin}   signing PIN {issued.sign_pin}   text PIN {issued.text_pin}")
     print(f"  valid until {issued.not_after:%Y-%m-%d}; route registered at the centre")
     return 0
 
 
+@refusing(_errors, words=False)
 def _unblock(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
-            pin = service.unblock(reader, args.which, args.pin)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
+        pin = service.unblock(reader, args.which, args.pin)
     print(f"{args.which} PIN unblocked; new PIN {pin}")
     return 0
 
 
+@refusing(_errors, words=False)
 def _lost(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service:
-            service.report_lost(args.card)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service:
+        service.report_lost(args.card)
     print(f"card {args.card} reported lost: certificates revoked (the centre refuses it from now on)")
     return 0
 
@@ -174,16 +161,14 @@ def _expire(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors, words=False)
 def _read(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.office import OfficeDriver
 
-    try:
-        with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
-            reader.connect()
-            attributes = OfficeDriver(reader).read_attributes(args.text_pin)
-            reader.disconnect()
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
+        reader.connect()
+        attributes = OfficeDriver(reader).read_attributes(args.text_pin)
+        reader.disconnect()
     print(f"name     {attributes.name}")
     print(f"address  {attributes.address}")
     print(f"born     {attributes.birth_date:%Y-%m-%d}")
@@ -191,16 +176,14 @@ def _read(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors, words=False)
 def _move(settings: Settings, args: argparse.Namespace) -> int:
     from kofu import clock
     from kofu.city.counter.service import move
 
     day = args.date or clock.today()
-    try:
-        with _service(settings, args.city) as old, _service(settings, args.to) as new:
-            new_id = move(old, new, args.resident, day, town=args.town, banchi=args.banchi)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as old, _service(settings, args.to) as new:
+        new_id = move(old, new, args.resident, day, town=args.town, banchi=args.banchi)
     print(
         f"resident {args.resident} moved out of {args.city} on {day}; resident {new_id} of {args.to}; "
         f"card routed to {args.to} from {day + dt.timedelta(days=1)}"

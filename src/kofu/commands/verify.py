@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from kofu.commands._shared import add_documented
 from kofu.config import Settings
 
 EPILOG = """FILE is the PDF, a PNG/JPEG scan or photo of either side of a printed sheet, or a text
@@ -22,11 +23,11 @@ exit status: 0 valid, 1 not valid (the reason code is printed), 2 cannot check (
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    verify = sub.add_parser(
+    verify = add_documented(
+        sub,
         "verify",
-        help="verify a document's seal (PDF, PNG or JPEG)",
+        "verify a document's seal (PDF, PNG or JPEG)",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verify.add_argument("file", type=Path)
     verify.add_argument("--trust-list", type=Path, help="a saved signed trust list (JSON)")
