@@ -47,7 +47,8 @@ def _anchor(settings: Settings, args: argparse.Namespace):  # type: ignore[no-un
 
 
 def _trust(settings: Settings, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kofu.pki.trust import TrustCache, load_trust_list
+    from kofu.pki.trust import load_trust_list
+    from kofu.pki.trust_cache import TrustCache
 
     anchor = _anchor(settings, args)
     if args.trust_list:
