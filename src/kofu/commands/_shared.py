@@ -108,6 +108,16 @@ def refusing(
     return wrap
 
 
-def city_option(parser: argparse.ArgumentParser, help: str) -> None:
-    """The required `--city CODE` of a staff command."""
-    parser.add_argument("--city", required=True, help=help)
+def city_action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    handler: Handler,
+    *,
+    city_help: str,
+) -> argparse.ArgumentParser:
+    """A staff command's action: its parser, with the required `--city CODE` and its handler."""
+    parser = actions.add_parser(name, help=help)
+    parser.add_argument("--city", required=True, help=city_help)
+    parser.set_defaults(handler=handler)
+    return parser

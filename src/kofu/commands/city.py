@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from kofu.commands._shared import city_option, refusing
+from kofu.commands._shared import Handler, city_action, refusing
 from kofu.config import Settings
 
 DOCS = ("juminhyo", "inkan", "koseki", "fuhyo", "kazei")
@@ -44,28 +44,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     regs = city_sub.add_parser("registrations", help="利用登録 (本籍地 registration) applications")
     regs_sub = regs.add_subparsers(dest="registrations_action", required=True, metavar="ACTION")
-    listing = regs_sub.add_parser("list", help="pending applications (with --all: every one)")
-    _city(listing)
+    listing = _action(regs_sub, "list", "pending applications (with --all: every one)", _list)
     listing.add_argument("--all", action="store_true")
-    listing.set_defaults(handler=_list)
-    approve = regs_sub.add_parser("approve", help="approve: match a register member, route the card")
-    _city(approve)
+    approve = _action(regs_sub, "approve", "approve: match a register member, route the card", _approve)
     approve.add_argument("id", type=int)
-    approve.set_defaults(handler=_approve)
-    reject = regs_sub.add_parser("reject", help="reject with a reason")
-    _city(reject)
+    reject = _action(regs_sub, "reject", "reject with a reason", _reject)
     reject.add_argument("id", type=int)
     reject.add_argument("--reason", required=True)
-    reject.set_defaults(handler=_reject)
 
     conf = city_sub.add_parser("settings", help="documents offered, hours, fees, copy limit, tax years")
     conf_sub = conf.add_subparsers(dest="settings_action", required=True, metavar="ACTION")
-    show = conf_sub.add_parser("show", help="the city's kiosk settings")
-    _city(show)
+    show = _action(conf_sub, "show", "the city's kiosk settings", _show)
     show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=_show)
-    change = conf_sub.add_parser("set", help="change settings (applies to the next order)")
-    _city(change)
+    change = _action(conf_sub, "set", "change settings (applies to the next order)", _set)
     change.add_argument("--doc", choices=DOCS, help="the document the next five options change")
     change.add_argument("--offered", type=_onoff, metavar="on|off")
     change.add_argument("--fee", type=int, metavar="YEN")
@@ -78,15 +69,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     change.add_argument(
         "--kazei-years", type=_years, metavar="Y,Y", help="fiscal years offered, e.g. 2025,2026"
     )
-    change.set_defaults(handler=_set)
 
     from kofu.commands._console import register_city
 
     register_city(city_sub)  # `kofu city console`, `kofu city staff …`
 
 
-def _city(parser: argparse.ArgumentParser) -> None:
-    city_option(parser, "this city's code, e.g. 132292")
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, handler: Handler
+) -> argparse.ArgumentParser:
+    return city_action(actions, name, help, handler, city_help="this city's code, e.g. 132292")
 
 
 def _today() -> dt.date:

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from kofu.commands._shared import city_option, refusing
+from kofu.commands._shared import Handler, city_action, refusing
 from kofu.config import Settings
 
 
@@ -28,8 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     card = counter_sub.add_parser("card", help="card services")
     card_sub = card.add_subparsers(dest="card_action", required=True, metavar="ACTION")
 
-    issue = card_sub.add_parser("issue", help="issue a new card for a resident of the city")
-    _city(issue)
+    issue = _action(card_sub, "issue", "issue a new card for a resident of the city", _issue)
     issue.add_argument("--resident", type=int, required=True, help="resident id in the city's registry")
     issue.add_argument("--label", help="card label (default: generated)")
     issue.add_argument("--pin", help="4-digit auth PIN the resident chose (default: random)")
@@ -37,45 +36,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue.add_argument("--text-pin", help="4-digit text AP PIN (default: the auth PIN)")
     issue.add_argument("--valid-from", type=dt.datetime.fromisoformat, help="demo: certificate notBefore")
     issue.add_argument("--valid-until", type=dt.datetime.fromisoformat, help="demo: certificate notAfter")
-    issue.set_defaults(handler=_issue)
 
-    unblock = card_sub.add_parser("unblock", help="unblock a PIN and set a new one (card at the counter)")
-    _city(unblock)
+    unblock = _action(card_sub, "unblock", "unblock a PIN and set a new one (card at the counter)", _unblock)
     _card_in_reader(unblock)
     unblock.add_argument("--which", choices=["auth", "sign", "text"], default="auth")
     unblock.add_argument("--pin", help="the new PIN the resident chose (default: random)")
-    unblock.set_defaults(handler=_unblock)
 
-    lost = card_sub.add_parser("lost", help="report a card lost: revoke it")
-    _city(lost)
+    lost = _action(card_sub, "lost", "report a card lost: revoke it", _lost)
     lost.add_argument("--card", required=True, help="card label")
-    lost.set_defaults(handler=_lost)
 
-    expire = card_sub.add_parser("expire", help="mark cards whose certificate has expired")
-    _city(expire)
+    expire = _action(card_sub, "expire", "mark cards whose certificate has expired", _expire)
     expire.add_argument("--at", type=dt.datetime.fromisoformat, help="as of this time (default: now)")
-    expire.set_defaults(handler=_expire)
 
-    read = card_sub.add_parser("read", help="read name, address, birth date, sex from the card's text AP")
-    _city(read)
+    read = _action(card_sub, "read", "read name, address, birth date, sex from the card's text AP", _read)
     _card_in_reader(read)
     read.add_argument("--text-pin", required=True)
-    read.set_defaults(handler=_read)
 
-    move = counter_sub.add_parser(
-        "move", help="a resident moves to the other city (card routed there tomorrow)"
+    move = _action(
+        counter_sub, "move", "a resident moves to the other city (card routed there tomorrow)", _move
     )
-    _city(move)
     move.add_argument("--resident", type=int, required=True)
     move.add_argument("--to", required=True, help="the new city's code")
     move.add_argument("--date", type=dt.date.fromisoformat, help="day of the move (default: today in Japan)")
     move.add_argument("--town", help="town in the new city (default: its first)")
     move.add_argument("--banchi", default="一丁目1番1号")
-    move.set_defaults(handler=_move)
 
 
-def _city(parser: argparse.ArgumentParser) -> None:
-    city_option(parser, "the city code of this counter, e.g. 132292")
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, handler: Handler
+) -> argparse.ArgumentParser:
+    return city_action(actions, name, help, handler, city_help="the city code of this counter, e.g. 132292")
 
 
 def _card_in_reader(parser: argparse.ArgumentParser) -> None:
