@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -208,17 +208,16 @@ def _center(
     found: dict[str, CenterOrder] = {}
     with _reading(url, "settle.center.unreadable", "the centre's database") as session:
         names = {c.code: c.name for c in session.scalars(select(City))}
-        if month is not None:
-            start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
-            query = select(Order).where(
-                or_(
-                    (Order.created_at >= start) & (Order.created_at < end),
-                    (Order.finished_at >= start) & (Order.finished_at < end),
-                )
-            )
-            rows = list(session.scalars(query))
-        else:
-            rows = _with_order_ids(session, Order, ids)
+        rows = _rows(
+            session,
+            Order,
+            month,
+            ids,
+            lambda start, end: or_(
+                (Order.created_at >= start) & (Order.created_at < end),
+                (Order.finished_at >= start) & (Order.finished_at < end),
+            ),
+        )
         for o in rows:
             if only and o.kiosk_id not in only:
                 continue
@@ -246,12 +245,13 @@ def _city(
 
     found: dict[str, CityIssuance] = {}
     with _reading(url, "settle.city.unreadable", f"the issuance log of city {code}") as session:
-        if month is not None:
-            start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
-            query = select(Issuance).where(Issuance.started_at >= start, Issuance.started_at < end)
-            rows = list(session.scalars(query))
-        else:
-            rows = _with_order_ids(session, Issuance, ids)
+        rows = _rows(
+            session,
+            Issuance,
+            month,
+            ids,
+            lambda start, end: (Issuance.started_at >= start) & (Issuance.started_at < end),
+        )
         for r in rows:
             if only and r.kiosk_id not in only:
                 continue
@@ -283,8 +283,18 @@ def _reading(url: str, code: str, what: str) -> Iterator[Session]:
         engine.dispose()
 
 
-def _with_order_ids(session: Session, model: Any, ids: Iterable[str]) -> list[Any]:
-    """The rows of ``model`` whose order id is one of ``ids``, asked ``_CHUNK`` ids at a time."""
+def _rows(
+    session: Session,
+    model: Any,
+    month: Month | None,
+    ids: Iterable[str],
+    in_month: Callable[[datetime, datetime], Any],
+) -> list[Any]:
+    """The rows of ``model`` of ``month`` (``in_month(start, end)`` says which, in UTC), or
+    without a month those whose order id is one of ``ids``, asked ``_CHUNK`` ids at a time."""
+    if month is not None:
+        start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
+        return list(session.scalars(select(model).where(in_month(start, end))))
     rows: list[Any] = []
     wanted = sorted(ids)
     for lo in range(0, len(wanted), _CHUNK):
