@@ -160,29 +160,28 @@
     idleTitle: ["操作を続けますか？", "Do you want to continue?"],
     idleText: ["操作がないため、あと{n}秒で最初の画面に戻ります。", "No touch for a while: the screen returns to the start in {n} s."],
     idleContinue: ["続ける", "Continue"],
+    // the step shown in the corner of each screen
+    steps: {
+      kind: ["1 種類", "1 Type"],
+      place: ["2 カード", "2 Card"],
+      pin: ["3 暗証番号", "3 PIN"],
+      remove: ["4 カード返却", "4 Take card"],
+      city: ["5 市区町村", "5 City"],
+      register: ["5 利用登録", "5 Registration"],
+      registered: ["5 利用登録", "5 Registration"],
+      history: ["5 交付履歴", "5 History"],
+      document: ["5 証明書", "5 Document"],
+      options: ["6 記載事項", "6 Details"],
+      copies: ["7 部数", "7 Copies"],
+      confirm: ["8 確認", "8 Check"],
+      preparing: ["8 確認", "8 Check"],
+      payment: ["9 支払い", "9 Pay"],
+      printing: ["10 印刷", "10 Print"],
+      done: ["11 受け取り", "11 Take"],
+    },
   };
-  // the step shown in the corner of each screen
-  const STEPS = {
-    kind: ["1 種類", "1 Type"],
-    place: ["2 カード", "2 Card"],
-    pin: ["3 暗証番号", "3 PIN"],
-    remove: ["4 カード返却", "4 Take card"],
-    city: ["5 市区町村", "5 City"],
-    register: ["5 利用登録", "5 Registration"],
-    registered: ["5 利用登録", "5 Registration"],
-    history: ["5 交付履歴", "5 History"],
-    document: ["5 証明書", "5 Document"],
-    options: ["6 記載事項", "6 Details"],
-    copies: ["7 部数", "7 Copies"],
-    confirm: ["8 確認", "8 Check"],
-    preparing: ["8 確認", "8 Check"],
-    payment: ["9 支払い", "9 Pay"],
-    printing: ["10 印刷", "10 Print"],
-    done: ["11 受け取り", "11 Take"],
-  };
-  const lang = (i) => ({
-    ...Object.fromEntries(Object.entries(WORDS).map(([key, pair]) => [key, pair[i]])),
-    steps: Object.fromEntries(Object.entries(STEPS).map(([key, pair]) => [key, pair[i]])),
-  });
-  window.KOFU_TEXT = { ja: lang(0), en: lang(1) };
+  // one language's words: the first or the second of each pair, tables within tables alike
+  const pick = (table, i) =>
+    Object.fromEntries(Object.entries(table).map(([key, v]) => [key, Array.isArray(v) ? v[i] : pick(v, i)]));
+  window.KOFU_TEXT = { ja: pick(WORDS, 0), en: pick(WORDS, 1) };
 })();
