@@ -8,7 +8,11 @@ that of the helper programs it ran and waited for, is what that actor spent. Whe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -48,21 +52,21 @@ def actor_pids(run_dir: Path) -> dict[str, int]:
 
 def actor_cpu(run_dir: Path) -> dict[str, float]:
     """CPU seconds so far of each running actor with a pid file in ``run_dir``, by actor name."""
-    found: dict[str, float] = {}
-    for name, pid in actor_pids(run_dir).items():
-        seconds = _cpu_seconds(pid)
-        if seconds is not None:
-            found[name] = seconds
-    return found
+    return _per_actor(run_dir, _cpu_seconds)
 
 
 def actor_rss(run_dir: Path) -> dict[str, int]:
     """Resident memory in bytes of each running actor with a pid file in ``run_dir``."""
-    found: dict[str, int] = {}
+    return _per_actor(run_dir, rss_bytes)
+
+
+def _per_actor(run_dir: Path, measure: Callable[[int], T | None]) -> dict[str, T]:
+    """``measure`` of each actor's pid, by actor name (an actor it cannot read is left out)."""
+    found: dict[str, T] = {}
     for name, pid in actor_pids(run_dir).items():
-        rss = rss_bytes(pid)
-        if rss is not None:
-            found[name] = rss
+        value = measure(pid)
+        if value is not None:
+            found[name] = value
     return found
 
 

@@ -13,7 +13,6 @@ from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths
 from kofu.pki.seal import ensure_seal
 from kofu.pki.trust import (
-    TrustCache,
     TrustListError,
     TrustPublisher,
     ensure_trust_signer,
@@ -23,6 +22,7 @@ from kofu.pki.trust import (
     seal_kid,
     signer_cert_path,
 )
+from kofu.pki.trust_cache import TrustCache
 
 CITIES = {"132292": "西東京市", "132110": "小平市"}
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from typing import Any
 
+from kofu.commands._shared import Handler, city_action, refusing
 from kofu.config import Settings
 
-EXIT_REFUSED = 3
 DOCS = ("juminhyo", "inkan", "koseki", "fuhyo", "kazei")
 
 
@@ -45,28 +44,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     regs = city_sub.add_parser("registrations", help="利用登録 (本籍地 registration) applications")
     regs_sub = regs.add_subparsers(dest="registrations_action", required=True, metavar="ACTION")
-    listing = regs_sub.add_parser("list", help="pending applications (with --all: every one)")
-    _city(listing)
+    listing = _action(regs_sub, "list", "pending applications (with --all: every one)", _list)
     listing.add_argument("--all", action="store_true")
-    listing.set_defaults(handler=_list)
-    approve = regs_sub.add_parser("approve", help="approve: match a register member, route the card")
-    _city(approve)
+    approve = _action(regs_sub, "approve", "approve: match a register member, route the card", _approve)
     approve.add_argument("id", type=int)
-    approve.set_defaults(handler=_approve)
-    reject = regs_sub.add_parser("reject", help="reject with a reason")
-    _city(reject)
+    reject = _action(regs_sub, "reject", "reject with a reason", _reject)
     reject.add_argument("id", type=int)
     reject.add_argument("--reason", required=True)
-    reject.set_defaults(handler=_reject)
 
     conf = city_sub.add_parser("settings", help="documents offered, hours, fees, copy limit, tax years")
     conf_sub = conf.add_subparsers(dest="settings_action", required=True, metavar="ACTION")
-    show = conf_sub.add_parser("show", help="the city's kiosk settings")
-    _city(show)
+    show = _action(conf_sub, "show", "the city's kiosk settings", _show)
     show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=_show)
-    change = conf_sub.add_parser("set", help="change settings (applies to the next order)")
-    _city(change)
+    change = _action(conf_sub, "set", "change settings (applies to the next order)", _set)
     change.add_argument("--doc", choices=DOCS, help="the document the next five options change")
     change.add_argument("--offered", type=_onoff, metavar="on|off")
     change.add_argument("--fee", type=int, metavar="YEN")
@@ -79,32 +69,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     change.add_argument(
         "--kazei-years", type=_years, metavar="Y,Y", help="fiscal years offered, e.g. 2025,2026"
     )
-    change.set_defaults(handler=_set)
 
     from kofu.commands._console import register_city
 
     register_city(city_sub)  # `kofu city console`, `kofu city staff …`
 
 
-def _city(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--city", required=True, help="this city's code, e.g. 132292")
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, handler: Handler
+) -> argparse.ArgumentParser:
+    return city_action(actions, name, help, handler, city_help="this city's code, e.g. 132292")
 
 
 def _today() -> dt.date:
     from kofu import clock
 
     return clock.today()
-
-
-def _refused(exc: Exception) -> int:
-    from kofu.protocol.codes import MESSAGES
-
-    code = getattr(exc, "code", "error")
-    print(f"refused: {code}: {exc}", file=sys.stderr)
-    words = MESSAGES.get(code)
-    if words is not None:  # a shared code: the same words the resident is shown
-        print(f"  {words.ja}\n  {words.en}", file=sys.stderr)
-    return EXIT_REFUSED
 
 
 def _errors() -> tuple[type[Exception], ...]:
@@ -129,24 +109,20 @@ def _list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors)
 def _approve(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import approve
 
-    try:
-        row = approve(settings, args.city, args.id, _today())
-    except _errors() as exc:
-        return _refused(exc)
+    row = approve(settings, args.city, args.id, _today())
     print(f"registration #{row.id} approved; the card is routed to {args.city} as its 本籍地")
     return 0
 
 
+@refusing(_errors)
 def _reject(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import reject
 
-    try:
-        row = reject(settings, args.city, args.id, _today(), args.reason)
-    except _errors() as exc:
-        return _refused(exc)
+    row = reject(settings, args.city, args.id, _today(), args.reason)
     print(f"registration #{row.id} rejected")
     return 0
 
@@ -166,33 +142,29 @@ def _print_settings(values: dict[str, Any], as_json: bool = False) -> None:
         print(f"  {doc:<9} {state:<11} ¥{d['fee']:<5} {d['hours']} {days}{year_end}")
 
 
+@refusing(_errors)
 def _show(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import show_settings
 
-    try:
-        _print_settings(show_settings(settings, args.city), args.json)
-    except _errors() as exc:
-        return _refused(exc)
+    _print_settings(show_settings(settings, args.city), args.json)
     return 0
 
 
+@refusing(_errors)
 def _set(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.city.issuer.staff import set_settings
 
-    try:
-        values = set_settings(
-            settings,
-            args.city,
-            doc=args.doc,
-            offered=args.offered,
-            fee=args.fee,
-            hours=args.hours,
-            weekdays_only=args.weekdays_only,
-            year_end_closed=args.year_end_closed,
-            copy_limit=args.copy_limit,
-            kazei_years=args.kazei_years,
-        )
-    except _errors() as exc:
-        return _refused(exc)
+    values = set_settings(
+        settings,
+        args.city,
+        doc=args.doc,
+        offered=args.offered,
+        fee=args.fee,
+        hours=args.hours,
+        weekdays_only=args.weekdays_only,
+        year_end_closed=args.year_end_closed,
+        copy_limit=args.copy_limit,
+        kazei_years=args.kazei_years,
+    )
     _print_settings(values)
     return 0

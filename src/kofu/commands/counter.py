@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from typing import Any
 
+from kofu.commands._shared import Handler, city_action, refusing
 from kofu.config import Settings
-
-EXIT_REFUSED = 3
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,8 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     card = counter_sub.add_parser("card", help="card services")
     card_sub = card.add_subparsers(dest="card_action", required=True, metavar="ACTION")
 
-    issue = card_sub.add_parser("issue", help="issue a new card for a resident of the city")
-    _city(issue)
+    issue = _action(card_sub, "issue", "issue a new card for a resident of the city", _issue)
     issue.add_argument("--resident", type=int, required=True, help="resident id in the city's registry")
     issue.add_argument("--label", help="card label (default: generated)")
     issue.add_argument("--pin", help="4-digit auth PIN the resident chose (default: random)")
@@ -39,45 +36,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue.add_argument("--text-pin", help="4-digit text AP PIN (default: the auth PIN)")
     issue.add_argument("--valid-from", type=dt.datetime.fromisoformat, help="demo: certificate notBefore")
     issue.add_argument("--valid-until", type=dt.datetime.fromisoformat, help="demo: certificate notAfter")
-    issue.set_defaults(handler=_issue)
 
-    unblock = card_sub.add_parser("unblock", help="unblock a PIN and set a new one (card at the counter)")
-    _city(unblock)
+    unblock = _action(card_sub, "unblock", "unblock a PIN and set a new one (card at the counter)", _unblock)
     _card_in_reader(unblock)
     unblock.add_argument("--which", choices=["auth", "sign", "text"], default="auth")
     unblock.add_argument("--pin", help="the new PIN the resident chose (default: random)")
-    unblock.set_defaults(handler=_unblock)
 
-    lost = card_sub.add_parser("lost", help="report a card lost: revoke it")
-    _city(lost)
+    lost = _action(card_sub, "lost", "report a card lost: revoke it", _lost)
     lost.add_argument("--card", required=True, help="card label")
-    lost.set_defaults(handler=_lost)
 
-    expire = card_sub.add_parser("expire", help="mark cards whose certificate has expired")
-    _city(expire)
+    expire = _action(card_sub, "expire", "mark cards whose certificate has expired", _expire)
     expire.add_argument("--at", type=dt.datetime.fromisoformat, help="as of this time (default: now)")
-    expire.set_defaults(handler=_expire)
 
-    read = card_sub.add_parser("read", help="read name, address, birth date, sex from the card's text AP")
-    _city(read)
+    read = _action(card_sub, "read", "read name, address, birth date, sex from the card's text AP", _read)
     _card_in_reader(read)
     read.add_argument("--text-pin", required=True)
-    read.set_defaults(handler=_read)
 
-    move = counter_sub.add_parser(
-        "move", help="a resident moves to the other city (card routed there tomorrow)"
+    move = _action(
+        counter_sub, "move", "a resident moves to the other city (card routed there tomorrow)", _move
     )
-    _city(move)
     move.add_argument("--resident", type=int, required=True)
     move.add_argument("--to", required=True, help="the new city's code")
     move.add_argument("--date", type=dt.date.fromisoformat, help="day of the move (default: today in Japan)")
     move.add_argument("--town", help="town in the new city (default: its first)")
     move.add_argument("--banchi", default="一丁目1番1号")
-    move.set_defaults(handler=_move)
 
 
-def _city(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--city", required=True, help="the city code of this counter, e.g. 132292")
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, handler: Handler
+) -> argparse.ArgumentParser:
+    return city_action(actions, name, help, handler, city_help="the city code of this counter, e.g. 132292")
 
 
 def _card_in_reader(parser: argparse.ArgumentParser) -> None:
@@ -89,11 +77,6 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
-
-
-def _refused(exc: Exception) -> int:
-    print(f"refused: {getattr(exc, 'code', 'error')}: {exc}", file=sys.stderr)
-    return EXIT_REFUSED
 
 
 @contextlib.contextmanager
@@ -127,42 +110,36 @@ def _errors() -> tuple[type[Exception], ...]:
     return (CardError, CounterError, RegistryError)
 
 
+@refusing(_errors, words=False)
 def _issue(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service:
-            issued = service.issue_card(
-                args.resident,
-                label=args.label,
-                pin=args.pin,
-                sign_pin=args.sign_pin,
-                text_pin=args.text_pin,
-                valid_from=_utc(args.valid_from),
-                valid_until=_utc(args.valid_until),
-            )
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service:
+        issued = service.issue_card(
+            args.resident,
+            label=args.label,
+            pin=args.pin,
+            sign_pin=args.sign_pin,
+            text_pin=args.text_pin,
+            valid_from=_utc(args.valid_from),
+            valid_until=_utc(args.valid_until),
+        )
     print(f"issued card {issued.label} for resident {issued.resident_id} of {issued.city}")
     print(f"  auth PIN {issued.pin}   signing PIN {issued.sign_pin}   text PIN {issued.text_pin}")
     print(f"  valid until {issued.not_after:%Y-%m-%d}; route registered at the centre")
     return 0
 
 
+@refusing(_errors, words=False)
 def _unblock(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
-            pin = service.unblock(reader, args.which, args.pin)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
+        pin = service.unblock(reader, args.which, args.pin)
     print(f"{args.which} PIN unblocked; new PIN {pin}")
     return 0
 
 
+@refusing(_errors, words=False)
 def _lost(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        with _service(settings, args.city) as service:
-            service.report_lost(args.card)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service:
+        service.report_lost(args.card)
     print(f"card {args.card} reported lost: certificates revoked (the centre refuses it from now on)")
     return 0
 
@@ -174,16 +151,14 @@ def _expire(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors, words=False)
 def _read(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.office import OfficeDriver
 
-    try:
-        with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
-            reader.connect()
-            attributes = OfficeDriver(reader).read_attributes(args.text_pin)
-            reader.disconnect()
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as service, _reader(settings, service, args) as reader:
+        reader.connect()
+        attributes = OfficeDriver(reader).read_attributes(args.text_pin)
+        reader.disconnect()
     print(f"name     {attributes.name}")
     print(f"address  {attributes.address}")
     print(f"born     {attributes.birth_date:%Y-%m-%d}")
@@ -191,16 +166,14 @@ def _read(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+@refusing(_errors, words=False)
 def _move(settings: Settings, args: argparse.Namespace) -> int:
     from kofu import clock
     from kofu.city.counter.service import move
 
     day = args.date or clock.today()
-    try:
-        with _service(settings, args.city) as old, _service(settings, args.to) as new:
-            new_id = move(old, new, args.resident, day, town=args.town, banchi=args.banchi)
-    except _errors() as exc:
-        return _refused(exc)
+    with _service(settings, args.city) as old, _service(settings, args.to) as new:
+        new_id = move(old, new, args.resident, day, town=args.town, banchi=args.banchi)
     print(
         f"resident {args.resident} moved out of {args.city} on {day}; resident {new_id} of {args.to}; "
         f"card routed to {args.to} from {day + dt.timedelta(days=1)}"

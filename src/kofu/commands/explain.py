@@ -12,15 +12,16 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from kofu.commands._shared import add_documented
 from kofu.config import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    explain = sub.add_parser(
+    explain = add_documented(
+        sub,
         "explain",
-        help="the path of an order (kiosk → centre → gateway → issuer → back), from the spans",
+        "the path of an order (kiosk → centre → gateway → issuer → back), from the spans",
         description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     explain.add_argument("order_id", nargs="?", help="the order id (as `kofu issue` prints it)")
     explain.add_argument("--city", help="the city's view: may show the resident's name")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kofu.commands._shared import add_documented, kiosk_link, kiosk_refused
 from kofu.config import Settings
 
 EPILOG = """The centre's history and each city's issuance log are append-only Merkle logs (RFC 9162).
@@ -30,12 +31,7 @@ exit status: 0 ok, 1 the log or a proof does not verify, 2 cannot check (the cod
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    history = sub.add_parser(
-        "history",
-        help="the tamper-evident logs: publish, verify, prove",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    history = add_documented(sub, "history", "the tamper-evident logs: publish, verify, prove", epilog=EPILOG)
     actions = history.add_subparsers(dest="action", required=True)
     for name, handler, text in (
         ("publish", _publish, "append and sign the log's head now"),
@@ -43,9 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ("heads", _heads, "print the kept heads"),
         ("prove", _prove, "inclusion proof of an order's entry"),
     ):
-        action = actions.add_parser(
-            name, help=text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
-        )
+        action = add_documented(actions, name, text, epilog=EPILOG)
         action.add_argument("--actor", default="center", help="center, or a city code")
         action.add_argument("--json", action="store_true", help="print JSON")
         action.set_defaults(handler=handler)
@@ -54,7 +48,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                 "--kept-by",
                 help="also check the heads of this log that the other side kept (center or a city)",
             )
-        if name == "verify":
             action.add_argument("--heads", nargs=2, type=Path, metavar=("OLD", "NEW"), help="two saved heads")
         if name == "prove":
             action.add_argument("order_id")
@@ -273,31 +266,23 @@ def _prove(settings: Settings, args: argparse.Namespace) -> int:
 def _mine(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
     from kofu.card.store import CardStore
-    from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import notices_once
-    from kofu.kiosk.journal import kiosk_journal
     from kofu.kiosk.seals import KioskSeals
     from kofu.pki.stores import with_stores
-    from kofu.pki.tls import client_context
-    from kofu.protocol.codes import message_for
     from kofu.protocol.errors import KofuError, LinkFailed
 
-    context = client_context(settings.pki, "kiosk", settings.kiosk_id)
-    center = CenterLink(settings.center_url, context, settings.kiosk_id)
-    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     try:
-        entries = notices_once(center, CardStore(settings.cards_dir), args.card, args.pin, journal=journal)
-        try:  # each entry's store, from the signed trust list (a placeholder without it)
-            stores = KioskSeals.for_center(center).trust_list().stores
-        except LinkFailed:
-            stores = {}
-        entries = with_stores(entries, stores)
+        with kiosk_link(settings) as (center, journal):
+            entries = notices_once(
+                center, CardStore(settings.cards_dir), args.card, args.pin, journal=journal
+            )
+            try:  # each entry's store, from the signed trust list (a placeholder without it)
+                stores = KioskSeals.for_center(center).trust_list().stores
+            except LinkFailed:
+                stores = {}
+            entries = with_stores(entries, stores)
     except (KofuError, CardError) as exc:
-        message = message_for(exc.code)
-        print(f"refused: {exc.code}\n{message.ja}\n{message.en}", file=sys.stderr)
-        return 3
-    finally:
-        center.close()
+        return kiosk_refused(exc)
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0

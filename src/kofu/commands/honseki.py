@@ -10,8 +10,8 @@ ciphertext only. Staff of the 本籍地 city then run `kofu city registrations a
 from __future__ import annotations
 
 import argparse
-import sys
 
+from kofu.commands._shared import kiosk_link, kiosk_refused
 from kofu.config import Settings
 
 
@@ -30,33 +30,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _apply(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
     from kofu.card.store import CardStore
-    from kofu.kiosk.center import CenterLink
     from kofu.kiosk.headless import register_once
-    from kofu.kiosk.journal import kiosk_journal
-    from kofu.pki.tls import client_context
-    from kofu.protocol.codes import message_for
     from kofu.protocol.errors import KofuError
 
-    context = client_context(settings.pki, "kiosk", settings.kiosk_id)
-    center = CenterLink(settings.center_url, context, settings.kiosk_id)
-    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     try:
-        result = register_once(
-            center,
-            CardStore(settings.cards_dir),
-            args.card,
-            args.pin,
-            args.city,
-            args.honseki,
-            args.hittosha,
-            journal=journal,
-        )
+        with kiosk_link(settings) as (center, journal):
+            result = register_once(
+                center,
+                CardStore(settings.cards_dir),
+                args.card,
+                args.pin,
+                args.city,
+                args.honseki,
+                args.hittosha,
+                journal=journal,
+            )
     except (KofuError, CardError) as exc:
-        message = message_for(exc.code)
-        print(f"refused: {exc.code}\n{message.ja}\n{message.en}", file=sys.stderr)
-        return 3
-    finally:
-        center.close()
-        journal.close()
+        return kiosk_refused(exc)
     print(f"application #{result.registration_id} at {result.city_code}: {result.status}")
     return 0

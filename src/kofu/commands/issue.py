@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kofu.commands._shared import add_documented, kiosk_link, kiosk_refused
 from kofu.config import Settings
 from kofu.telemetry import tracing
 
@@ -34,11 +35,8 @@ exit status: 0 issued, 2 bad arguments, 3 refused (the code and the resident's m
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    issue = sub.add_parser(
-        "issue",
-        help="order a document headless through the running chain",
-        epilog=OPTION_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    issue = add_documented(
+        sub, "issue", "order a document headless through the running chain", epilog=OPTION_HELP
     )
     issue.add_argument(
         "--card", help="demo card label, e.g. NT-0001 (see `kofu cards`); not with --reader pcsc"
@@ -64,12 +62,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _issue(settings: Settings, args: argparse.Namespace) -> int:
     from kofu.card.errors import CardError
     from kofu.card.store import CardStore
-    from kofu.kiosk.center import CenterLink
     from kofu.kiosk.devices import FilePrinter
     from kofu.kiosk.headless import issue_once
-    from kofu.kiosk.journal import kiosk_journal, recovered
-    from kofu.pki.tls import client_context
-    from kofu.protocol.codes import message_for
+    from kofu.kiosk.journal import recovered
     from kofu.protocol.errors import KofuError
 
     try:
@@ -81,39 +76,31 @@ def _issue(settings: Settings, args: argparse.Namespace) -> int:
     if (kind == "emulated") != bool(args.card):
         print("--card is needed with the emulated reader, and only with it", file=sys.stderr)
         return 2
-    context = client_context(settings.pki, "kiosk", settings.kiosk_id)
-    center = CenterLink(settings.center_url, context, settings.kiosk_id)
     tracing.start(settings.var_dir, "kiosk")  # its visit's spans, for the explainer (kofu.telemetry)
-    journal = kiosk_journal(settings.var_dir, settings.kiosk_id)
     reader = None
     try:
-        if kind == "pcsc":
-            from kofu.card.pcsc import PcscReader
+        with kiosk_link(settings) as (center, journal):
+            if kind == "pcsc":
+                from kofu.card.pcsc import PcscReader
 
-            reader = PcscReader(settings.reader_name, wait=args.wait)
-        with recovered(journal, center):  # a visit this kiosk left open is closed first
-            issued = issue_once(
-                center,
-                CardStore(settings.cards_dir),
-                args.card,
-                args.pin,
-                args.doc,
-                options,
-                args.copies,
-                FilePrinter(str(args.out)),
-                city=args.city,
-                journal=journal,
-                reader=reader,
-            )
+                reader = PcscReader(settings.reader_name, wait=args.wait)
+            with recovered(journal, center):  # a visit this kiosk left open is closed first
+                issued = issue_once(
+                    center,
+                    CardStore(settings.cards_dir),
+                    args.card,
+                    args.pin,
+                    args.doc,
+                    options,
+                    args.copies,
+                    FilePrinter(str(args.out)),
+                    city=args.city,
+                    journal=journal,
+                    reader=reader,
+                )
     except (KofuError, CardError) as exc:
-        message = message_for(exc.code)
-        tries = getattr(exc, "tries_left", None)
-        extra = f" (tries left: {tries})" if tries is not None else ""
-        print(f"refused: {exc.code}{extra}\n{message.ja}\n{message.en}", file=sys.stderr)
-        return 3
+        return kiosk_refused(exc)
     finally:
-        center.close()
-        journal.close()
         if reader is not None:
             reader.close()
     print(

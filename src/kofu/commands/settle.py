@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kofu.commands._shared import add_documented
 from kofu.config import Settings
 
 EPILOG = """For each city and each store chain: documents and copies by type, fees collected, the
@@ -25,11 +26,11 @@ exit status: 0 no difference, 1 differences listed, 2 cannot settle (the code is
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    settle = sub.add_parser(
+    settle = add_documented(
+        sub,
         "settle",
-        help="the month's settlement per city and chain, reconciled three ways (CSV and PDF)",
+        "the month's settlement per city and chain, reconciled three ways (CSV and PDF)",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     settle.add_argument("--month", required=True, help="YYYY-MM (Japan time)")
     settle.add_argument("--out", type=Path, help="directory for the files (default: $KOFU_VAR/settlement)")

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from kofu.commands._shared import add_documented
 from kofu.config import Settings
 
 EPILOG = """FILE is the PDF, a PNG/JPEG scan or photo of either side of a printed sheet, or a text
@@ -22,11 +23,11 @@ exit status: 0 valid, 1 not valid (the reason code is printed), 2 cannot check (
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    verify = sub.add_parser(
+    verify = add_documented(
+        sub,
         "verify",
-        help="verify a document's seal (PDF, PNG or JPEG)",
+        "verify a document's seal (PDF, PNG or JPEG)",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verify.add_argument("file", type=Path)
     verify.add_argument("--trust-list", type=Path, help="a saved signed trust list (JSON)")
@@ -46,7 +47,8 @@ def _anchor(settings: Settings, args: argparse.Namespace):  # type: ignore[no-un
 
 
 def _trust(settings: Settings, args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kofu.pki.trust import TrustCache, load_trust_list
+    from kofu.pki.trust import load_trust_list
+    from kofu.pki.trust_cache import TrustCache
 
     anchor = _anchor(settings, args)
     if args.trust_list:

@@ -34,7 +34,7 @@ from kofu.kiosk.devices import (
 from kofu.kiosk.slot import CardPanel, NoCards, PcscSlot, SimulatedSlot
 from kofu.kiosk.speaker import PageSpeaker, Speaker
 from kofu.kiosk.tray import Outputs
-from kofu.protocol.kiosk_screen import (
+from kofu.protocol.kiosk_maintenance import (
     CardReaderStatus,
     CashUnitStatus,
     DeviceStatus,

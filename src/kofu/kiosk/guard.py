@@ -34,18 +34,18 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kofu.kiosk.messages import kiosk_message
-from kofu.net.body import BodyTooLarge, read_bounded, replay
 from kofu.protocol import kiosk_screen as screen_api
+from kofu.protocol.door import SAFE_METHODS, Door, Refusal, media_type, own_hosts
 from kofu.protocol.kiosk_screen import MAX_BODY, TOKEN_HEADER
+
+__all__ = ["PageToken", "Refusal", "ScreenGuard", "own_hosts"]
 
 log = logging.getLogger(__name__)
 
-SAFE_METHODS = frozenset({"GET", "HEAD"})
 #: POST routes whose token is their body (a beacon cannot set headers).
 BEACON_PATHS = frozenset({screen_api.LEAVE.path})
 #: POST routes that need the maintenance key instead of the page token.
 KEYED_PATHS = frozenset({screen_api.MAINTENANCE_ACTION.path})
-LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class PageToken:
@@ -67,25 +67,7 @@ class PageToken:
         return hmac.compare_digest(given.strip(), current.encode())
 
 
-def own_hosts(host: str, port: int) -> frozenset[str]:
-    """The ``Host`` values that name this kiosk: its configured host or a loopback name, with its port."""
-    names = {host, *LOCAL_NAMES}
-    hosts = {f"{name}:{port}" for name in names}
-    if port == 80:
-        hosts |= names
-    return frozenset(h.lower() for h in hosts)
-
-
-class Refusal(Exception):
-    """A request the guard turns away."""
-
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(code)
-        self.status = status
-        self.code = code
-
-
-class ScreenGuard:
+class ScreenGuard(Door):
     """ASGI middleware: Host, Origin and fetch metadata, body size and type, the page token."""
 
     def __init__(
@@ -96,66 +78,38 @@ class ScreenGuard:
         token: PageToken,
         max_body: int = MAX_BODY,
     ) -> None:
-        self.app = app
-        self.hosts = frozenset(h.lower() for h in hosts)
-        self.origins = frozenset(f"http://{h}" for h in self.hosts)
+        super().__init__(app, hosts=hosts, schemes=("http",), max_body=max_body)
         self.token = token
-        self.max_body = max_body
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        method, path = scope["method"], scope["path"]
-        headers = Headers(scope=scope)
-        try:
-            self._check_headers(method, path, headers)
-            body = await self._read_body(receive, headers)
-            self._check_body(method, path, headers, body)
-        except Refusal as refusal:
-            log.warning("refused %s %s: %s", method, path, refusal.code)
-            await _refuse(send, refusal)
-            return
-        await self.app(scope, replay(body, receive), send)
+    async def admit(self, method: str, path: str, headers: Headers, receive: Receive) -> bytes | None:
+        self._check_headers(method, path, headers)
+        # the whole body (small by rule): the token of a beacon is in it
+        body = (
+            b""
+            if headers.get("content-length") == "0"
+            else await self.read_body(receive, "kiosk.body.too_large")
+        )
+        self._check_body(method, path, headers, body)
+        return body
+
+    async def refuse(self, scope: Scope, send: Send, refusal: Refusal) -> None:
+        log.warning("refused %s %s: %s", scope["method"], scope["path"], refusal.code)
+        await _refuse(send, refusal)
 
     def _check_headers(self, method: str, path: str, headers: Headers) -> None:
-        if headers.get("host", "").lower() not in self.hosts:
-            raise Refusal(403, "kiosk.host.refused")
-        site = headers.get("sec-fetch-site")
-        origin = headers.get("origin")
-        if site is not None and site not in ("same-origin", "none"):
-            raise Refusal(403, "kiosk.origin.refused")
-        unsafe = method not in SAFE_METHODS
-        if unsafe and site == "none":
-            raise Refusal(403, "kiosk.origin.refused")  # a state change is never a typed address
-        # "null" (an opaque origin, e.g. a beacon under no-referrer) passes only from the page itself
-        own_origin = origin is None or origin.lower() in self.origins
-        if not own_origin and not (origin == "null" and site == "same-origin"):
-            raise Refusal(403, "kiosk.origin.refused")
-        if unsafe and origin is None and site != "same-origin":
-            raise Refusal(403, "kiosk.origin.refused")
-        length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            raise Refusal(413, "kiosk.body.too_large")
+        self.check_host(headers, "kiosk.host.refused")
+        # loading the page from another site (an image, a frame) would end the visit: reads too
+        self.check_fetch(method, headers, "kiosk.origin.refused", reads=True)
+        self.check_length(headers, "kiosk.body.too_large")
         exempt = path in BEACON_PATHS | KEYED_PATHS
+        unsafe = method not in SAFE_METHODS
         if unsafe and not exempt and not self.token.matches(headers.get(TOKEN_HEADER.lower())):
             raise Refusal(403, "kiosk.token.refused")
 
-    async def _read_body(self, receive: Receive, headers: Headers) -> bytes:
-        """The whole body (small by rule), refused as soon as it grows past the limit."""
-        if headers.get("content-length") == "0":
-            return b""
-        try:
-            return await read_bounded(receive, self.max_body)
-        except BodyTooLarge:
-            raise Refusal(413, "kiosk.body.too_large") from None
-
     def _check_body(self, method: str, path: str, headers: Headers, body: bytes) -> None:
         beacon = path in BEACON_PATHS and method not in SAFE_METHODS
-        if body:
-            media = headers.get("content-type", "").split(";")[0].strip().lower()
-            if media != ("text/plain" if beacon else "application/json"):
-                raise Refusal(415, "kiosk.body.media_type")
+        if body and media_type(headers) != ("text/plain" if beacon else "application/json"):
+            raise Refusal(415, "kiosk.body.media_type")
         if beacon and not self.token.matches(body):
             raise Refusal(403, "kiosk.token.refused")
 

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from kofu.kiosk.equipment import Devices
 from kofu.protocol.errors import Refused
-from kofu.protocol.kiosk_screen import MaintenanceStatus
+from kofu.protocol.kiosk_maintenance import MaintenanceStatus
 
 KEY_FILE = "maintenance.key"
 IDLE_TIMEOUT_RANGE = (2.0, 3600.0)

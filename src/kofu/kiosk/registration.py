@@ -9,9 +9,13 @@ city (`KioskFlow.apply_registration`); the city checks and approves them (about 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
 
 from kofu.protocol.errors import Refused
-from kofu.protocol.kiosk_screen import RegistrationCity
+from kofu.protocol.kiosk_screen import RegistrationCity, RegistrationDone
+
+if TYPE_CHECKING:
+    from kofu.kiosk.flow import KioskFlow
 
 
 def registrable_cities(names: Mapping[str, str], taken: Collection[str]) -> list[RegistrationCity]:
@@ -33,3 +37,23 @@ def application(
     if not honseki or not hittosha:
         raise Refused("kiosk.registration.incomplete")
     return honseki, hittosha
+
+
+def registration_cities(flow: KioskFlow) -> list[RegistrationCity]:
+    """The cities of the signed trust list the card of ``flow`` does not order from."""
+    names = flow.seals.trust_list().city_names
+    return registrable_cities(names, {c.city_code for c in flow.cities})
+
+
+def apply_registration(flow: KioskFlow, city_code: str, honseki: str, hittosha: str) -> RegistrationDone:
+    """Send the application through ``flow``; the 本籍地 city's answer, named for the screen."""
+    cities = registration_cities(flow)
+    honseki, hittosha = application(city_code, honseki, hittosha, cities)
+    result = flow.apply_registration(city_code, honseki, hittosha)
+    names = {c.city_code: c.city_name for c in cities}
+    return RegistrationDone(
+        city_code=result.city_code,
+        city_name=names.get(result.city_code, result.city_code),
+        registration_id=result.registration_id,
+        status=result.status,
+    )

@@ -18,7 +18,8 @@ from cryptography import x509
 
 from kofu.config import PUBLIC_PORT_OFFSET
 from kofu.documents.sheets import print_sheets
-from kofu.pki.trust import TrustCache, TrustList, TrustListError
+from kofu.pki.trust import TrustList, TrustListError
+from kofu.pki.trust_cache import TrustCache
 from kofu.protocol.errors import LinkFailed, ProtocolViolation
 from kofu.sealcode.errors import DocumentError
 from kofu.sealcode.pdfium import open_pdf, page_image

@@ -13,7 +13,8 @@ from typing import Any
 
 from kofu import clock
 from kofu.kiosk.devices import KioskPrinter, Sheet
-from kofu.protocol.kiosk_screen import Retained, TraySheet
+from kofu.protocol.kiosk_maintenance import Retained
+from kofu.protocol.kiosk_screen import TraySheet
 
 log = logging.getLogger(__name__)
 

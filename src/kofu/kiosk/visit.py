@@ -20,7 +20,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kofu.card.errors import CardError
@@ -30,14 +30,14 @@ from kofu.kiosk.clockface import clock_face
 from kofu.kiosk.devices import DENOMINATIONS, Sheet
 from kofu.kiosk.equipment import Devices
 from kofu.kiosk.flow import IssuedDocument, KioskFlow, card_error
+from kofu.kiosk.issued import issued_entries
 from kofu.kiosk.journal import Journal
 from kofu.kiosk.messages import kiosk_message
 from kofu.kiosk.options import Choice, Confirmed, check_options, confirmed_options, screen_menu, shown_options
-from kofu.kiosk.registration import application, registrable_cities
+from kofu.kiosk.registration import apply_registration, registration_cities
 from kofu.kiosk.seals import KioskSeals
 from kofu.kiosk.slot import SimulatedSlot
-from kofu.pki.stores import Store, with_stores
-from kofu.protocol.errors import KofuError, LinkFailed, Refused
+from kofu.protocol.errors import KofuError, Refused
 from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
 from kofu.protocol.kiosk_screen import (
     CardSlotState,
@@ -295,56 +295,26 @@ class Visit:
         return screen_menu(self.flow.menu)
 
     def issued_history(self) -> list[IssuedEntry]:
-        """交付履歴の確認: each of the card's cities, asked through the sealed path; kept nowhere.
-        Each entry's store is named from the signed trust list (a placeholder when it is not)."""
-        if self._card is not None:
-            raise Refused("kiosk.card.take")
-        if self.flow.state not in (Phase.AUTHENTICATED, Phase.MENU):
-            raise Refused("kiosk.flow")
-        entries = self.flow.notices()
-        return [
-            IssuedEntry(
-                date=e.get("date", ""),
-                doc=e.get("doc", ""),
-                title_ja=e.get("title", ""),
-                title_en=e.get("title_en", ""),
-                store=e["store"],
-                chain=e["chain"],
-                kiosk_id=e["kiosk"],
-                city=e.get("city", ""),
-                named=e.get("as") == "named",
-            )
-            for e in with_stores(entries, self._stores())
-        ]
-
-    def _stores(self) -> Mapping[str, Store]:
-        """The kiosk directory of the trust list (none when the list cannot be had: placeholders)."""
-        try:
-            return self.seals.trust_list().stores
-        except LinkFailed:
-            return {}
+        """交付履歴の確認: each of the card's cities, asked through the sealed path; kept nowhere."""
+        self._signed_in()
+        return issued_entries(self.flow)
 
     def registration_cities(self) -> list[RegistrationCity]:
         """Cities a 利用登録 can go to: those of the trust list the card does not order from."""
+        self._signed_in()
+        return registration_cities(self.flow)
+
+    def apply_registration(self, city_code: str, honseki: str, hittosha: str) -> RegistrationDone:
+        """Send the application (本籍 and 筆頭者 travel sealed for the 本籍地 city)."""
+        self._signed_in()
+        return apply_registration(self.flow, city_code, honseki, hittosha)
+
+    def _signed_in(self) -> None:
+        """The card is back with the resident, whose PIN was accepted and who is at the menu."""
         if self._card is not None:
             raise Refused("kiosk.card.take")
         if self.flow.state not in (Phase.AUTHENTICATED, Phase.MENU):
             raise Refused("kiosk.flow")
-        names = self.seals.trust_list().city_names
-        return registrable_cities(names, {c.city_code for c in self.flow.cities})
-
-    def apply_registration(self, city_code: str, honseki: str, hittosha: str) -> RegistrationDone:
-        """Send the application (本籍 and 筆頭者 travel sealed for the 本籍地 city)."""
-        cities = self.registration_cities()
-        honseki, hittosha = application(city_code, honseki, hittosha, cities)
-        result = self.flow.apply_registration(city_code, honseki, hittosha)
-        names = {c.city_code: c.city_name for c in cities}
-        return RegistrationDone(
-            city_code=result.city_code,
-            city_name=names.get(result.city_code, result.city_code),
-            registration_id=result.registration_id,
-            status=result.status,
-        )
 
     # -- the choice ------------------------------------------------------------------------------
     def choose_document(self, doc: str) -> tuple[DocumentOffer, Draft]:

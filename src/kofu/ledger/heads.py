@@ -21,7 +21,6 @@ The JSON form (`to_json` / `from_json`), bytes in standard base64::
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import json
@@ -36,6 +35,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from kofu.clock import now_utc
+from kofu.ledger._fields import b64, one_line, string, unb64
 from kofu.ledger.errors import InvalidHead
 from kofu.ledger.merkle import HASH_SIZE, MerkleTree
 
@@ -92,15 +92,15 @@ class SignedTreeHead:
             "format": FORMAT,
             "log_id": head.log_id,
             "tree_size": head.tree_size,
-            "root_hash": _b64(head.root_hash),
+            "root_hash": b64(head.root_hash),
             "timestamp": head.timestamp.isoformat(timespec="microseconds"),
             "key_id": self.key_id,
-            "signature": _b64(self.signature),
+            "signature": b64(self.signature),
         }
 
     def to_json(self) -> str:
         """The head as one line of JSON (keys sorted)."""
-        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return one_line(self.as_dict())
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SignedTreeHead:
@@ -112,12 +112,12 @@ class SignedTreeHead:
             if not isinstance(size, int) or isinstance(size, bool):
                 raise InvalidHead("head.malformed", "tree_size is not an integer")
             head = TreeHead(
-                log_id=_text(data["log_id"]),
+                log_id=string(data["log_id"]),
                 tree_size=size,
-                root_hash=_unb64(data["root_hash"]),
-                timestamp=datetime.fromisoformat(_text(data["timestamp"])),
+                root_hash=unb64(data["root_hash"]),
+                timestamp=datetime.fromisoformat(string(data["timestamp"])),
             )
-            return cls(head=head, key_id=_text(data["key_id"]), signature=_unb64(data["signature"]))
+            return cls(head=head, key_id=string(data["key_id"]), signature=unb64(data["signature"]))
         except InvalidHead:
             raise
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
@@ -181,17 +181,3 @@ def verify_head(
     except InvalidSignature as exc:
         raise InvalidHead("head.signature", f"head at size {head.tree_size}: bad signature") from exc
     return head
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(value: object) -> bytes:
-    return base64.b64decode(_text(value), validate=True)
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, not {type(value).__name__}")
-    return value

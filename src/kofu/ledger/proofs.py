@@ -14,7 +14,6 @@ owner's signed heads (signature first), so a proof is only as good as the head i
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from kofu.ledger._fields import b64, integer, one_line, string, unb64
 from kofu.ledger.errors import InvalidProof
 from kofu.ledger.heads import SignedTreeHead, TreeHead, verify_head
 from kofu.ledger.merkle import MerkleTree, hash_leaf, verify_consistency, verify_inclusion
@@ -48,13 +48,13 @@ class InclusionProof:
             "log_id": self.log_id,
             "leaf_index": self.leaf_index,
             "tree_size": self.tree_size,
-            "leaf_hash": _b64(self.leaf_hash),
-            "path": [_b64(node) for node in self.path],
+            "leaf_hash": b64(self.leaf_hash),
+            "path": [b64(node) for node in self.path],
         }
 
     def to_json(self) -> str:
         """The proof as one line of JSON (keys sorted)."""
-        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return one_line(self.as_dict())
 
     @classmethod
     def from_json(cls, text: str | bytes | Mapping[str, Any]) -> InclusionProof:
@@ -62,11 +62,11 @@ class InclusionProof:
         data = _load(text, INCLUSION_FORMAT)
         try:
             return cls(
-                log_id=_str(data["log_id"]),
-                leaf_index=_int(data["leaf_index"]),
-                tree_size=_int(data["tree_size"]),
-                leaf_hash=_unb64(data["leaf_hash"]),
-                path=tuple(_unb64(node) for node in data["path"]),
+                log_id=string(data["log_id"]),
+                leaf_index=integer(data["leaf_index"]),
+                tree_size=integer(data["tree_size"]),
+                leaf_hash=unb64(data["leaf_hash"]),
+                path=tuple(unb64(node) for node in data["path"]),
             )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
             raise InvalidProof("proof.malformed", f"not an inclusion proof: {exc}") from exc
@@ -88,12 +88,12 @@ class ConsistencyProof:
             "log_id": self.log_id,
             "old_size": self.old_size,
             "new_size": self.new_size,
-            "path": [_b64(node) for node in self.path],
+            "path": [b64(node) for node in self.path],
         }
 
     def to_json(self) -> str:
         """The proof as one line of JSON (keys sorted)."""
-        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return one_line(self.as_dict())
 
     @classmethod
     def from_json(cls, text: str | bytes | Mapping[str, Any]) -> ConsistencyProof:
@@ -101,10 +101,10 @@ class ConsistencyProof:
         data = _load(text, CONSISTENCY_FORMAT)
         try:
             return cls(
-                log_id=_str(data["log_id"]),
-                old_size=_int(data["old_size"]),
-                new_size=_int(data["new_size"]),
-                path=tuple(_unb64(node) for node in data["path"]),
+                log_id=string(data["log_id"]),
+                old_size=integer(data["old_size"]),
+                new_size=integer(data["new_size"]),
+                path=tuple(unb64(node) for node in data["path"]),
             )
         except (KeyError, TypeError, ValueError, binascii.Error) as exc:
             raise InvalidProof("proof.malformed", f"not a consistency proof: {exc}") from exc
@@ -197,23 +197,3 @@ def _load(text: str | bytes | Mapping[str, Any], fmt: str) -> Mapping[str, Any]:
     if not isinstance(data, Mapping) or data.get("format") != fmt:
         raise InvalidProof("proof.malformed", f"not a {fmt} object")
     return data
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(value: object) -> bytes:
-    return base64.b64decode(_str(value), validate=True)
-
-
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, not {type(value).__name__}")
-    return value
-
-
-def _int(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"expected an integer, not {type(value).__name__}")
-    return value

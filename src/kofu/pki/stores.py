@@ -18,6 +18,7 @@ A kiosk id the directory does not list is shown as 「店舗不明（K0001）」
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,8 @@ from typing import Any
 
 from kofu.files import write_atomic
 from kofu.pki.errors import PkiError
+
+log = logging.getLogger(__name__)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
@@ -139,6 +142,34 @@ def load_stores(path: Path | None) -> dict[str, Store]:
     except (OSError, UnicodeDecodeError) as exc:
         raise StoreDirectoryError(f"{path.name}: unreadable: {exc}") from exc
     return parse_stores(text, path.name)
+
+
+class StoreDirectory:
+    """The directory in a file the centre's operators edit while it runs: read at once (a bad
+    one raises, so the centre does not start on it), reread when the file changes; a later edit
+    that does not read is logged and the last good directory stays."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.stores = load_stores(path)
+        self._seen = self.mtime()
+
+    def mtime(self) -> int | None:
+        """When the file last changed (None: there is none)."""
+        if self.path is None or not self.path.exists():
+            return None
+        return self.path.stat().st_mtime_ns
+
+    def current(self) -> dict[str, Store]:
+        """The directory, reread first if its file changed since it was last read."""
+        seen = self.mtime()
+        if seen != self._seen:
+            try:
+                self.stores = load_stores(self.path)
+            except StoreDirectoryError as exc:
+                log.warning("kiosk directory not reloaded, the last one read stays published: %s", exc)
+            self._seen = seen
+        return self.stores
 
 
 def _quoted(value: str) -> str:

@@ -33,7 +33,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ from kofu.pki.ca import CA_VALIDITY, load_or_create_lgpki_ca, utcnow, valid_from
 from kofu.pki.errors import PkiError
 from kofu.pki.paths import PkiPaths, safe_name
 from kofu.pki.seal import ensure_seal
-from kofu.pki.stores import Store, StoreDirectoryError, load_stores
+from kofu.pki.stores import Store, StoreDirectory, StoreDirectoryError
 
 log = logging.getLogger(__name__)
 
@@ -399,7 +399,7 @@ def _parse_stores(listed: Any) -> dict[str, Store]:
     return {store.kiosk_id: store for store in stores}
 
 
-# -- publishing (centre) and caching (verifiers) -------------------------------------------------
+# -- publishing (the centre; a verifier keeps its copy in kofu.pki.trust_cache) ------------------
 class TrustPublisher:
     """The centre's signed trust list, rebuilt when the seal files, revocations or the kiosk
     directory change.
@@ -420,8 +420,7 @@ class TrustPublisher:
         self.cities = dict(cities)
         self.verify_url = verify_url
         self.stores_file = stores_file
-        self.stores = load_stores(stores_file)
-        self._stores_seen = self._stores_mtime()
+        self._directory = StoreDirectory(stores_file)
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._signed = b""
@@ -433,28 +432,17 @@ class TrustPublisher:
             files += sorted(past_seal_dir(self.paths).glob("*.pem"))
         if revoked_path(self.paths).exists():
             files.append(revoked_path(self.paths))
-        return (*((str(p), p.stat().st_mtime_ns) for p in files), ("stores", self._stores_mtime()))
+        return (*((str(p), p.stat().st_mtime_ns) for p in files), ("stores", self._directory.mtime()))
 
-    def _stores_mtime(self) -> int | None:
-        if self.stores_file is None or not self.stores_file.exists():
-            return None
-        return self.stores_file.stat().st_mtime_ns
-
-    def _reload_stores(self) -> None:
-        seen = self._stores_mtime()
-        if seen == self._stores_seen:
-            return
-        try:
-            self.stores = load_stores(self.stores_file)
-        except StoreDirectoryError as exc:
-            log.warning("kiosk directory not reloaded, the last one read stays published: %s", exc)
-        self._stores_seen = seen
+    @property
+    def stores(self) -> dict[str, Store]:
+        """The kiosk directory as last read."""
+        return self._directory.stores
 
     def directory(self) -> dict[str, Store]:
         """The kiosk directory as published (reread when its file changed), by kiosk id."""
         with self._lock:
-            self._reload_stores()
-            return self.stores
+            return self._directory.current()
 
     def signed(self) -> bytes:
         """The current signed trust list (JSON bytes)."""
@@ -462,10 +450,9 @@ class TrustPublisher:
             state = self._state()
             stale = time.monotonic() - self._built_at > NEXT_UPDATE.total_seconds() / 2
             if state != self._fingerprint or stale:
-                self._reload_stores()
                 key, cert = load_signer(self.paths)
                 payload = build_trust_list(
-                    self.paths, self.cities, verify_url=self.verify_url, stores=self.stores
+                    self.paths, self.cities, verify_url=self.verify_url, stores=self._directory.current()
                 )
                 self._signed = sign_trust_list(payload, key, cert)
                 self._fingerprint, self._built_at = state, time.monotonic()
@@ -474,65 +461,3 @@ class TrustPublisher:
     def trust_list(self) -> TrustList:
         """The current list, parsed (the centre trusts its own signer)."""
         return load_trust_list(self.signed(), read_certificate(signer_cert_path(self.paths)))
-
-
-@dataclass
-class TrustCache:
-    """A verifier's copy of the trust list: fetched from the centre's public address, kept on disk.
-
-    The signature is checked against ``anchor`` on every load, cached or fresh. Without an
-    anchor, the signer of the first list loaded is pinned from then on (trust on first use, so
-    fetch that first list over an authenticated channel). When the centre cannot be reached, a
-    cached list is used (offline verification) and ``stale`` says so.
-    """
-
-    url: str
-    cache_file: Path | None
-    anchor: x509.Certificate | None
-    verify: Any = True  # httpx ``verify``: an SSLContext, a CA bundle path, or True
-    max_age: float = 300.0
-    fetcher: Callable[[str], bytes] | None = field(default=None, repr=False)
-    stale: bool = False
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _memory: TrustList | None = field(default=None, repr=False)
-    _fetched_at: float = field(default=0.0, repr=False)
-
-    def get(self, refresh: bool = False) -> TrustList:
-        """The trust list, refetched when older than ``max_age`` or when ``refresh`` is set."""
-        with self._lock:
-            fresh = time.monotonic() - self._fetched_at < self.max_age
-            if self._memory is not None and fresh and not refresh:
-                return self._memory
-            try:
-                blob = self._fetch()
-            except TrustListError:
-                raise
-            except Exception as exc:  # offline: fall back to the cached copy
-                if self._memory is not None:
-                    self.stale = True
-                    return self._memory
-                if self.cache_file is None or not self.cache_file.exists():
-                    raise TrustListError(f"trust list unavailable from {self.url}: {exc}") from exc
-                self.stale = True
-                self._memory = self._pin(load_trust_list(self.cache_file.read_bytes(), self.anchor))
-                return self._memory
-            self._memory = self._pin(load_trust_list(blob, self.anchor))
-            if self.cache_file is not None:
-                write_atomic(self.cache_file, blob)
-            self._fetched_at, self.stale = time.monotonic(), False
-            return self._memory
-
-    def _pin(self, trust: TrustList) -> TrustList:
-        if self.anchor is None:
-            self.anchor = trust.signer
-        return trust
-
-    def _fetch(self) -> bytes:
-        import httpx
-
-        if self.fetcher is not None:
-            return self.fetcher(self.url)
-
-        response = httpx.get(self.url, verify=self.verify, timeout=10.0)
-        response.raise_for_status()
-        return response.content

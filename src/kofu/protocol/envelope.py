@@ -152,11 +152,10 @@ def open_application(
     ciphertext: bytes, private_key: X25519PrivateKey, city_code: str, card_serial: str
 ) -> tuple[str, str]:
     """Open an application: ``(honseki, hittosha)``; raises ProtocolViolation."""
-    value = _open(ciphertext, private_key, _info("application", city_code, card_serial))
-    try:
-        return str(value["honseki"]), str(value["hittosha"])
-    except (KeyError, TypeError) as exc:
-        raise ProtocolViolation("protocol.envelope", "application incomplete") from exc
+    honseki, hittosha = _open_texts(
+        ciphertext, private_key, "application", city_code, card_serial, "honseki", "hittosha"
+    )
+    return honseki, hittosha
 
 
 def envelope_applicant(
@@ -171,11 +170,26 @@ def open_applicant(
     ciphertext: bytes, private_key: X25519PrivateKey, city_code: str, card_serial: str
 ) -> tuple[str, str]:
     """Open what ``envelope_applicant`` made: ``(name, birth_date_iso)``."""
-    value = _open(ciphertext, private_key, _info("applicant", city_code, card_serial))
+    name, birth_date = _open_texts(
+        ciphertext, private_key, "applicant", city_code, card_serial, "name", "birth_date"
+    )
+    return name, birth_date
+
+
+def _open_texts(
+    ciphertext: bytes,
+    private_key: X25519PrivateKey,
+    purpose: str,
+    city_code: str,
+    card_serial: str,
+    *names: str,
+) -> tuple[str, ...]:
+    """The named fields of an envelope for ``purpose``, as text; ProtocolViolation if one is missing."""
+    value = _open(ciphertext, private_key, _info(purpose, city_code, card_serial))
     try:
-        return str(value["name"]), str(value["birth_date"])
+        return tuple(str(value[name]) for name in names)
     except (KeyError, TypeError) as exc:
-        raise ProtocolViolation("protocol.envelope", "applicant incomplete") from exc
+        raise ProtocolViolation("protocol.envelope", f"{purpose} incomplete") from exc
 
 
 def with_member_labels(menu: Menu, labels: dict[str, dict[str, str]]) -> Menu:

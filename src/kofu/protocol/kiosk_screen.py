@@ -18,7 +18,8 @@ copier may reach them, and the kiosk checks that nothing does:
 Every error is a ``ScreenError`` and every answer ``Cache-Control: no-store``. Each step answers
 with what it produced and the screen's ``state`` after it; no answer ever carries a PIN, and the
 state holds only the present visit (member names only once its resident has authenticated).
-[key]: ``Authorization: Bearer <maintenance key>``.
+[key]: ``Authorization: Bearer <maintenance key>``; what maintenance sends and reads is in
+``kofu.protocol.kiosk_maintenance``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Literal
 from pydantic import Field
 
 from kofu.protocol.kiosk_center import CityChoice, DocumentOffer
+from kofu.protocol.kiosk_maintenance import Maintain, MaintenanceStatus
 from kofu.protocol.link import Endpoint
 from kofu.protocol.types import CityCode, Code, DocType, Model, Text32, Text64, Text128, Text512
 
@@ -104,13 +106,6 @@ class Money(Model):
     """A coin or note put into the cash unit."""
 
     amount: int = Field(ge=-100_000, le=100_000)  # the cash unit refuses what it does not take
-
-
-class Maintain(Model):
-    """A maintenance action (refill, replace, empty, destroy, …) and its value."""
-
-    action: Text32 = Field(min_length=1)
-    value: float | None = None
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -413,77 +408,6 @@ class Guidance(Model):
     voices: dict[str, str]
     remind_seconds: float
     driver: str
-
-
-class CardReaderStatus(Model):
-    """The card reader as maintenance sees it."""
-
-    status: str
-    card_present: bool
-    name: str = ""
-    simulated: bool
-    driver: str
-
-
-class CashUnitStatus(Model):
-    """The cash unit as maintenance sees it (counters only)."""
-
-    status: str
-    box_total: int
-    inserted_now: int
-    change_waiting: int
-    retained_cash: int
-    simulated: bool
-    driver: str
-
-
-class PrinterStatus(Model):
-    """The printer, its paper and toner, as maintenance sees it."""
-
-    status: str
-    paper: int
-    paper_capacity: int
-    paper_state: Literal["ok", "low", "empty"]
-    toner_percent: int
-    toner_state: Literal["ok", "low", "empty"]
-    copies_printed: int
-    fail_next: bool
-    tray_documents: int
-    simulated: bool
-    driver: str
-
-
-class SpeakerStatus(Model):
-    """The speaker as maintenance sees it."""
-
-    status: str
-    driver: str
-    simulated: bool
-
-
-class DeviceStatus(Model):
-    """Every device of the kiosk."""
-
-    card_reader: CardReaderStatus
-    cash_unit: CashUnitStatus
-    printer: PrinterStatus
-    speaker: SpeakerStatus
-
-
-class Retained(Model):
-    """Documents residents left behind, counted (never shown)."""
-
-    documents: int
-    copies: int
-
-
-class MaintenanceStatus(Model):
-    """What staff see: counters and device states, never a document or anything about a resident."""
-
-    visit_in_progress: bool
-    idle_timeout: float
-    devices: DeviceStatus
-    retained: Retained
 
 
 PAGE = Endpoint("page", "GET", "/", media_type="text/html", errors=(403,))

@@ -13,14 +13,17 @@ an order near midnight on the last day is compared whole.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from kofu import clock
 from kofu.config import Settings
@@ -202,47 +205,36 @@ def _center(
 ) -> tuple[dict[str, CenterOrder], dict[str, str]]:
     from kofu.center.models import City, Order
 
-    engine = make_engine(url)
     found: dict[str, CenterOrder] = {}
-    try:
-        with session_factory(engine)() as session:
-            names = {c.code: c.name for c in session.scalars(select(City))}
-            if month is not None:
-                start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
-                query = select(Order).where(
-                    or_(
-                        (Order.created_at >= start) & (Order.created_at < end),
-                        (Order.finished_at >= start) & (Order.finished_at < end),
-                    )
-                )
-                rows = list(session.scalars(query))
-            else:
-                rows = []
-                wanted = sorted(ids)
-                for lo in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[lo : lo + _CHUNK]
-                    rows += session.scalars(select(Order).where(Order.order_id.in_(chunk)))
-            for o in rows:
-                if only and o.kiosk_id not in only:
-                    continue
-                found[o.order_id] = CenterOrder(
-                    order_id=o.order_id,
-                    kiosk_id=o.kiosk_id,
-                    store_id=o.store_id,
-                    city_code=o.city_code,
-                    doc=o.doc,
-                    copies=o.copies,
-                    status=o.status,
-                    outcome=o.outcome,
-                    fee_total=o.fee_total,
-                    amount_paid=o.amount_paid,
-                    copies_printed=o.copies_printed,
-                    finished_at=o.finished_at,
-                )
-    except OperationalError as exc:
-        raise SettleError("settle.center.unreadable", "the centre's database cannot be read") from exc
-    finally:
-        engine.dispose()
+    with _reading(url, "settle.center.unreadable", "the centre's database") as session:
+        names = {c.code: c.name for c in session.scalars(select(City))}
+        rows = _rows(
+            session,
+            Order,
+            month,
+            ids,
+            lambda start, end: or_(
+                (Order.created_at >= start) & (Order.created_at < end),
+                (Order.finished_at >= start) & (Order.finished_at < end),
+            ),
+        )
+        for o in rows:
+            if only and o.kiosk_id not in only:
+                continue
+            found[o.order_id] = CenterOrder(
+                order_id=o.order_id,
+                kiosk_id=o.kiosk_id,
+                store_id=o.store_id,
+                city_code=o.city_code,
+                doc=o.doc,
+                copies=o.copies,
+                status=o.status,
+                outcome=o.outcome,
+                fee_total=o.fee_total,
+                amount_paid=o.amount_paid,
+                copies_printed=o.copies_printed,
+                finished_at=o.finished_at,
+            )
     return found, names
 
 
@@ -251,45 +243,63 @@ def _city(
 ) -> dict[str, CityIssuance]:
     from kofu.city.registry.models import Issuance
 
-    engine = make_engine(url)
     found: dict[str, CityIssuance] = {}
+    with _reading(url, "settle.city.unreadable", f"the issuance log of city {code}") as session:
+        rows = _rows(
+            session,
+            Issuance,
+            month,
+            ids,
+            lambda start, end: (Issuance.started_at >= start) & (Issuance.started_at < end),
+        )
+        for r in rows:
+            if only and r.kiosk_id not in only:
+                continue
+            found[r.order_id] = CityIssuance(
+                city_code=code,
+                order_id=r.order_id,
+                issue_number=r.issue_number,
+                doc=r.doc,
+                copies=r.copies,
+                fee_total=r.fee_total,
+                kiosk_id=r.kiosk_id,
+                sealed=r.sealed_at is not None and r.refusal is None,
+                refusal=r.refusal,
+                outcome=r.outcome,
+            )
+    return found
+
+
+@contextlib.contextmanager
+def _reading(url: str, code: str, what: str) -> Iterator[Session]:
+    """A session on the database at ``url``; one that cannot be read raises SettleError ``code``."""
+    engine = make_engine(url)
     try:
         with session_factory(engine)() as session:
-            if month is not None:
-                start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
-                rows = list(
-                    session.scalars(
-                        select(Issuance).where(Issuance.started_at >= start, Issuance.started_at < end)
-                    )
-                )
-            else:
-                rows = []
-                wanted = sorted(ids)
-                for lo in range(0, len(wanted), _CHUNK):
-                    chunk = wanted[lo : lo + _CHUNK]
-                    rows += session.scalars(select(Issuance).where(Issuance.order_id.in_(chunk)))
-            for r in rows:
-                if only and r.kiosk_id not in only:
-                    continue
-                found[r.order_id] = CityIssuance(
-                    city_code=code,
-                    order_id=r.order_id,
-                    issue_number=r.issue_number,
-                    doc=r.doc,
-                    copies=r.copies,
-                    fee_total=r.fee_total,
-                    kiosk_id=r.kiosk_id,
-                    sealed=r.sealed_at is not None and r.refusal is None,
-                    refusal=r.refusal,
-                    outcome=r.outcome,
-                )
+            yield session
     except OperationalError as exc:
-        raise SettleError(
-            "settle.city.unreadable", f"the issuance log of city {code} cannot be read"
-        ) from exc
+        raise SettleError(code, f"{what} cannot be read") from exc
     finally:
         engine.dispose()
-    return found
+
+
+def _rows(
+    session: Session,
+    model: Any,
+    month: Month | None,
+    ids: Iterable[str],
+    in_month: Callable[[datetime, datetime], Any],
+) -> list[Any]:
+    """The rows of ``model`` of ``month`` (``in_month(start, end)`` says which, in UTC), or
+    without a month those whose order id is one of ``ids``, asked ``_CHUNK`` ids at a time."""
+    if month is not None:
+        start, end = month.start.astimezone(UTC), month.end.astimezone(UTC)
+        return list(session.scalars(select(model).where(in_month(start, end))))
+    rows: list[Any] = []
+    wanted = sorted(ids)
+    for lo in range(0, len(wanted), _CHUNK):
+        rows += session.scalars(select(model).where(model.order_id.in_(wanted[lo : lo + _CHUNK])))
+    return rows
 
 
 def _utc(moment: datetime) -> datetime:

@@ -224,46 +224,21 @@ def order_path(store: SpanStore, order_id: str) -> OrderPath | None:
     kiosk = anchor if anchor.actor == "kiosk" else None
     path.doc = next((s.attr("doc") for s in mine if s.attr("doc")), None)
 
+    def cross(number: int, source: str, target: str, span: SpanRow, what: str, form: str,
+              size: int | None = None, sha256: str | None = None, code: str | None = None,
+              *, start_ns: int | None = None) -> None:  # fmt: skip
+        """A hop from ``span``: at its start (or ``start_ns``), held until its end."""
+        start = span.start_ns if start_ns is None else start_ns
+        took = _ms(span.end_ns - start)
+        path.hops.append(Hop(number, source, target, _ms(start - t0), took, what, form, size, sha256, code))
+
     if center is not None:
-        path.hops.append(
-            Hop(
-                1,
-                "kiosk",
-                "center",
-                _ms(center.start_ns - t0),
-                _ms(center.end_ns - center.start_ns),
-                "order",
-                "order_form",
-                center.attr("bytes_in"),
-                code=center.attr("code") if not submit else None,
-            )
-        )
+        refused = center.attr("code") if not submit else None  # it went no further than the centre
+        cross(1, "kiosk", "center", center, "order", "order_form", center.attr("bytes_in"), code=refused)
     if submit is not None:
-        path.hops.append(
-            Hop(
-                2,
-                "center",
-                "gateway",
-                _ms(submit.start_ns - t0),
-                _ms(submit.end_ns - submit.start_ns),
-                "city_order",
-                "city_form",
-                submit.attr("bytes_in"),
-            )
-        )
+        cross(2, "center", "gateway", submit, "city_order", "city_form", submit.attr("bytes_in"))
     if handle is not None:
-        path.hops.append(
-            Hop(
-                3,
-                "gateway",
-                "issuer",
-                _ms(handle.start_ns - t0),
-                _ms(handle.end_ns - handle.start_ns),
-                "pulled",
-                "pull_form",
-                code=handle.attr("code"),
-            )
-        )
+        cross(3, "gateway", "issuer", handle, "pulled", "pull_form", code=handle.attr("code"))
         for span in _subtree(handle, children):
             if span is handle or span.actor != "issuer":
                 continue
@@ -272,34 +247,23 @@ def order_path(store: SpanStore, order_id: str) -> OrderPath | None:
             path.checks.append(Check(name, str(result), _ms(span.end_ns - span.start_ns)))
     if results is not None:
         envelope = handle.attr("sha256") if handle is not None else None
-        path.hops.append(
-            Hop(
-                4,
-                "issuer",
-                "gateway",
-                _ms(results.start_ns - t0),
-                _ms(results.end_ns - results.start_ns),
-                "sealed" if envelope else "answer",
-                "cipher_form" if envelope else "answer_form",
-                (handle.attr("envelope_bytes") if handle is not None else None) or results.attr("bytes_in"),
-                envelope,
-            )
-        )
+        size = (handle.attr("envelope_bytes") if handle is not None else None) or results.attr("bytes_in")
+        what, form = ("sealed", "cipher_form") if envelope else ("answer", "answer_form")
+        cross(4, "issuer", "gateway", results, what, form, size, envelope)
     if center is not None and results is not None:
         back = kiosk if kiosk is not None else center
-        path.hops.append(
-            Hop(
-                5,
-                "gateway",
-                "kiosk",
-                _ms(results.end_ns - t0),
-                _ms(back.end_ns - results.end_ns),
-                "relayed" if center.attr("sha256") else "answer",
-                "cipher_back" if center.attr("sha256") else "answer_form",
-                (kiosk.attr("envelope_bytes") if kiosk else None) or center.attr("envelope_bytes"),
-                (kiosk.attr("sha256") if kiosk else None) or center.attr("sha256"),
-                code=kiosk.attr("code") if kiosk is not None else None,
-            )
+        sealed = bool(center.attr("sha256"))
+        cross(
+            5,
+            "gateway",
+            "kiosk",
+            back,
+            "relayed" if sealed else "answer",
+            "cipher_back" if sealed else "answer_form",
+            (kiosk.attr("envelope_bytes") if kiosk else None) or center.attr("envelope_bytes"),
+            (kiosk.attr("sha256") if kiosk else None) or center.attr("sha256"),
+            code=kiosk.attr("code") if kiosk is not None else None,
+            start_ns=results.end_ns,
         )
     path.outcome = (center.attr("outcome") if center else None) or (
         handle.attr("outcome") if handle else None

@@ -15,7 +15,7 @@ from kofu.kiosk.maintenance import maintain, maintenance_status
 from kofu.kiosk.routes.common import PAGE_POLICY, TEMPLATES, Area
 from kofu.protocol import kiosk_screen as api
 from kofu.protocol.errors import AuthFailed
-from kofu.protocol.kiosk_screen import Maintain, MaintenanceStatus
+from kofu.protocol.kiosk_maintenance import Maintain, MaintenanceStatus
 
 log = logging.getLogger(__name__)
 router = Area()
