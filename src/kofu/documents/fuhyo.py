@@ -17,7 +17,7 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
@@ -30,8 +30,6 @@ JOSEKI = "除\u3000籍"
 SEXES = ("男", "女")
 #: 生年月日 and 性別 became items of the 附票 on this day (住民基本台帳法 改正, デジタル手続法).
 BIRTH_AND_SEX_FROM = date(2022, 1, 11)
-
-_DEFAULT_LAYOUT = DocumentLayout()
 
 
 @dataclass(frozen=True)
@@ -142,12 +140,5 @@ def build_fuhyo_spec(data: FuhyoData) -> DocumentSpec:
     )
 
 
-def render_fuhyo(
-    data: FuhyoData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 戸籍の附票の写し to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid``, ``document.too_long``,
-    ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_fuhyo_spec(data), page_hook=page_hook)
+#: Render a 戸籍の附票の写し to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_fuhyo = SpecRenderer(build_fuhyo_spec)

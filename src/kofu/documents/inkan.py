@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
 from kofu.documents.impression import SealFrame, SealImpression
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
@@ -25,8 +25,6 @@ from kofu.sealcode.errors import DocumentError
 TITLE = "印鑑登録証明書"
 SENTENCE = "この写しは、登録されている印影と相違ないことを証明します。"
 SEXES = ("男", "女")
-
-_DEFAULT_LAYOUT = DocumentLayout()
 
 
 @dataclass(frozen=True)
@@ -96,12 +94,5 @@ def build_inkan_spec(data: InkanData) -> DocumentSpec:
     )
 
 
-def render_inkan(
-    data: InkanData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 印鑑登録証明書 to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid`` (bad data or a seal no city would
-    register), ``document.too_long``, ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_inkan_spec(data), page_hook=page_hook)
+#: Render a 印鑑登録証明書 to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_inkan = SpecRenderer(build_inkan_spec)

@@ -23,7 +23,7 @@ from datetime import date
 from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.layout import DocumentLayout, SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
@@ -287,12 +287,5 @@ def build_juminhyo_spec(data: JuminhyoData) -> DocumentSpec:
     )
 
 
-def render_juminhyo(
-    data: JuminhyoData, layout: DocumentLayout = JUMINHYO_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 住民票の写し to PDF bytes.
-
-    Raises :class:`DocumentError` with code ``document.invalid`` (bad data),
-    ``document.too_long``, ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_juminhyo_spec(data), page_hook=page_hook)
+#: Render a 住民票の写し to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_juminhyo = SpecRenderer(build_juminhyo_spec, JUMINHYO_LAYOUT)

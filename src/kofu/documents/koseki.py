@@ -24,7 +24,7 @@ from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
 from kofu.documents.fonts import MINCHO
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.layout import DocumentLayout, SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
@@ -242,12 +242,5 @@ def build_koseki_spec(data: KosekiData) -> DocumentSpec:
     )
 
 
-def render_koseki(
-    data: KosekiData, layout: DocumentLayout = KOSEKI_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 戸籍全部事項証明書 or 戸籍個人事項証明書 to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid``, ``document.too_long``,
-    ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_koseki_spec(data), page_hook=page_hook)
+#: Render a 戸籍全部事項証明書 or 戸籍個人事項証明書 to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_koseki = SpecRenderer(build_koseki_spec, KOSEKI_LAYOUT)
