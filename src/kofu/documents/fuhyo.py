@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
 from kofu.documents.layout import SpecRenderer
-from kofu.documents.limits import check_address, check_name
+from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
 from kofu.sealcode.errors import DocumentError
@@ -27,7 +27,6 @@ TITLE = "戸籍の附票の写し"
 SENTENCE = "この写しは、戸籍の附票の原本と相違ないことを証明する。"
 OMITTED = "省略"
 JOSEKI = "除\u3000籍"
-SEXES = ("男", "女")
 #: 生年月日 and 性別 became items of the 附票 on this day (住民基本台帳法 改正, デジタル手続法).
 BIRTH_AND_SEX_FROM = date(2022, 1, 11)
 
@@ -110,11 +109,7 @@ def _validate(data: FuhyoData) -> None:
     check_address(data.honseki, "本籍")
     check_name(data.hittosha, "筆頭者")
     for person in data.members:
-        if person.sex not in SEXES:
-            raise DocumentError(f"性別 must be one of {SEXES}, got {person.sex!r}", code="document.invalid")
-        if not person.name.strip():
-            raise DocumentError("a member has an empty name", code="document.invalid")
-        check_name(person.name)
+        check_person(person.name, person.sex)
         for entry in person.addresses:
             check_address(entry.address)
 

@@ -17,14 +17,12 @@ from reportlab.lib.units import mm
 from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
 from kofu.documents.impression import SealFrame, SealImpression
 from kofu.documents.layout import SpecRenderer
-from kofu.documents.limits import check_address, check_name
+from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
-from kofu.sealcode.errors import DocumentError
 
 TITLE = "印鑑登録証明書"
 SENTENCE = "この写しは、登録されている印影と相違ないことを証明します。"
-SEXES = ("男", "女")
 
 
 @dataclass(frozen=True)
@@ -53,11 +51,7 @@ class InkanData:
 
 def _validate(data: InkanData) -> None:
     data.impression.validate()
-    if data.sex not in SEXES:
-        raise DocumentError(f"性別 must be one of {SEXES}, got {data.sex!r}", code="document.invalid")
-    if not data.name.strip():
-        raise DocumentError("the registrant has no name", code="document.invalid")
-    check_name(data.name)
+    check_person(data.name, data.sex, "the registrant")
     check_name(data.tsusho, "通称")
     check_name(data.katakana_name, "カタカナ併記名")
     check_address(data.address)
