@@ -16,7 +16,7 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.wareki import to_wareki
@@ -60,14 +60,10 @@ class FuhyoPerson:
 
 
 @dataclass(frozen=True)
-class FuhyoData:
+class FuhyoData(Issue):
     """A 戸籍の附票の写し; ``include_honseki`` is the kiosk's 本籍・筆頭者 option. ``hensei_on`` and
     ``kaisei_on`` are the register's 編製日 and (for one computerized from paper) 改製日."""
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     honseki: str
     hittosha: str
     members: tuple[FuhyoPerson, ...]

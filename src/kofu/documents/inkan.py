@@ -14,7 +14,7 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.impression import SealFrame, SealImpression
 from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name, check_person
@@ -26,13 +26,9 @@ SENTENCE = "この写しは、登録されている印影と相違ないこと�
 
 
 @dataclass(frozen=True)
-class InkanData:
+class InkanData(Issue):
     """A 印鑑登録証明書 to print for the registrant."""
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     registration_number: str
     impression: SealImpression
     name: str

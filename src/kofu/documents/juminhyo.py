@@ -22,7 +22,7 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.layout import DocumentLayout, SpecRenderer
 from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.table import TableStyle
@@ -104,7 +104,7 @@ class JuminhyoPerson:
 
 
 @dataclass(frozen=True)
-class JuminhyoData:
+class JuminhyoData(Issue):
     """A 住民票の写し to print: the household, the chosen members and the kiosk options.
 
     ``whole_household`` means ``members`` is every member of the household (the closing then
@@ -112,10 +112,6 @@ class JuminhyoData:
     ``include_*`` foreign-resident options only affect members with ``foreign`` set.
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     address: str
     setainushi: str
     members: tuple[JuminhyoPerson, ...]

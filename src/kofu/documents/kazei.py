@@ -17,7 +17,7 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import format_era_year, to_wareki
@@ -85,7 +85,7 @@ class Dependants:
 
 
 @dataclass(frozen=True)
-class KazeiData:
+class KazeiData(Issue):
     """A 課税・非課税証明書 for ``fiscal_year`` (the Gregorian year the 年度 starts: 2026 = 令和8年度).
 
     ``address`` is the address on the 賦課期日 (1 January of the 年度), the one the standard form
@@ -94,10 +94,6 @@ class KazeiData:
     ``total_deductions`` default to the sums of their items.
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     fiscal_year: int
     address: str
     name: str

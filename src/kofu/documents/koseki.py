@@ -22,7 +22,7 @@ from typing import Literal
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.fonts import MINCHO
 from kofu.documents.layout import DocumentLayout, SpecRenderer
 from kofu.documents.limits import check_address, check_name
@@ -102,17 +102,13 @@ class KosekiPerson:
 
 
 @dataclass(frozen=True)
-class KosekiData:
+class KosekiData(Issue):
     """A 戸籍 certificate: the whole register (全部) or chosen persons (個人).
 
     ``members`` is every person of the register in register order; with ``scope="kojin"``,
     ``selected`` lists the indices of the persons to print (at least one).
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     honseki: str
     hittosha: str
     koseki_events: tuple[MibunEvent, ...]

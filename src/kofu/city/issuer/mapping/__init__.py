@@ -20,7 +20,7 @@ from kofu.city.registry.models import CitySetting
 
 
 class Issued(TypedDict):
-    """The fields every document's data has for its issue: who certifies it, its number, its day."""
+    """The fields of :class:`kofu.documents.blocks.Issue` (every document's data begins with them)."""
 
     city_name: str
     mayor_name: str
