@@ -101,8 +101,6 @@ MENTIONS_ALLOWED = {
     "kofu.city.registry.seed": "`kofu seed`: the synthetic residents of the demo cities",
     "kofu.city.registry.check": "`kofu seed check`: checks what the seed makes",
     "kofu.city.registry.places": "the real town histories the seed draws from, marked by demo city",
-    "kofu.city.issuer.keys": "PENDING: IssuerKeys.load(pki=None) derives fake keys for unit tests; "
-    "to be removed with the issuer's pipeline (unit tests then get a test PKI)",
 }
 
 _NAME = re.compile(r"(?i)(?:^|_)(?:demo|tests?|testing|pytest|unittest|time_machine)(?:_|$)")

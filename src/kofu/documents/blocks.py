@@ -89,6 +89,17 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """What every document's data says of its issue (the first fields of each ``…Data``): the
+    city and mayor who certify it, its issue number and its issue date."""
+
+    city_name: str
+    mayor_name: str
+    issue_number: str
+    issue_date: date
+
+
+@dataclass(frozen=True)
 class Certification:
     """The closing of a document: sentence, issue date, issuing mayor and the city's seal."""
 
@@ -98,7 +109,7 @@ class Certification:
     mayor_name: str
 
     @classmethod
-    def of(cls, data: Any, sentence: str) -> Certification:
+    def of(cls, data: Issue, sentence: str) -> Certification:
         """The closing of a document whose data carries its issue date, city and mayor."""
         return cls(sentence, data.issue_date, data.city_name, data.mayor_name)
 

@@ -16,9 +16,9 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.layout import DocumentLayout, PageHook
-from kofu.documents.limits import check_address, check_name
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
+from kofu.documents.layout import SpecRenderer
+from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
 from kofu.sealcode.errors import DocumentError
@@ -27,11 +27,8 @@ TITLE = "戸籍の附票の写し"
 SENTENCE = "この写しは、戸籍の附票の原本と相違ないことを証明する。"
 OMITTED = "省略"
 JOSEKI = "除\u3000籍"
-SEXES = ("男", "女")
 #: 生年月日 and 性別 became items of the 附票 on this day (住民基本台帳法 改正, デジタル手続法).
 BIRTH_AND_SEX_FROM = date(2022, 1, 11)
-
-_DEFAULT_LAYOUT = DocumentLayout()
 
 
 @dataclass(frozen=True)
@@ -63,14 +60,10 @@ class FuhyoPerson:
 
 
 @dataclass(frozen=True)
-class FuhyoData:
+class FuhyoData(Issue):
     """A 戸籍の附票の写し; ``include_honseki`` is the kiosk's 本籍・筆頭者 option. ``hensei_on`` and
     ``kaisei_on`` are the register's 編製日 and (for one computerized from paper) 改製日."""
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     honseki: str
     hittosha: str
     members: tuple[FuhyoPerson, ...]
@@ -112,11 +105,7 @@ def _validate(data: FuhyoData) -> None:
     check_address(data.honseki, "本籍")
     check_name(data.hittosha, "筆頭者")
     for person in data.members:
-        if person.sex not in SEXES:
-            raise DocumentError(f"性別 must be one of {SEXES}, got {person.sex!r}", code="document.invalid")
-        if not person.name.strip():
-            raise DocumentError("a member has an empty name", code="document.invalid")
-        check_name(person.name)
+        check_person(person.name, person.sex)
         for entry in person.addresses:
             check_address(entry.address)
 
@@ -142,12 +131,5 @@ def build_fuhyo_spec(data: FuhyoData) -> DocumentSpec:
     )
 
 
-def render_fuhyo(
-    data: FuhyoData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 戸籍の附票の写し to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid``, ``document.too_long``,
-    ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_fuhyo_spec(data), page_hook=page_hook)
+#: Render a 戸籍の附票の写し to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_fuhyo = SpecRenderer(build_fuhyo_spec)

@@ -18,7 +18,7 @@ from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from kofu.documents.fonts import FALLBACK, font
+from kofu.documents.fonts import FALLBACK, MINCHO, font
 from kofu.documents.ivs import is_variation_selector
 from kofu.sealcode.content import page_log
 from kofu.sealcode.errors import DocumentError
@@ -147,3 +147,13 @@ def draw_right_string(canvas: Any, x: float, y: float, text: str, font_name: str
 def draw_centred_string(canvas: Any, x: float, y: float, text: str, font_name: str, size: float) -> None:
     """Draw ``text`` centred on ``x``."""
     draw_string(canvas, x - text_width(text, font_name, size) / 2, y, text, font_name, size)
+
+
+def draw_carved_char(canvas: Any, x: float, y: float, char: str, size: float, stretch: float) -> None:
+    """Draw ``char`` as a seal carves it: Mincho, filled and stroked (render mode 2, at the
+    canvas's line width), centred on ``(x, y)`` and stretched vertically by ``stretch``."""
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(1, stretch)
+    draw_string(canvas, -text_width(char, MINCHO, size) / 2, -size * 0.38, char, MINCHO, size, render_mode=2)
+    canvas.restoreState()

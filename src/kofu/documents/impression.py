@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from reportlab.lib.units import mm as _mm
 
-from kofu.documents.fonts import MINCHO, SUBSET_LOCK, new_canvas
-from kofu.documents.glyphs import clusters, draw_string, text_width
+from kofu.documents.fonts import SUBSET_LOCK, new_canvas
+from kofu.documents.glyphs import clusters, draw_carved_char
 from kofu.sealcode.content import PT_PER_MM, Picture, page_log
 from kofu.sealcode.errors import DocumentError
 
@@ -154,19 +154,8 @@ class SealImpression:
             stretch = cell_h * 0.98 / size
             canvas.setLineWidth(size * 0.04)  # filled and stroked: the heavy line of a carved seal
             for row, char in enumerate(cells):
-                canvas.saveState()
-                canvas.translate(column_x + column_w / 2, bottom + area_h - (row + 0.5) * cell_h)
-                canvas.scale(1, stretch)
-                draw_string(
-                    canvas,
-                    -text_width(char, MINCHO, size) / 2,
-                    -size * 0.38,
-                    char,
-                    MINCHO,
-                    size,
-                    render_mode=2,
-                )
-                canvas.restoreState()
+                centre_y = bottom + area_h - (row + 0.5) * cell_h
+                draw_carved_char(canvas, column_x + column_w / 2, centre_y, char, size, stretch)
 
 
 @dataclass(frozen=True)

@@ -14,29 +14,21 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.impression import SealFrame, SealImpression
-from kofu.documents.layout import DocumentLayout, PageHook
-from kofu.documents.limits import check_address, check_name
+from kofu.documents.layout import SpecRenderer
+from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
-from kofu.sealcode.errors import DocumentError
 
 TITLE = "印鑑登録証明書"
 SENTENCE = "この写しは、登録されている印影と相違ないことを証明します。"
-SEXES = ("男", "女")
-
-_DEFAULT_LAYOUT = DocumentLayout()
 
 
 @dataclass(frozen=True)
-class InkanData:
+class InkanData(Issue):
     """A 印鑑登録証明書 to print for the registrant."""
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     registration_number: str
     impression: SealImpression
     name: str
@@ -55,11 +47,7 @@ class InkanData:
 
 def _validate(data: InkanData) -> None:
     data.impression.validate()
-    if data.sex not in SEXES:
-        raise DocumentError(f"性別 must be one of {SEXES}, got {data.sex!r}", code="document.invalid")
-    if not data.name.strip():
-        raise DocumentError("the registrant has no name", code="document.invalid")
-    check_name(data.name)
+    check_person(data.name, data.sex, "the registrant")
     check_name(data.tsusho, "通称")
     check_name(data.katakana_name, "カタカナ併記名")
     check_address(data.address)
@@ -96,12 +84,5 @@ def build_inkan_spec(data: InkanData) -> DocumentSpec:
     )
 
 
-def render_inkan(
-    data: InkanData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 印鑑登録証明書 to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid`` (bad data or a seal no city would
-    register), ``document.too_long``, ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_inkan_spec(data), page_hook=page_hook)
+#: Render a 印鑑登録証明書 to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_inkan = SpecRenderer(build_inkan_spec)

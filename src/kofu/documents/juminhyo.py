@@ -22,9 +22,9 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.layout import DocumentLayout, PageHook
-from kofu.documents.limits import check_address, check_name
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
+from kofu.documents.layout import DocumentLayout, SpecRenderer
+from kofu.documents.limits import check_address, check_name, check_person
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
@@ -35,7 +35,6 @@ PDF_TITLE = "住民票の写し"
 SENTENCE_WHOLE_HOUSEHOLD = "この写しは、世帯全員の住民票の原本と相違ないことを証明する。"
 SENTENCE_SELECTED = "この写しは、住民票の原本と相違ないことを証明する。"
 OMITTED = "省略"
-SEXES = ("男", "女")
 #: People a sheet on the household form.
 PEOPLE_PER_SHEET = 4
 
@@ -105,7 +104,7 @@ class JuminhyoPerson:
 
 
 @dataclass(frozen=True)
-class JuminhyoData:
+class JuminhyoData(Issue):
     """A 住民票の写し to print: the household, the chosen members and the kiosk options.
 
     ``whole_household`` means ``members`` is every member of the household (the closing then
@@ -113,10 +112,6 @@ class JuminhyoData:
     ``include_*`` foreign-resident options only affect members with ``foreign`` set.
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     address: str
     setainushi: str
     members: tuple[JuminhyoPerson, ...]
@@ -245,10 +240,7 @@ def _validate(data: JuminhyoData) -> None:
     check_address(data.address)
     check_name(data.setainushi, "世帯主")
     for person in data.members:
-        if person.sex not in SEXES:
-            raise DocumentError(f"性別 must be one of {SEXES}, got {person.sex!r}", code="document.invalid")
-        if not person.name.strip():
-            raise DocumentError("a member has an empty name", code="document.invalid")
+        check_person(person.name, person.sex)
         if person.became_resident_reason == "出生" and person.prior_address:
             raise DocumentError("someone born here has no 転入前住所", code="document.invalid")
         if (
@@ -256,7 +248,6 @@ def _validate(data: JuminhyoData) -> None:
             and person.address_defined_date < person.became_resident_date
         ):
             raise DocumentError("住所を定めた年月日 before 住民となった年月日", code="document.invalid")
-        check_name(person.name)
         check_name(person.tsusho, "通称")
         check_name(person.katakana_name, "カタカナ併記名")
         check_name(person.hittosha, "筆頭者")
@@ -287,12 +278,5 @@ def build_juminhyo_spec(data: JuminhyoData) -> DocumentSpec:
     )
 
 
-def render_juminhyo(
-    data: JuminhyoData, layout: DocumentLayout = JUMINHYO_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 住民票の写し to PDF bytes.
-
-    Raises :class:`DocumentError` with code ``document.invalid`` (bad data),
-    ``document.too_long``, ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_juminhyo_spec(data), page_hook=page_hook)
+#: Render a 住民票の写し to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_juminhyo = SpecRenderer(build_juminhyo_spec, JUMINHYO_LAYOUT)

@@ -17,8 +17,8 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
+from kofu.documents.layout import SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.wareki import format_era_year, to_wareki
 from kofu.sealcode.code import SealedPerson, sealed_person
@@ -34,7 +34,6 @@ FOREST_ENV_TAX_NAME = "森林環境税"
 #: The 本人該当区分 the certificate shows, in order.
 STATUSES = ("寡婦", "ひとり親", "障害者")
 
-_DEFAULT_LAYOUT = DocumentLayout()
 _ASIDE = 14 * mm
 
 
@@ -86,7 +85,7 @@ class Dependants:
 
 
 @dataclass(frozen=True)
-class KazeiData:
+class KazeiData(Issue):
     """A 課税・非課税証明書 for ``fiscal_year`` (the Gregorian year the 年度 starts: 2026 = 令和8年度).
 
     ``address`` is the address on the 賦課期日 (1 January of the 年度), the one the standard form
@@ -95,10 +94,6 @@ class KazeiData:
     ``total_deductions`` default to the sums of their items.
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     fiscal_year: int
     address: str
     name: str
@@ -328,12 +323,5 @@ def build_kazei_spec(data: KazeiData) -> DocumentSpec:
     )
 
 
-def render_kazei(
-    data: KazeiData, layout: DocumentLayout = _DEFAULT_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 課税・非課税証明書 to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid``, ``document.too_long``,
-    ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_kazei_spec(data), page_hook=page_hook)
+#: Render a 課税・非課税証明書 to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_kazei = SpecRenderer(build_kazei_spec)

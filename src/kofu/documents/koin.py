@@ -10,8 +10,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from kofu.documents.fonts import MINCHO
-from kofu.documents.glyphs import clusters, draw_string, text_width
+from kofu.documents.glyphs import clusters, draw_carved_char
 
 SEAL_RED = (0.82, 0.1, 0.12)
 
@@ -66,16 +65,4 @@ def _draw_column(canvas: Any, column: str, x: float, bottom: float, width: float
     canvas.setLineWidth(font_size * 0.03)
     for row, char in enumerate(column):
         cell_top = bottom + height - row * cell_h
-        canvas.saveState()
-        canvas.translate(x + width / 2, cell_top - cell_h / 2)
-        canvas.scale(1, stretch)
-        draw_string(
-            canvas,
-            -text_width(char, MINCHO, font_size) / 2,
-            -font_size * 0.38,
-            char,
-            MINCHO,
-            font_size,
-            render_mode=2,
-        )
-        canvas.restoreState()
+        draw_carved_char(canvas, x + width / 2, cell_top - cell_h / 2, char, font_size, stretch)

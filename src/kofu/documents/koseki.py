@@ -22,9 +22,9 @@ from typing import Literal
 
 from reportlab.lib.units import mm
 
-from kofu.documents.blocks import Cell, Certification, DocumentSpec, Row, Table
+from kofu.documents.blocks import Cell, Certification, DocumentSpec, Issue, Row, Table
 from kofu.documents.fonts import MINCHO
-from kofu.documents.layout import DocumentLayout, PageHook
+from kofu.documents.layout import DocumentLayout, SpecRenderer
 from kofu.documents.limits import check_address, check_name
 from kofu.documents.table import TableStyle
 from kofu.documents.wareki import to_wareki
@@ -102,17 +102,13 @@ class KosekiPerson:
 
 
 @dataclass(frozen=True)
-class KosekiData:
+class KosekiData(Issue):
     """A 戸籍 certificate: the whole register (全部) or chosen persons (個人).
 
     ``members`` is every person of the register in register order; with ``scope="kojin"``,
     ``selected`` lists the indices of the persons to print (at least one).
     """
 
-    city_name: str
-    mayor_name: str
-    issue_number: str
-    issue_date: date
     honseki: str
     hittosha: str
     koseki_events: tuple[MibunEvent, ...]
@@ -242,12 +238,5 @@ def build_koseki_spec(data: KosekiData) -> DocumentSpec:
     )
 
 
-def render_koseki(
-    data: KosekiData, layout: DocumentLayout = KOSEKI_LAYOUT, page_hook: PageHook | None = None
-) -> bytes:
-    """Render a 戸籍全部事項証明書 or 戸籍個人事項証明書 to PDF bytes.
-
-    Raises :class:`DocumentError` ``document.invalid``, ``document.too_long``,
-    ``document.font_missing`` or ``document.render_failed``.
-    """
-    return layout.render(build_koseki_spec(data), page_hook=page_hook)
+#: Render a 戸籍全部事項証明書 or 戸籍個人事項証明書 to PDF bytes (:class:`~kofu.documents.layout.SpecRenderer`).
+render_koseki = SpecRenderer(build_koseki_spec, KOSEKI_LAYOUT)

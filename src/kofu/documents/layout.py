@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -33,6 +33,7 @@ from kofu.sealcode.qr import QR_LEFT, QR_SIZE, QR_TOP, SEAL_CODE_FORM
 # Called as hook(canvas, page_number, page_count) before anything else is drawn on a page,
 # e.g. to lay the anti-forgery background pattern (地紋) under the content.
 PageHook = Callable[[Any, int, int], None]
+DataT = TypeVar("DataT")
 
 
 @dataclass(frozen=True)
@@ -322,3 +323,23 @@ class DocumentLayout:
             MINCHO,
             self.small_size,
         )
+
+
+@dataclass(frozen=True)
+class SpecRenderer(Generic[DataT]):
+    """One document type's renderer: its data → :class:`DocumentSpec` builder and its layout.
+
+    ``render_x(data, layout=…, page_hook=None)`` renders ``data`` to PDF bytes, with the
+    document's own layout unless another is given. Raises :class:`DocumentError`
+    ``document.invalid`` (bad data), ``document.too_long``, ``document.font_missing`` or
+    ``document.render_failed``.
+    """
+
+    build: Callable[[DataT], DocumentSpec]
+    layout: DocumentLayout = field(default_factory=DocumentLayout)
+
+    def __call__(
+        self, data: DataT, layout: DocumentLayout | None = None, page_hook: PageHook | None = None
+    ) -> bytes:
+        """Render ``data`` to PDF bytes (see the class docstring)."""
+        return (self.layout if layout is None else layout).render(self.build(data), page_hook=page_hook)

@@ -1,4 +1,4 @@
-"""How long a name or an address may be: the limits of the printed layouts.
+"""What the printed layouts accept: how long a name or an address may be, and who a person is.
 
 Lengths are counted in full-width units, as municipal systems count them: a kanji or kana is
 one unit, an ASCII letter, digit or space half a unit (a foreign resident's name in Latin
@@ -18,6 +18,9 @@ NAME_MAX_UNITS = 30
 
 ADDRESS_MAX_UNITS = 120
 """住所, 転入前住所, 異動前住所, 本籍, 従前戸籍 and the addresses of a 附票."""
+
+SEXES = ("男", "女")
+"""性別 as the forms print it."""
 
 
 def units(text: str) -> float:
@@ -42,3 +45,13 @@ def check_name(text: str | None, what: str = "氏名") -> None:
 def check_address(text: str | None, what: str = "住所") -> None:
     """Refuse an address longer than :data:`ADDRESS_MAX_UNITS`."""
     check_length(text, ADDRESS_MAX_UNITS, what)
+
+
+def check_person(name: str, sex: str, who: str = "a member") -> None:
+    """Refuse (``document.invalid``) a printed person whose 性別 is not one of :data:`SEXES` or
+    who has no name, and (``document.too_long``) a name longer than :data:`NAME_MAX_UNITS`."""
+    if sex not in SEXES:
+        raise DocumentError(f"性別 must be one of {SEXES}, got {sex!r}", code="document.invalid")
+    if not name.strip():
+        raise DocumentError(f"{who} has an empty name", code="document.invalid")
+    check_name(name)

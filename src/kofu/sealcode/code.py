@@ -185,21 +185,6 @@ def texts_hash(texts: list[str]) -> str:
     return hashlib.sha256("".join(normalise_text(t) for t in texts).encode()).hexdigest()
 
 
-def texts_hash_and_pages(texts: list[str]) -> tuple[str, int]:
-    """:func:`texts_hash` and the number of pages bearing text (a printed sheet's back has none)."""
-    return texts_hash(texts), sum(1 for t in texts if normalise_text(t))
-
-
-def text_hash_and_pages(pdf: bytes) -> tuple[str, int]:
-    """:func:`texts_hash_and_pages` of a PDF's pages as text extraction reads them."""
-    return texts_hash_and_pages(read_page_texts(pdf))
-
-
-def document_text_hash(pdf: bytes) -> str:
-    """:func:`texts_hash` of a PDF."""
-    return text_hash_and_pages(pdf)[0]
-
-
 def read_page_texts(pdf: bytes | Pdf) -> list[str]:
     """Each page's text as pdfium extracts it (in drawing order; ~20x faster than pypdf)."""
     from kofu.sealcode.pdfium import open_pdf

@@ -1,4 +1,4 @@
-"""The seal QR on paper: drawn into a PDF canvas, read back from PDFs and images.
+"""The seal QR on paper: its modules for drawing, read back from PDFs and images.
 
 Drawing uses zxing-cpp's encoder (alphanumeric mode: base45 and the ``KOFU1:`` prefix are all
 in the QR alphanumeric alphabet) and vector squares, so the QR adds no text to the PDF and the document's
@@ -65,25 +65,6 @@ def dark_runs(rows: tuple[bytes, ...]) -> list[tuple[int, int, int]]:
     return [
         (r, m.start(), m.end() - m.start()) for r, row in enumerate(rows) for m in _DARK_RUN.finditer(row)
     ]
-
-
-def draw_qr(canvas: Any, code: str, x: float, y: float, size: float) -> None:
-    """Draw the QR for ``code`` with its quiet zone as a ``size``-point square at (x, y) (lower left).
-
-    The white quiet zone is painted, so a background pattern underneath never touches the symbol.
-    """
-    rows = qr_rows(code)
-    unit = size / (len(rows) + 2 * QUIET_ZONE)
-    canvas.saveState()
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.rect(x, y, size, size, stroke=0, fill=1)
-    canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for r, c, length in dark_runs(rows):  # one rectangle per horizontal run of dark modules
-        top = y + size - (r + QUIET_ZONE + 1) * unit
-        path.rect(x + (c + QUIET_ZONE) * unit, top, length * unit, unit)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from kofu.city.issuer.mapping.juminhyo import build_juminhyo
 from kofu.city.issuer.mapping.kazei import build_kazei
 from kofu.city.issuer.mapping.koseki import build_koseki
 from kofu.city.issuer.subject import Options, Subject
-from kofu.city.registry.models import CitySetting, KosekiMember
+from kofu.city.registry.models import CitySetting, KosekiMember, Resident
 from kofu.city.registry.queries import fuhyo_for_register
+from kofu.documents.juminhyo import JuminhyoData
 from kofu.documents.render import DocumentData
 from kofu.protocol.errors import Refused
 from kofu.telemetry.tracing import traced
@@ -50,7 +51,12 @@ def prepare(
 ) -> Prepared:
     """Check the document's own rules and build its data (see the module docstring)."""
     if doc == "juminhyo":
-        return _juminhyo(subject, setting, options, choices, issue_number, today)
+        holder = subject.resident
+        assert holder is not None
+        members = _household_members(subject, options, choices)
+        check_household(holder, members)
+        data = build_juminhyo(setting, holder, members, options, issue_number, today)
+        return Prepared(data, [m.name for m in members], _not_printed(subject, members, data))
     if doc == "inkan":
         assert subject.resident is not None
         registration = check_seal(session, subject.resident)
@@ -81,29 +87,23 @@ def prepare(
     return Prepared(fuhyo, [m.name for m in register.members])
 
 
-def _juminhyo(
-    subject: Subject,
-    setting: CitySetting,
-    options: dict[str, str],
-    choices: Options,
-    issue_number: str,
-    today: date,
-) -> Prepared:
-    holder = subject.resident
-    assert holder is not None
+def _household_members(subject: Subject, options: dict[str, str], choices: Options) -> list[Resident]:
+    """The members a 住民票 is ordered for: the whole household, the chosen ones or the holder."""
     mode = options.get("household", "self")
     if mode == "all":
-        members = list(subject.household)  # the 世帯主 first, as household_members orders them
-    elif mode == "members":
+        return list(subject.household)  # the 世帯主 first, as household_members orders them
+    if mode == "members":
         wanted = {choices.residents[token].id for token in options["members"].split(",")}
-        members = [r for r in subject.household if r.id in wanted]
-    else:
-        members = [holder]
-    check_household(holder, members)
-    data = build_juminhyo(setting, holder, members, options, issue_number, today)
+        return [r for r in subject.household if r.id in wanted]
+    assert subject.resident is not None
+    return [subject.resident]
+
+
+def _not_printed(subject: Subject, members: list[Resident], data: JuminhyoData) -> list[str]:
+    """The names of the household members not chosen, which the 住民票 must not show (unless one
+    is printed anyway, as the 世帯主 or a 筆頭者)."""
     chosen = {m.id for m in members}
     printed_anyway = {data.setainushi} if data.include_setainushi_zokugara else set()
     if data.include_honseki:
         printed_anyway |= {m.hittosha for m in members if m.hittosha}
-    absent = [r.name for r in subject.household if r.id not in chosen and r.name not in printed_anyway]
-    return Prepared(data, [m.name for m in members], absent)
+    return [r.name for r in subject.household if r.id not in chosen and r.name not in printed_anyway]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives import hashes
@@ -24,8 +23,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kofu.pki.paths import PkiPaths
-
-log = logging.getLogger("kofu.issuer")
 
 TOKEN_HEX = 16
 
@@ -44,13 +41,9 @@ class IssuerKeys:
     application_key: X25519PrivateKey = field(repr=False)
 
     @classmethod
-    def load(cls, city_code: str, pki: PkiPaths | None) -> IssuerKeys:
-        """Derive from the issuer's TLS key; without a PKI (unit tests only) from the city code."""
-        if pki is None:
-            log.warning("FAKE issuer keys derived from the city code: unit tests only")
-            secret = f"kofu-unit-test-only:{city_code}".encode()
-        else:
-            secret = pki.tls_key("issuer", city_code).read_bytes()
+    def load(cls, city_code: str, pki: PkiPaths) -> IssuerKeys:
+        """Derive from the city issuer's TLS private key in ``pki``."""
+        secret = pki.tls_key("issuer", city_code).read_bytes()
         return cls(
             city_code,
             _derive(secret, "member-token", city_code),

@@ -8,12 +8,12 @@ Public surface::
               CitySetting, DocumentSetting, HonsekiRegistration (利用登録)
     migrate   upgrade(engine_or_url), head_revision(), current_revision(engine), alembic_config()
     db        make_engine(url), create_schema(engine) (= upgrade), session_factory(engine), sqlite_url(path)
-    queries   resident_for_card, household_members, next_issue_number, live_seal_registration,
+    queries   resident_for_card, register_card, household_members, next_issue_number, live_seal_registration,
               register_seal, abolish_seal_registration, koseki_by_honseki, koseki_for_resident,
               find_member, fuhyo_for_register, tax_record, city_settings, document_setting,
               registration_for_card, apply_registration, approve_registration,
               reject_registration, pending_registrations
-    seed      CITIES, CityInfo, seed_city(...), SeededPerson, TRAITS, ensure_city_setting, register_card
+    seed      CITIES, CityInfo, seed_city(...), SeededPerson, TRAITS, ensure_city_setting
     errors    RegistryError and its subclasses (each with a stable ``code``)
 """
 
@@ -66,6 +66,7 @@ from kofu.city.registry.queries import (
     live_seal_registration,
     next_issue_number,
     pending_registrations,
+    register_card,
     register_seal,
     registration_for_card,
     reject_registration,
@@ -74,7 +75,7 @@ from kofu.city.registry.queries import (
     tax_record,
 )
 
-_SEED = ("TRAITS", "SeededPerson", "ensure_city_setting", "register_card", "seed_city")
+_SEED = ("TRAITS", "SeededPerson", "ensure_city_setting", "seed_city")
 
 
 def __getattr__(name: str) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from kofu.city.issuer.mapping import issued
 from kofu.city.registry.models import CitySetting, FuhyoEntry, KosekiRegister
 from kofu.documents.fuhyo import FuhyoAddress, FuhyoData, FuhyoPerson
 
@@ -35,10 +36,7 @@ def build_fuhyo(
         for m in register.members
     )
     return FuhyoData(
-        city_name=setting.city_name,
-        mayor_name=setting.mayor_name,
-        issue_number=issue_number,
-        issue_date=issue_date,
+        **issued(setting, issue_number, issue_date),
         honseki=register.honseki,
         hittosha=register.hittosha,
         members=people,

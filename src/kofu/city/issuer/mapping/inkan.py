@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kofu.city.issuer.mapping import issued
 from kofu.city.registry.models import CitySetting, Resident, SealRegistration
 from kofu.documents.impression import MIN_SIZE_MM, SealImpression
 from kofu.documents.inkan import InkanData
@@ -27,10 +28,7 @@ def build_inkan(
 ) -> InkanData:
     """The certificate of ``registration`` (which the caller has just read as live)."""
     return InkanData(
-        city_name=setting.city_name,
-        mayor_name=setting.mayor_name,
-        issue_number=issue_number,
-        issue_date=issue_date,
+        **issued(setting, issue_number, issue_date),
         registration_number=registration.registration_number,
         impression=impression_of(registration),
         name=resident.name,

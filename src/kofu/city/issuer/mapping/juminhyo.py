@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from kofu.city.issuer.mapping import issued
 from kofu.city.registry.models import SETAINUSHI, CitySetting, Resident
 from kofu.documents.juminhyo import ForeignResidentItems, JuminhyoData, JuminhyoPerson
 
@@ -63,10 +64,7 @@ def build_juminhyo(
     head = next((m for m in household.members if m.zokugara == SETAINUSHI and m.status == "active"), None)
     include_honseki = options.get("honseki") == "on"
     return JuminhyoData(
-        city_name=setting.city_name,
-        mayor_name=setting.mayor_name,
-        issue_number=issue_number,
-        issue_date=issue_date,
+        **issued(setting, issue_number, issue_date),
         address=household.address.full_text,
         setainushi=head.name if head is not None else holder.name,
         members=tuple(_person(m, include_honseki) for m in members),

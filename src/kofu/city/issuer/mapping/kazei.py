@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kofu.city.issuer.mapping import issued
 from kofu.city.registry.models import CitySetting, Resident, TaxRecord
 from kofu.documents.kazei import Deduction, Dependants, IncomeItem, KazeiData
 
@@ -22,10 +23,7 @@ def build_kazei(
         under16=record.dependants_under16,
     )
     return KazeiData(
-        city_name=setting.city_name,
-        mayor_name=setting.mayor_name,
-        issue_number=issue_number,
-        issue_date=issue_date,
+        **issued(setting, issue_number, issue_date),
         fiscal_year=record.fiscal_year,
         address=record.jan1_address,
         name=resident.name,

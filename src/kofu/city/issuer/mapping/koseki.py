@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
+from kofu.city.issuer.mapping import issued
 from kofu.city.registry.models import CitySetting, KosekiEvent, KosekiMember, KosekiRegister
 from kofu.documents.koseki import FieldValue, KosekiData, KosekiPerson, MibunEvent
 
@@ -114,10 +115,7 @@ def build_koseki(
     members = list(register.members)
     chosen = {m.id for m in selected}
     return KosekiData(
-        city_name=setting.city_name,
-        mayor_name=setting.mayor_name,
-        issue_number=issue_number,
-        issue_date=issue_date,
+        **issued(setting, issue_number, issue_date),
         honseki=register.honseki,
         hittosha=register.hittosha,
         koseki_events=register_events(register),

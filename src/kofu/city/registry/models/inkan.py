@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kofu.city.registry.models.base import Base, one_of
+from kofu.city.registry.models.base import Base, one_of, unique_where
 from kofu.city.registry.models.residents import Resident
 
 SEAL_ACTIVE = "active"
@@ -102,13 +102,7 @@ class SealRegistration(Base):
             "(status = 'active' AND abolished_on IS NULL) OR (status = 'abolished' AND abolished_on IS NOT NULL)",
             name="abolished_on",
         ),
-        Index(
-            "uq_seal_registrations_live",
-            "resident_id",
-            unique=True,
-            sqlite_where=text("status = 'active'"),
-            postgresql_where=text("status = 'active'"),
-        ),
+        unique_where("uq_seal_registrations_live", "resident_id", "status = 'active'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

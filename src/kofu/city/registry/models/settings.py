@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kofu import clock
-from kofu.city.registry.models.base import Base, one_of
+from kofu.city.registry.models.base import Base, one_of, unique_where
 from kofu.city.registry.models.koseki import KosekiMember
 
 #: Document ids, as the protocol names them.
@@ -93,13 +93,7 @@ class HonsekiRegistration(Base):
     __tablename__ = "honseki_registrations"
     __table_args__ = (
         CheckConstraint(one_of("status", REGISTRATION_STATUSES), name="status"),
-        Index(
-            "uq_honseki_registrations_live",
-            "cert_serial_hex",
-            unique=True,
-            sqlite_where=text("status <> 'rejected'"),
-            postgresql_where=text("status <> 'rejected'"),
-        ),
+        unique_where("uq_honseki_registrations_live", "cert_serial_hex", "status <> 'rejected'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -72,11 +72,6 @@ class Lineage:
         """Today's name."""
         return self.spans[-1].name
 
-    @property
-    def first_day(self) -> date:
-        """The first day any name of the lineage is modelled."""
-        return self.spans[0].start
-
     def name_on(self, day: date) -> str | None:
         """The municipality's name on ``day`` (None before the lineage is modelled)."""
         n = bisect_right(self._starts, day) - 1
@@ -307,8 +302,6 @@ LINEAGES: tuple[Lineage, ...] = (
     ),
 )
 
-#: Lineages by key.
-BY_KEY: dict[str, Lineage] = {lineage.key: lineage for lineage in LINEAGES}
 #: Lineages outside the demo cities (where movers come from, where parents live).
 ELSEWHERE: tuple[Lineage, ...] = tuple(lineage for lineage in LINEAGES if lineage.demo_city is None)
 
@@ -376,11 +369,6 @@ def _index() -> tuple[tuple[int, ...], dict[str, tuple[tuple[Lineage, ...], tupl
         towns = sorted({t for ln in lineages for t in ln._chome}, key=len, reverse=True)
         index[name] = (tuple(lineages), tuple(towns))
     return tuple(sorted({len(n) for n in index}, reverse=True)), index
-
-
-def known_municipality(text: str) -> bool:
-    """True when ``text`` starts with a modelled municipality name."""
-    return parse(text) is not None
 
 
 def parse(text: str) -> Parsed | None:

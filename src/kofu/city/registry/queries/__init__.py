@@ -3,7 +3,8 @@
 Every function takes the caller's Session and runs a few statements at most (each says how
 many); nothing is cached, so a change committed by staff is seen by the very next order.
 
-residents      resident_for_card, household_members, next_issue_number, normalize_cert_serial
+residents      resident_for_card, register_card, household_members, next_issue_number,
+               normalize_cert_serial
 inkan          live_seal_registration, seal_registrations, register_seal, abolish_seal_registration
 koseki         koseki_by_honseki, koseki_for_resident, find_member, fuhyo_for_register, compact
 tax            tax_record
@@ -37,6 +38,7 @@ from kofu.city.registry.queries.residents import (
     household_members,
     next_issue_number,
     normalize_cert_serial,
+    register_card,
     resident_for_card,
 )
 from kofu.city.registry.queries.settings import city_settings, document_setting
@@ -59,6 +61,7 @@ __all__ = [
     "next_issue_number",
     "normalize_cert_serial",
     "pending_registrations",
+    "register_card",
     "register_seal",
     "registration_for_card",
     "reject_registration",

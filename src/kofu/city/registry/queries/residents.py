@@ -1,14 +1,16 @@
-"""Resident, household and issue-number queries of the city issuer."""
+"""Resident, card, household and issue-number queries of the city issuer (and the card write)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager
 
-from kofu.city.registry.errors import InvalidCertSerial, IssueNumberExhausted
+from kofu import clock
+from kofu.city.registry.errors import InvalidCertSerial, IssueNumberExhausted, UnknownResident
 from kofu.city.registry.models import (
     CARD_ACTIVE,
     RESIDENT_ACTIVE,
@@ -34,6 +36,28 @@ def normalize_cert_serial(cert_serial_hex: str) -> str:
     if not _HEX.fullmatch(cleaned):
         raise InvalidCertSerial(f"not a hexadecimal certificate serial: {cert_serial_hex!r}")
     return cleaned
+
+
+def register_card(
+    session: Session, resident_id: int, cert_serial_hex: str, label: str, *, issued_on: date | None = None
+) -> Card:
+    """Record an active card for a resident (serial stored as upper-case hex); flushed, not committed.
+
+    Raises UnknownResident or InvalidCertSerial; a serial already registered fails on flush with
+    SQLAlchemy's IntegrityError.
+    """
+    if session.get(Resident, resident_id) is None:
+        raise UnknownResident(f"no resident {resident_id}")
+    card = Card(
+        cert_serial_hex=normalize_cert_serial(cert_serial_hex),
+        label=label,
+        resident_id=resident_id,
+        status=CARD_ACTIVE,
+        issued_on=issued_on or clock.today(),
+    )
+    session.add(card)
+    session.flush()
+    return card
 
 
 def resident_for_card(session: Session, cert_serial_hex: str) -> Resident | None:

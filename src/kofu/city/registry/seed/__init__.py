@@ -1,4 +1,5 @@
-"""Synthetic residents for the demo cities, plus the two writes other actors need at setup.
+"""Synthetic residents for the demo cities, plus the two writes other actors need at setup
+(``ensure_city_setting``; ``register_card``, the registry's own, re-exported).
 
 ``seed_city`` is deterministic: the same (city code, seed, as_of, household counts) always
 produce the same rows; it owns its ``random.Random`` instances (names come from Faker's ja_JP tables) and never touches global
@@ -25,17 +26,10 @@ from sqlalchemy.orm import Session
 
 from kofu import clock
 from kofu.city.registry.cities import CITIES, CityInfo
-from kofu.city.registry.errors import UnknownCity, UnknownResident
-from kofu.city.registry.models import (
-    CARD_ACTIVE,
-    Card,
-    CitySetting,
-    DocumentSetting,
-    Resident,
-    fiscal_year_of,
-)
+from kofu.city.registry.errors import UnknownCity
+from kofu.city.registry.models import CitySetting, DocumentSetting, fiscal_year_of
 from kofu.city.registry.models import offered_fiscal_years as _offered
-from kofu.city.registry.queries import normalize_cert_serial
+from kofu.city.registry.queries import register_card
 from kofu.city.registry.seed.inkan import plan_seals
 from kofu.city.registry.seed.people import HouseholdPlan, PersonPlan
 from kofu.city.registry.seed.tax import plan_taxes
@@ -105,28 +99,6 @@ def ensure_city_setting(session: Session, city_code: str, *, as_of: date | None 
         session.add_all(DocumentSetting(city_code=info.code, doc=doc, fee=fee) for doc, fee in info.fees)
         session.flush()
     return setting
-
-
-def register_card(
-    session: Session, resident_id: int, cert_serial_hex: str, label: str, *, issued_on: date | None = None
-) -> Card:
-    """Record an active card for a resident (serial stored as upper-case hex); flushed, not committed.
-
-    Raises UnknownResident or InvalidCertSerial; a serial already registered fails on flush with
-    SQLAlchemy's IntegrityError.
-    """
-    if session.get(Resident, resident_id) is None:
-        raise UnknownResident(f"no resident {resident_id}")
-    card = Card(
-        cert_serial_hex=normalize_cert_serial(cert_serial_hex),
-        label=label,
-        resident_id=resident_id,
-        status=CARD_ACTIVE,
-        issued_on=issued_on or clock.today(),
-    )
-    session.add(card)
-    session.flush()
-    return card
 
 
 def seed_city(

@@ -58,10 +58,6 @@ def _city(city_code: str) -> tuple[tuple[Lineage, ...], list[int]]:
     return _CITY[city_code]
 
 
-def _town(rng: random.Random, lineage: Lineage, day: date) -> tuple[str, int]:
-    return rng.choice(lineage.towns_on(day) or list(lineage.towns))
-
-
 def _chome(rng: random.Random, limit: int) -> str:
     return f"{kanji_number(rng.randint(1, limit))}丁目" if limit else ""
 

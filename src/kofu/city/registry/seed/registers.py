@@ -179,9 +179,7 @@ class Tools:
         new: str | None = None,
     ) -> None:
         """婚姻 on one side: 配偶者氏名, and 従前戸籍 (entering) or 新本籍 (leaving)."""
-        entry.events.append(
-            EventPlan("婚姻", on, None, None, None, spouse_name, previous_register=previous, new_register=new)
-        )
+        entry.events.append(self.event("婚姻", on, spouse_name, previous=previous, new=new))
 
     def divorce(
         self,
@@ -195,9 +193,7 @@ class Tools:
         """離婚 on one side (the one who leaves gets ``new``, the new register gets ``previous``);
         the register no longer shows a 配偶者区分."""
         entry.spouse_kind = None
-        entry.events.append(
-            EventPlan("離婚", on, None, None, None, spouse_name, previous_register=previous, new_register=new)
-        )
+        entry.events.append(self.event("離婚", on, spouse_name, previous=previous, new=new))
 
     def died(self, entry: EntryPlan, on: date, reporter: str) -> None:
         """死亡 and 除籍 of an entry."""
