@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 
-from kofu import bench
+from kofu import bench, clock
 from kofu.bench import BenchError, BenchResult, pick_cards
 from kofu.bench.drive import shares
 from kofu.bench.inprocess import InProcess
@@ -142,12 +144,18 @@ def test_the_command_exits_non_zero_unless_every_order_printed(
 ):
     def fake(settings, kiosks, seconds, cards=None, **options):  # type: ignore[no-untyped-def]
         assert cards == ["NT-0001", "KD-0001"]
-        assert options == {"processes": 3, "inprocess_orders": 2, "profile": True}
+        assert options == {"processes": 3, "inprocess_orders": 2, "profile": True, "start_at": None}
         return BenchResult(kiosks, 2, seconds, list(latencies), dict(failures))
 
     monkeypatch.setattr(bench, "run_bench", fake)
     args = argparse.Namespace(
-        kiosks=2, seconds=3.0, cards="NT-0001, KD-0001", processes=3, inprocess_orders=2, profile=True
+        kiosks=2,
+        seconds=3.0,
+        cards="NT-0001, KD-0001",
+        processes=3,
+        inprocess_orders=2,
+        profile=True,
+        start_at=None,
     )
     assert command._bench(None, args) == code  # type: ignore[arg-type]
     out, err = capsys.readouterr()
@@ -163,7 +171,7 @@ def test_the_command_says_why_it_cannot_start(monkeypatch, capsys):
 
     monkeypatch.setattr(bench, "run_bench", fake)
     args = argparse.Namespace(
-        kiosks=2, seconds=1.0, cards=None, processes=1, inprocess_orders=0, profile=False
+        kiosks=2, seconds=1.0, cards=None, processes=1, inprocess_orders=0, profile=False, start_at=None
     )
     assert command._bench(None, args) == 2  # type: ignore[arg-type]
     assert "only 1 eligible demo cards" in capsys.readouterr().err
@@ -184,3 +192,39 @@ def test_no_in_process_limit_without_the_citys_registry_here(tmp_path):
     card = DemoCard("NT-0001", "1111", "132292", 1, ("adult",))
     assert inprocess_limit(settings, card, 5) is None
     assert inprocess_limit(settings, card, 0) is None
+
+
+def test_start_at_is_an_instant_in_japan_time_unless_it_says_otherwise():
+    assert command._instant("2026-11-30T23:59:50") == datetime(2026, 11, 30, 23, 59, 50, tzinfo=clock.JST)
+    assert command._instant("2026-11-30T14:59:50+00:00") == datetime(
+        2026, 11, 30, 23, 59, 50, tzinfo=clock.JST
+    )
+    with pytest.raises(argparse.ArgumentTypeError):
+        command._instant("at midnight")
+
+
+def test_a_start_further_away_than_the_kiosks_wait_is_refused_before_anything_starts(tmp_path):
+    from kofu.config import Settings
+
+    settings = Settings.from_env({"KOFU_VAR": str(tmp_path)})
+    with pytest.raises(BenchError, match="--start-at"):
+        bench.run_bench(settings, 1, 1.0, start_at=clock.now() + timedelta(hours=1))
+
+
+def test_the_run_starts_at_the_instant_asked_for(monkeypatch):
+    from kofu.bench import drive
+
+    moment = datetime(2026, 11, 30, 23, 59, 20, tzinfo=clock.JST)
+    waited: list[float] = []
+    started: list[bool] = []
+    monkeypatch.setattr(drive.time, "sleep", waited.append)
+    with time_machine.travel(moment, tick=False):
+        tallies, _wall = drive.drive(
+            None,
+            [],
+            1.0,
+            "juminhyo",
+            lambda: started.append(True),
+            moment + timedelta(seconds=30),  # type: ignore[arg-type]
+        )
+    assert waited == [30.0] and started == [True] and tallies == []

@@ -54,3 +54,28 @@ def test_all_document_types_rendered_at_once_match_their_solo_renders() -> None:
         pdfs = list(pool.map(work, names))
     for name, pdf in zip(names, pdfs, strict=True):
         assert pdf == solo[name], name
+
+
+def test_no_two_threads_are_in_pdfium_at_once() -> None:
+    """PDFium is not thread-safe (a sealing issuer's worker threads crashed in it): a PDF opened
+    in one thread holds the lock until it is closed; the same thread may open another inside."""
+    from threading import Thread
+
+    from kofu.sealcode.pdfium import PDFIUM_LOCK, open_pdf, texts_of
+
+    pdf = render_juminhyo(_order(0))
+    seen: list[bool] = []
+
+    def other_thread_tries() -> None:
+        got = PDFIUM_LOCK.acquire(blocking=False)
+        if got:
+            PDFIUM_LOCK.release()
+        seen.append(got)
+
+    with open_pdf(pdf) as document, open_pdf(pdf) as again:
+        assert texts_of(document) == texts_of(again)
+        other = Thread(target=other_thread_tries)
+        other.start()
+        other.join()
+    other_thread_tries()  # closed: free again
+    assert seen == [False, True]

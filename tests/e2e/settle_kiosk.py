@@ -11,6 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
+from kofu import faketime
 from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.kiosk.center import CenterLink
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--pin", required=True)
     parser.add_argument("--marker", type=Path, required=True)
     args = parser.parse_args()
+    faketime.tolerate_faketime()  # on a chain's moved clock (tests.e2e.settle_month)
     settings = Settings.from_env()
     center = CenterLink(settings.center_url, client_context(settings.pki, "kiosk", args.kiosk), args.kiosk)
     issue_once(

@@ -1,8 +1,8 @@
 """`kofu settle` on the real chain: a clean month has no difference; one fault of each kind,
 made on the real parts, is listed exactly; a rerun writes the same files.
 
-Each fault has a kiosk of its own (fresh ids, their own TLS identities), and the settlement is
-asked for those kiosks only, so what other tests do on the shared chain does not show here.
+Each fault has a kiosk of its own (fresh ids, their own TLS identities; the faults are made by
+`tests.e2e.settle_faults`), and the settlement is asked for those kiosks only, so what other tests do on the shared chain does not show here.
 """
 
 from __future__ import annotations
@@ -10,39 +10,18 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
-import signal
 import subprocess
-import sys
-import time
-from pathlib import Path
 from unittest import mock
 
 import pytest
-from sqlalchemy import delete
 
 from kofu import clock
-from kofu.card.store import CardStore
-from kofu.city.registry.models import Issuance
 from kofu.cli import main
-from kofu.kiosk.devices import SimulatedCashUnit, SimulatedPrinter
-from kofu.kiosk.flow import KioskFlow
-from kofu.kiosk.journal import Journal, kiosk_journal
-from kofu.pki.tls import ensure_tls_identity
 from kofu.settle import settle
-from kofu.storage import make_engine, session_factory
-from tests.e2e.helpers import center_link, order
+from tests.e2e import settle_faults as faults
+from tests.e2e.helpers import order
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _kiosks(settings, n):  # type: ignore[no-untyped-def]
-    tag = secrets.token_hex(2).upper()
-    ids = [f"KS{tag}{i}" for i in range(n)]
-    for kiosk in ids:
-        ensure_tls_identity(settings.pki, "kiosk", kiosk)
-    return ids
 
 
 def _settle_cli(settings, month, kiosks, out):  # type: ignore[no-untyped-def]
@@ -52,66 +31,10 @@ def _settle_cli(settings, month, kiosks, out):  # type: ignore[no-untyped-def]
     return _cli(settings, *args)
 
 
-def _kill_between_payment_and_print(settings, kiosk, card, tmp_path):  # type: ignore[no-untyped-def]
-    marker = tmp_path / f"{kiosk}.printing"
-    env = {**os.environ, "KOFU_VAR": str(settings.var_dir), "KOFU_PORT_BASE": str(settings.port_base),
-           "KOFU_KIOSK_PORT": str(settings.kiosk_port)}  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.settle_kiosk", "--kiosk", kiosk, "--card", card.card,
-         "--pin", card.pin, "--marker", str(marker)],
-        env=env, cwd=ROOT,
-    )  # fmt: skip
-    try:
-        for _ in range(1200):
-            if marker.exists() or proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), "the kiosk never reached the printer"
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-
-
-def _lose_the_report(settings, kiosk, card, tmp_path):  # type: ignore[no-untyped-def]
-    """The order is placed and sealed; the kiosk's journal (and every report in it) is lost."""
-    lost = Journal(tmp_path / "lost" / "journal.db")
-    center = center_link(settings, kiosk)
-    flow = KioskFlow(center, SimulatedCashUnit(), SimulatedPrinter(), lost)
-    try:
-        with CardStore(settings.cards_dir).open(card.card, wait=5.0) as stored:
-            flow.place_card(stored.reader())
-            flow.enter_pin(card.pin)
-            flow.remove_card()
-        flow.choose_city(card.city)
-        return flow.order("juminhyo", {}, 1).order_id
-    finally:
-        flow.wipe()
-        center.close()
-        lost.close()
-
-
-def _lose_the_journal(settings, kiosk):  # type: ignore[no-untyped-def]
-    """The kiosk's disk is replaced after a print: its cash journal is gone."""
-    journal = kiosk_journal(settings.var_dir, kiosk)
-    journal.close()
-    for path in journal.path.parent.glob("journal.*"):
-        path.unlink()
-
-
-def _lose_the_city_row(settings, city, order_id):  # type: ignore[no-untyped-def]
-    """The city's issuance log loses a row (restored from a backup taken before it)."""
-    engine = make_engine(settings.city_db_url(city))
-    try:
-        with session_factory(engine).begin() as session:
-            session.execute(delete(Issuance).where(Issuance.order_id == order_id))
-    finally:
-        engine.dispose()
-
-
 def test_settlement_lists_exactly_the_injected_differences(chain, chain_settings, own, tmp_path):
     settings = chain_settings
     card = own().card
-    clean, dying, silent, amnesic, forgotten = _kiosks(settings, 5)
+    clean, dying, silent, amnesic, forgotten = faults.new_kiosks(settings, 5)
     month = clock.now().strftime("%Y-%m")
 
     first, _ = order(settings, card, kiosk_id=clean, copies=2)
@@ -122,12 +45,12 @@ def test_settlement_lists_exactly_the_injected_differences(chain, chain_settings
     assert line.fees == first.fee_total
     assert line.commission == 2 * 115 and line.due_to_city == first.fee_total - 230
 
-    _kill_between_payment_and_print(settings, dying, card, tmp_path)
-    silent_order = _lose_the_report(settings, silent, card, tmp_path)
+    faults.kill_between_payment_and_print(settings, dying, card, tmp_path)
+    silent_order = faults.lose_the_report(settings, silent, card, tmp_path)
     amnesic_order, _ = order(settings, card, kiosk_id=amnesic)
-    _lose_the_journal(settings, amnesic)
+    faults.lose_the_journal(settings, amnesic)
     forgotten_order, _ = order(settings, card, kiosk_id=forgotten)
-    _lose_the_city_row(settings, card.city, forgotten_order.order_id)
+    faults.lose_the_city_row(settings, card.city, forgotten_order.order_id)
 
     kiosks = [clean, dying, silent, amnesic, forgotten]
     done = _settle_cli(settings, month, kiosks, tmp_path / "out")

@@ -21,7 +21,9 @@ import os
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from kofu import clock
 from kofu.bench.inprocess import InProcess, InProcessRefused
 from kofu.config import Settings
 from kofu.demo import DemoCard, kiosk_ids, load_index
@@ -215,9 +217,11 @@ def run_bench(
     processes: int = DEFAULT_PROCESSES,
     inprocess_orders: int | None = None,
     profile: bool = False,
+    start_at: datetime | None = None,
 ) -> BenchResult:
     """Drive ``kiosks`` kiosks for ``seconds`` with the demo cards ``cards`` (default: every
-    eligible one), each kiosk with its own cards, from ``processes`` processes; then measure
+    eligible one), each kiosk with its own cards, from ``processes`` processes, starting at
+    ``start_at`` (on :mod:`kofu.clock`) once they are ready, or as soon as they are; then measure
     the in-process limit with ``inprocess_orders`` orders; return what happened."""
     from kofu.bench import drive as bench_drive
     from kofu.bench import profile as bench_profile
@@ -225,6 +229,8 @@ def run_bench(
 
     if kiosks < 1 or seconds <= 0 or processes < 1:
         raise BenchError("--kiosks and --processes must be at least 1 and --seconds more than 0")
+    if start_at is not None and (start_at - clock.now()).total_seconds() > bench_drive.START_TIMEOUT:
+        raise BenchError(f"--start-at is more than {bench_drive.START_TIMEOUT:.0f} s away")
     chosen = pick_cards(load_index(settings), cards)
     if cards is None:
         chosen = _cities_taking_turns(chosen)
@@ -247,7 +253,7 @@ def run_bench(
         if profile:
             profiling.append(bench_profile.start(settings.run_dir, settings.var_dir / "profiles", seconds))
 
-    tallies, wall = bench_drive.drive(settings, work, seconds, doc, started)
+    tallies, wall = bench_drive.drive(settings, work, seconds, doc, started, start_at)
     errors = sorted({t.error for t in tallies if t.error})
     if not own:
         raise BenchError("; ".join(errors) or "the bench's kiosks did not start")

@@ -16,8 +16,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing.synchronize import Barrier
 
+from kofu import clock
 from kofu.card.store import CardStore
 from kofu.config import Settings
 from kofu.demo import DemoCard
@@ -74,10 +76,16 @@ def shares(kiosk_ids: list[str], cards: list[DemoCard], processes: int) -> list[
 
 
 def drive(
-    settings: Settings, work: list[Share], seconds: float, doc: str, started: Callable[[], None]
+    settings: Settings,
+    work: list[Share],
+    seconds: float,
+    doc: str,
+    started: Callable[[], None],
+    start_at: datetime | None = None,
 ) -> tuple[list[Tally], float]:
     """Run every share in its own process for ``seconds``; ``started`` is called the moment they
-    all begin. Returns each process's tally and the run's wall-clock seconds."""
+    all begin: at ``start_at`` (on :mod:`kofu.clock`) if they are all ready by then, else when
+    they are. Returns each process's tally and the run's wall-clock seconds."""
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter each: no inherited locks
     barrier = ctx.Barrier(len(work) + 1)
     results: multiprocessing.Queue[Tally] = ctx.Queue()
@@ -89,6 +97,8 @@ def drive(
         proc.start()
     tallies: list[Tally] = []
     try:
+        if start_at is not None:  # the processes load and warm up meanwhile, then wait at the barrier
+            time.sleep(max(0.0, (start_at - clock.now()).total_seconds()))
         try:
             barrier.wait(timeout=START_TIMEOUT)
         except threading.BrokenBarrierError:

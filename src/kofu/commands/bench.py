@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 
+from kofu.clock import JST
 from kofu.config import Settings
 
 
@@ -27,6 +29,14 @@ def _positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
     return value
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"an instant like 2026-11-30T23:59:50+09:00, not {text!r}") from exc
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=JST)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,6 +61,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(the in-process limit; default 20, 3 under CI; 0: not measured)",
     )
     bench.add_argument(
+        "--start-at",
+        type=_instant,
+        help="an instant on this machine's clock (ISO 8601, e.g. 2026-11-30T23:59:50+09:00; Japan time "
+        "without an offset): the kiosks load and make their warm-up visits first, then the run starts "
+        "at that instant (at once if they are ready later), e.g. to order across midnight",
+    )
+    bench.add_argument(
         "--profile",
         action="store_true",
         help="sample every running actor with py-spy during the run; profiles go to var/profiles/",
@@ -71,6 +88,7 @@ def _bench(settings: Settings, args: argparse.Namespace) -> int:
             processes=args.processes,
             inprocess_orders=args.inprocess_orders,
             profile=args.profile,
+            start_at=args.start_at,
         )
     except BenchError as exc:
         print(f"kofu bench: {exc}", file=sys.stderr)

@@ -221,17 +221,20 @@ def impression_image(impression: SealImpression) -> Any:
     import pypdfium2 as pdfium
     from PIL import Image
 
+    from kofu.sealcode.pdfium import PDFIUM_LOCK
+
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, (impression.width, impression.height))
     impression.draw(canvas, 0, 0, colour=(0, 0, 0))
     canvas.showPage()
     with SUBSET_LOCK:
         canvas.save()
-    document = pdfium.PdfDocument(buffer.getvalue())
-    try:
-        grey = document[0].render(scale=IMAGE_DPI / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # pdfium is not thread-safe (kofu.sealcode.pdfium)
+        document = pdfium.PdfDocument(buffer.getvalue())
+        try:
+            grey = document[0].render(scale=IMAGE_DPI / 72, grayscale=True).to_pil().convert("L")
+        finally:
+            document.close()
     alpha = grey.point(lambda v: 255 - v)
     red, green, blue = (round(c * 255) for c in VERMILION)
     image = Image.new("RGBA", grey.size, (red, green, blue, 0))

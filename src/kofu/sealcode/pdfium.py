@@ -4,15 +4,25 @@ A page is loaded (its content stream parsed) once per opened PDF, however many t
 and images are asked for: a printed sheet's pattern holds ~300,000 dots, and parsing it is what
 reading a page costs. Nothing is written to disk. Every failure is :class:`DocumentError`
 ``document.unreadable``.
+
+PDFium is not thread-safe: no two of its calls may run at once in one process, not even on
+different documents (pypdfium2's documentation; done anyway, the process crashes in
+libpdfium). An issuer seals on several worker threads and a bench process runs several kiosks,
+so every use of pdfium holds :data:`PDFIUM_LOCK`: an opened PDF holds it from opening to closing.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from kofu.sealcode.errors import DocumentError
+
+#: Held by whoever calls pdfium, for as long as a document it opened is open (re-entrant: an
+#: opened :class:`Pdf` may be lent to code that opens it again in the same thread).
+PDFIUM_LOCK = threading.RLock()
 
 
 class Pdf:
@@ -57,21 +67,22 @@ class Pdf:
 @contextmanager
 def open_pdf(pdf: bytes | Pdf) -> Iterator[Pdf]:
     """``pdf`` opened with pdfium, closed on leaving (an already opened :class:`Pdf` is lent as
-    it is, and stays open)."""
+    it is, and stays open); :data:`PDFIUM_LOCK` is held meanwhile."""
     if isinstance(pdf, Pdf):
         yield pdf
         return
     import pypdfium2 as pdfium
 
-    try:
-        document = pdfium.PdfDocument(pdf)
-    except Exception as exc:  # PdfiumError for anything that is not a PDF
-        raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
-    opened = Pdf(document)
-    try:
-        yield opened
-    finally:
-        opened.close()
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except Exception as exc:  # PdfiumError for anything that is not a PDF
+            raise DocumentError(f"not a readable PDF: {exc}", code="document.unreadable") from exc
+        opened = Pdf(document)
+        try:
+            yield opened
+        finally:
+            opened.close()
 
 
 def texts_of(document: Pdf) -> list[str]:
