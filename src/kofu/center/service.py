@@ -10,10 +10,9 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +26,7 @@ from kofu.center.auth import (
     issue_challenge,
     session_expiry,
 )
-from kofu.net.client import acall
+from kofu.net.client import AsyncPeer, acall
 from kofu.pki.stores import Store
 from kofu.protocol.center_gateway import (
     SUBMIT,
@@ -72,7 +71,7 @@ class CenterService:
         db: sessionmaker[Session],
         verifier: CardVerifier,
         sealer: SessionSealer,
-        gateways: dict[str, list[httpx.AsyncClient]],
+        gateways: Mapping[str, Sequence[AsyncPeer]],
         seal_keys: Callable[[], KeyLookup] | None = None,
         stores: Callable[[], Mapping[str, Store]] | None = None,
     ) -> None:
