@@ -175,3 +175,43 @@ def test_a_peer_that_never_answers_is_link_timeout(pki: PkiPaths, gateway: str) 
     with pytest.raises(LinkFailed) as raised:
         run(call())
     assert raised.value.code == "link.timeout"
+
+
+def test_a_restarted_peer_is_reached_again_at_once(pki: PkiPaths) -> None:
+    """Connections kept to the peer before it stopped are dropped, not used for the next call."""
+    import threading
+    import time
+
+    from kofu.net.server import make_server
+    from kofu.pki.tls import server_context
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def serving() -> Any:
+        server = make_server(_peer_app, "127.0.0.1", port, server_context(pki, "gateway", CITY))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            assert thread.is_alive()
+            time.sleep(0.01)
+        return server, thread
+
+    async def calls() -> list[str]:
+        client = async_client(f"https://localhost:{port}", client_context(pki, "center", "center"))
+        paths = []
+        try:
+            for name in ("before", "after"):
+                server, thread = serving()
+                try:
+                    answer = await acall(client, ECHO, Note(text="x"), path={"name": name})
+                    paths.append(answer.json()["path"])
+                finally:
+                    server.should_exit = True
+                    await asyncio.to_thread(thread.join, 15)
+        finally:
+            await client.aclose()
+        return paths
+
+    assert run(calls()) == ["/echo/before", "/echo/after"]
