@@ -97,11 +97,14 @@ class CardVerifier:
         self._pki = pki
         self._ca = load_jpki_ca(pki)
         self._lock = threading.Lock()
-        self._crl_mtime = -1.0
+        self._crl_mtime = self._crl_file_mtime()  # read before the CRL: a change after it reloads
         self._crl = load_crl(pki)
 
+    def _crl_file_mtime(self) -> float:
+        return self._pki.jpki_crl.stat().st_mtime if self._pki.jpki_crl.exists() else 0.0
+
     def _current_crl(self) -> x509.CertificateRevocationList:
-        mtime = self._pki.jpki_crl.stat().st_mtime if self._pki.jpki_crl.exists() else 0.0
+        mtime = self._crl_file_mtime()
         with self._lock:
             if mtime != self._crl_mtime:
                 self._crl = load_crl(self._pki)

@@ -7,15 +7,17 @@ card serial lives only in the kiosk-held session token and in the request to the
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
 import itertools
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from kofu import clock
 from kofu.center import menu_refusals, orders, routing, stops
@@ -27,7 +29,7 @@ from kofu.center.auth import (
     issue_challenge,
     session_expiry,
 )
-from kofu.net.client import acall
+from kofu.net.client import AsyncPeer, acall
 from kofu.pki.stores import Store
 from kofu.protocol.center_gateway import (
     SUBMIT,
@@ -72,7 +74,7 @@ class CenterService:
         db: sessionmaker[Session],
         verifier: CardVerifier,
         sealer: SessionSealer,
-        gateways: dict[str, list[httpx.AsyncClient]],
+        gateways: Mapping[str, Sequence[AsyncPeer]],
         seal_keys: Callable[[], KeyLookup] | None = None,
         stores: Callable[[], Mapping[str, Store]] | None = None,
     ) -> None:
@@ -84,14 +86,19 @@ class CenterService:
         self.stores = stores or dict  # the kiosk directory, by kiosk id (the trust list's)
         self._unlisted: set[str] = set()  # kiosks the directory did not list, said once each
         self._turn = itertools.count()
+        # The database steps' own threads (as many as anyio's default), handed work straight
+        # from the event loop: a step costs the loop one future, not a task group and a limiter.
+        self._db_threads = ThreadPoolExecutor(max_workers=40, thread_name_prefix="center-db")
         self.history_key: Any = None  # the key the sweeper signs the history's tree heads with
         self.city_head_key: Any = None  # city code → the key its log's heads are checked with
 
     async def step(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one short database step (and the checks around it) in a worker thread, so that a
         wait on the database (a SQLite lock held by the sweeper, a server's round trip) never
-        stalls the event loop and every other kiosk with it."""
-        return await run_in_threadpool(fn, *args, **kwargs)
+        stalls the event loop and every other kiosk with it. The step runs in a copy of the
+        caller's context, so what it notes lands on the request's span."""
+        call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._db_threads, call)
 
     # -- sessions -------------------------------------------------------------------------
     def open_session(self, kiosk_id: str) -> SessionChallenge:

@@ -1,32 +1,48 @@
-"""httpx clients over mTLS, built once per process and injected."""
+"""Clients over mTLS, built once per process and injected: httpx for the blocking callers,
+aiohttp (``kofu.net.aio``) for the centre's many calls to its gateways."""
 
 from __future__ import annotations
 
 import ssl
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel
 
+from kofu.net.aio import AioClient
 from kofu.protocol.errors import KofuError, LinkFailed, Problem, from_problem
 from kofu.protocol.link import Endpoint
-from kofu.telemetry.propagation import async_hooks, sync_hooks
+from kofu.telemetry.propagation import sync_hooks
 
 _JSON = {"content-type": "application/json"}
 
 
+class Answer(Protocol):
+    """What a caller reads of a peer's answer (an ``httpx.Response``, an ``aio.Answer``)."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def is_success(self) -> bool: ...
+    def json(self) -> Any: ...
+
+
+class AsyncPeer(Protocol):
+    """An async client for one peer: the production ``AioClient``, or an ``httpx.AsyncClient``
+    (in tests, with a mock transport)."""
+
+    async def request(self, method: str, url: str, *, content: Any = None, headers: Any = None) -> Answer: ...
+
+    async def aclose(self) -> None: ...
+
+
 def async_client(
     base_url: str, context: ssl.SSLContext, *, timeout: float = 30.0, pool: int = 100
-) -> httpx.AsyncClient:
+) -> AioClient:
     """An async client for one peer (connection pool sized for concurrent orders)."""
-    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-    return httpx.AsyncClient(
-        base_url=base_url,
-        verify=context,
-        timeout=timeout,
-        limits=limits,
-        headers=_JSON,
-        event_hooks=async_hooks(),  # traceparent on every request (kofu.telemetry)
-    )
+    return AioClient(base_url, context, timeout=timeout, pool=pool)
 
 
 def sync_client(base_url: str, context: ssl.SSLContext, *, timeout: float = 30.0) -> httpx.Client:
@@ -36,7 +52,7 @@ def sync_client(base_url: str, context: ssl.SSLContext, *, timeout: float = 30.0
     )  # traceparent on every request (kofu.telemetry)
 
 
-def raise_for_problem(response: httpx.Response) -> None:
+def raise_for_problem(response: Answer) -> None:
     """Turn a peer's error answer into the error it describes (keeping the stable code)."""
     if response.is_success:
         return
@@ -81,14 +97,14 @@ def call(
 
 
 async def acall(
-    client: httpx.AsyncClient,
+    client: AsyncPeer,
     endpoint: Endpoint,
     body: BaseModel | None = None,
     *,
     headers: dict[str, str] | None = None,
     path: dict[str, str] | None = None,
-) -> httpx.Response:
-    """``call`` for an async client."""
+) -> Answer:
+    """``call`` for an async client (an ``AioClient`` raises ``LinkFailed`` itself)."""
     try:
         response = await client.request(
             endpoint.method,
