@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from kofu.procstat import actor_cpu, actor_rss, cpu_spent
+from kofu.procstat import actor_cpu, actor_rss, cpu_spent, own_cpu
 
 
 def test_reads_a_running_process_and_skips_stale_or_broken_pid_files(tmp_path):
@@ -31,3 +31,16 @@ def test_reads_each_actors_resident_memory(tmp_path):
     held = bytearray(64 * 1024 * 1024)  # touched, so resident
     rss = actor_rss(tmp_path)
     assert set(rss) == {"center"} and rss["center"] >= len(held)
+
+
+def test_own_cpu_counts_reaped_children_only_when_asked():
+    """The bench's kiosk processes report their own CPU: the parent that reaps them must be able
+    to read its own without theirs, or the bench counts each kiosk twice."""
+    import subprocess
+    import sys
+
+    alone, with_children = own_cpu(children=False), own_cpu()
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    assert own_cpu() - with_children >= 0.3  # the child's 0.3 s, reaped
+    assert own_cpu(children=False) - alone < 0.2  # this process only waited

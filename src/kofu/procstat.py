@@ -75,7 +75,9 @@ def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, fl
     return {name: after[name] - before[name] for name in after if name in before}
 
 
-def own_cpu() -> float:
-    """CPU seconds this process has spent so far (all its threads, and the helper programs it waited for)."""
+def own_cpu(children: bool = True) -> float:
+    """CPU seconds this process has spent so far: all its threads and, with ``children``, the
+    helper programs it waited for."""
     times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
+    spent = times.user + times.system
+    return spent + times.children_user + times.children_system if children else spent

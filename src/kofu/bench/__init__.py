@@ -249,7 +249,7 @@ def run_bench(
     def started() -> None:
         before.update(actor_cpu(settings.run_dir))
         rss_start.update(actor_rss(settings.run_dir))
-        own.append(own_cpu())
+        own.append(own_cpu(children=False))
         if profile:
             profiling.append(bench_profile.start(settings.run_dir, settings.var_dir / "profiles", seconds))
 
@@ -260,7 +260,9 @@ def run_bench(
     result = BenchResult(kiosks=kiosks, cards=len(chosen), seconds=wall, processes=len(work))
     result.cpu = cpu_spent(before, actor_cpu(settings.run_dir))
     result.rss_start, result.rss_end = rss_start, actor_rss(settings.run_dir)
-    result.bench_cpu = sum(t.cpu for t in tallies) + own_cpu() - own[0]
+    # The kiosk processes report their run's CPU themselves; once reaped, their whole lives (start,
+    # warm-up, run) would count again among this process's children, so its own is read alone.
+    result.bench_cpu = sum(t.cpu for t in tallies) + own_cpu(children=False) - own[0]
     for tally in tallies:
         result.warmups += tally.warmups
         result.latencies += tally.latencies
