@@ -39,6 +39,7 @@ from kofu.city.registry.models import (
     Household,
     Resident,
 )
+from kofu.city.registry.queries import register_card
 from kofu.config import Settings
 from kofu.storage import make_engine, session_factory
 
@@ -46,22 +47,6 @@ logger = logging.getLogger(__name__)
 
 CARD_PREFIX = {"132292": "NT", "132110": "KD"}
 _SIGN_ALPHABET = string.ascii_uppercase + string.digits
-
-
-def register_card(
-    session: Session, resident_id: int, serial: str, label: str, *, issued_on: dt.date | None
-) -> Card:
-    """Record an active card for a resident of this city (flushed, not committed)."""
-    card = Card(
-        cert_serial_hex=serial.upper(),
-        label=label,
-        resident_id=resident_id,
-        status=CARD_ACTIVE,
-        issued_on=issued_on or clock.today(),
-    )
-    session.add(card)
-    session.flush()
-    return card
 
 
 def new_auth_pin() -> str:
