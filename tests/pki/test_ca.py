@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kofu.pki import PkiPaths, issue_card_certificate, load_or_create_jpki_ca
 from kofu.pki.ca import KEY_USAGES, key_usage
+from kofu.pki.errors import PkiError
 from kofu.pki.jpki import issue_signing_certificate
 from kofu.pki.seal import ensure_seal
 from kofu.pki.tls import ensure_tls_identity
@@ -45,3 +46,22 @@ def test_a_misspelt_use_is_refused() -> None:
     assert usage.crl_sign and not usage.key_cert_sign
     with pytest.raises(ValueError):
         usage.encipher_only  # noqa: B018 - only defined with key_agreement
+
+
+def test_a_key_file_is_parsed_once_and_read_anew_when_rewritten(tmp_path):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from kofu.pki._files import read_private_key, write_private_key
+
+    path = tmp_path / "ca.key"
+    first = ec.generate_private_key(ec.SECP256R1())
+    write_private_key(path, first)
+    read = read_private_key(path)
+    assert read.private_numbers() == first.private_numbers()
+    assert read_private_key(path) is read  # the same contents: the key already parsed
+    second = ec.generate_private_key(ec.SECP256R1())
+    write_private_key(path, second)  # a rotation rewrites the file
+    assert read_private_key(path).private_numbers() == second.private_numbers()
+    path.unlink()
+    with pytest.raises(PkiError, match="not found"):
+        read_private_key(path)

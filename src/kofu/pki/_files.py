@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,14 +57,30 @@ def read_certificate(path: Path) -> x509.Certificate:
         raise PkiError(f"invalid certificate in {path}: {exc}") from exc
 
 
+#: Keys read, by file contents: loading an RSA key checks it (~14 ms), and a CA's key signs many
+#: certificates in one process (the seed's cards, the counter's). A file rewritten reads anew.
+_KEYS: dict[bytes, PrivateKey] = {}
+_KEYS_LOCK = threading.Lock()
+
+
 def read_private_key(path: Path) -> PrivateKey:
     """Read an unencrypted PEM private key (RSA or EC)."""
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        pem = path.read_bytes()
     except FileNotFoundError as exc:
         raise PkiError(f"private key not found: {path} (run `kofu pki init`)") from exc
+    with _KEYS_LOCK:
+        known = _KEYS.get(pem)
+    if known is not None:
+        return known
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError) as exc:
         raise PkiError(f"invalid private key in {path}: {exc}") from exc
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise PkiError(f"unsupported private key type in {path}: {type(key).__name__}")
+    with _KEYS_LOCK:
+        if len(_KEYS) >= 256:  # a process reads a handful of keys; never more than this many kept
+            _KEYS.clear()
+        _KEYS[pem] = key
     return key
