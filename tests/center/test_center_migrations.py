@@ -11,12 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import Engine, inspect, select, text
+from tests.history.centre_log import append_printed, publish, whole_root
 
 from kofu.center import history
 from kofu.center.migrate import CENTER, upgrade
-from kofu.center.models import Base, HistoryEntry, TreeHeadRecord
+from kofu.center.models import Base, TreeHeadRecord
 from kofu.history import log
-from kofu.ledger import MerkleTree, head_of, sign_head
+from kofu.ledger import head_of, sign_head
 from kofu.storage import make_engine, session_factory
 
 BEFORE = "0004_menu_refusals"
@@ -36,33 +37,9 @@ def _downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(config, revision)
 
 
-def _append(engine: Engine, start: int, count: int) -> None:
-    records = [
-        {"order_id": f"o{n:05d}", "created_at": "2026-12-01T01:00:00+00:00", "finished_at": None,
-         "kiosk_id": "K0001", "store_id": "S0001", "city_code": "132292", "doc": "juminhyo", "copies": 1,
-         "fee_total": 200, "status": "printed", "outcome": "printed", "amount_paid": 200, "copies_printed": 1}
-        for n in range(start, start + count)
-    ]  # fmt: skip
-    with session_factory(engine).begin() as session:
-        log.append(session, history.TABLE, records)
-
-
-def _full_root(engine: Engine) -> tuple[int, bytes]:
-    with session_factory(engine)() as session:
-        hashes = session.scalars(select(HistoryEntry.leaf_hash).order_by(HistoryEntry.leaf_index))
-        tree = MerkleTree(bytes.fromhex(h) for h in hashes)
-    return len(tree), tree.root()
-
-
-def _publish(engine: Engine) -> tuple[int, bytes]:
-    with session_factory(engine).begin() as session:
-        head = log.publish(session, history.TABLE, KEY).head
-    return head.tree_size, head.root_hash
-
-
 def _heads_before_frontiers_are_upgraded(engine: Engine) -> None:
     upgrade(engine, BEFORE)
-    _append(engine, 0, 5)
+    append_printed(engine, 5)
     with session_factory(engine)() as session:  # a head signed and kept as the centre did then
         sth = sign_head(KEY, head_of(history.LOG_ID, log.tree(session, history.TABLE)))
     with engine.begin() as conn:
@@ -76,11 +53,11 @@ def _heads_before_frontiers_are_upgraded(engine: Engine) -> None:
         (kept,) = session.scalars(select(TreeHeadRecord)).all()
         assert (kept.tree_size, kept.sth, kept.frontier) == (5, sth.to_json(), None)
 
-    _append(engine, 5, 3)
-    assert _publish(engine) == _full_root(engine)  # no frontier kept: the whole log
-    _append(engine, 8, 6)
-    whole = _full_root(engine)
-    assert whole[0] == 14 and _publish(engine) == whole  # from the frontier kept with the last head
+    append_printed(engine, 3)
+    assert publish(engine, KEY) == whole_root(engine)  # no frontier kept: the whole log
+    append_printed(engine, 6)
+    whole = whole_root(engine)
+    assert whole[0] == 14 and publish(engine, KEY) == whole  # from the frontier kept with the last head
     with session_factory(engine)() as session:
         frontiers = [h.frontier for h in session.scalars(select(TreeHeadRecord).order_by(TreeHeadRecord.id))]
     assert frontiers[0] is None and all(frontiers[1:]) and len(frontiers) == 3
@@ -90,7 +67,7 @@ def _heads_before_frontiers_are_upgraded(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM tree_heads")).scalar() == 3
     upgrade(engine)
-    assert _publish(engine) == _full_root(engine)  # the frontiers went with the column: rebuilt
+    assert publish(engine, KEY) == whole_root(engine)  # the frontiers went with the column: rebuilt
 
 
 def test_migrated_sqlite_schema_equals_the_models(tmp_path: Path) -> None:

@@ -17,10 +17,11 @@ from sqlalchemy import Engine, select, text
 
 from kofu.center import history
 from kofu.center.migrate import upgrade
-from kofu.center.models import HistoryEntry, TreeHeadRecord
+from kofu.center.models import TreeHeadRecord
 from kofu.history import log
-from kofu.ledger import MerkleTree, key_id
+from kofu.ledger import key_id
 from kofu.storage import make_engine, session_factory
+from tests.history.centre_log import append_printed, publish, whole_root
 
 KEY = ec.generate_private_key(ec.SECP256R1())
 KEYS = {key_id(KEY.public_key()): KEY.public_key()}
@@ -41,34 +42,6 @@ def engine(template: Path, tmp_path: Path) -> Iterator[Engine]:
     found = make_engine(f"sqlite:///{tmp_path / 'center.db'}")
     yield found
     found.dispose()
-
-
-def _append(engine: Engine, count: int, tag: str = "o") -> None:
-    with session_factory(engine).begin() as session:
-        start = session.scalar(select(HistoryEntry.leaf_index).order_by(HistoryEntry.leaf_index.desc()))
-        first = 0 if start is None else start + 1
-        records = [
-            {"order_id": f"{tag}{n:06d}", "created_at": "2026-12-01T01:00:00+00:00", "finished_at": None,
-             "kiosk_id": "K0001", "store_id": "S0001", "city_code": "132292", "doc": "juminhyo",
-             "copies": 1 + n % 3, "fee_total": 200, "status": "printed", "outcome": "printed",
-             "amount_paid": 200, "copies_printed": 1}
-            for n in range(first, first + count)
-        ]  # fmt: skip
-        log.append(session, history.TABLE, records)
-
-
-def _whole(engine: Engine) -> tuple[int, bytes]:
-    """The size and root of the log rebuilt from every stored leaf hash."""
-    with session_factory(engine)() as session:
-        hashes = session.scalars(select(HistoryEntry.leaf_hash).order_by(HistoryEntry.leaf_index))
-        tree = MerkleTree(bytes.fromhex(h) for h in hashes)
-    return len(tree), tree.root()
-
-
-def _publish(engine: Engine) -> tuple[int, bytes]:
-    with session_factory(engine).begin() as session:
-        head = log.publish(session, history.TABLE, KEY).head
-    return head.tree_size, head.root_hash
 
 
 def _damage(engine: Engine, kind: str) -> None:
@@ -100,9 +73,9 @@ def test_every_head_published_is_the_head_of_the_whole_log(template: Path, batch
         engine = make_engine(f"sqlite:///{Path(scratch) / 'center.db'}")
         try:
             for count, damage in batches:
-                _append(engine, count)
+                append_printed(engine, count)
                 _damage(engine, damage)
-                assert _publish(engine) == _whole(engine)
+                assert publish(engine, KEY) == whole_root(engine)
             with session_factory(engine)() as session:
                 verdict = log.verify(session, history.TABLE, KEYS)
             assert verdict.ok, verdict.findings
@@ -114,21 +87,21 @@ def test_every_head_published_is_the_head_of_the_whole_log(template: Path, batch
 def test_a_head_after_lost_entries_is_not_taken_from_the_frontier(engine: Engine) -> None:
     """Entries gone from the end since the last head (a restored backup): the frontier is beyond
     the log, and the head is the log's as it is (which `kofu history verify` then names)."""
-    _append(engine, 9)
-    assert _publish(engine) == _whole(engine)
+    append_printed(engine, 9)
+    assert publish(engine, KEY) == whole_root(engine)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM history_log WHERE leaf_index >= 7"))
-    assert _publish(engine) == _whole(engine) and _whole(engine)[0] == 7
-    _append(engine, 2, tag="x")  # two other entries where the lost ones were
-    assert _publish(engine) == _whole(engine) and _whole(engine)[0] == 9
+    assert publish(engine, KEY) == whole_root(engine) and whole_root(engine)[0] == 7
+    append_printed(engine, 2, tag="x")  # two other entries where the lost ones were
+    assert publish(engine, KEY) == whole_root(engine) and whole_root(engine)[0] == 9
     with session_factory(engine)() as session:
         assert not log.verify(session, history.TABLE, KEYS).ok
 
 
 def test_a_head_with_no_new_entries_reads_none_and_says_the_same(engine: Engine) -> None:
-    _append(engine, 5)
-    first = _publish(engine)
-    assert _publish(engine) == first == _whole(engine)
+    append_printed(engine, 5)
+    first = publish(engine, KEY)
+    assert publish(engine, KEY) == first == whole_root(engine)
     with session_factory(engine)() as session:
         frontiers = [h.frontier for h in session.scalars(select(TreeHeadRecord))]
     assert len(frontiers) == 2 and frontiers[0] == frontiers[1] and len(frontiers[0] or "") == 2 * 64
