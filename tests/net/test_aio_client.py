@@ -118,63 +118,44 @@ def test_a_call_inside_a_span_continues_its_trace(
     assert sent is not None and answer["traceparent"] == sent
 
 
-def test_an_error_answer_raises_its_stable_code(pki: PkiPaths, gateway: str) -> None:
+def _refused(url: str, context: Any, endpoint: Any, timeout: float = 30.0, **kwargs: Any) -> KofuError:
+    """The error one call through a fresh client raises (the test fails if it raises none)."""
+
     async def call() -> None:
-        client = async_client(gateway, client_context(pki, "center", "center"))
+        client = async_client(url, context, timeout=timeout)
         try:
-            await acall(client, REFUSE, Note(text="x"))
+            await acall(client, endpoint, Note(text="x"), **kwargs)
         finally:
             await client.aclose()
 
     with pytest.raises(KofuError) as raised:
         run(call())
-    assert raised.value.code == "city.busy"
+    return raised.value
+
+
+def test_an_error_answer_raises_its_stable_code(pki: PkiPaths, gateway: str) -> None:
+    assert _refused(gateway, client_context(pki, "center", "center"), REFUSE).code == "city.busy"
 
 
 def test_nobody_listening_is_link_unavailable(pki: PkiPaths) -> None:
     with socket.socket() as probe:  # a port that was free a moment ago, now closed
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-
-    async def call() -> None:
-        client = async_client(f"https://localhost:{port}", client_context(pki, "center", "center"))
-        try:
-            await acall(client, ECHO, Note(text="x"), path={"name": "a"})
-        finally:
-            await client.aclose()
-
-    with pytest.raises(LinkFailed) as raised:
-        run(call())
-    assert raised.value.code == "link.unavailable"
+    context = client_context(pki, "center", "center")
+    failed = _refused(f"https://localhost:{port}", context, ECHO, path={"name": "a"})
+    assert isinstance(failed, LinkFailed) and failed.code == "link.unavailable"
 
 
 def test_a_peer_of_another_trust_is_link_unavailable(pki: PkiPaths, gateway: str, tmp_path: Any) -> None:
     other = PkiPaths(tmp_path / "other")
     init_pki(other, cities=[CITY], kiosks=[])
-
-    async def call() -> None:
-        client = async_client(gateway, client_context(other, "center", "center"))
-        try:
-            await acall(client, ECHO, Note(text="x"), path={"name": "a"})
-        finally:
-            await client.aclose()
-
-    with pytest.raises(LinkFailed) as raised:
-        run(call())
-    assert raised.value.code == "link.unavailable"
+    failed = _refused(gateway, client_context(other, "center", "center"), ECHO, path={"name": "a"})
+    assert isinstance(failed, LinkFailed) and failed.code == "link.unavailable"
 
 
 def test_a_peer_that_never_answers_is_link_timeout(pki: PkiPaths, gateway: str) -> None:
-    async def call() -> None:
-        client = async_client(gateway, client_context(pki, "center", "center"), timeout=0.3)
-        try:
-            await acall(client, HANG, Note(text="x"))
-        finally:
-            await client.aclose()
-
-    with pytest.raises(LinkFailed) as raised:
-        run(call())
-    assert raised.value.code == "link.timeout"
+    failed = _refused(gateway, client_context(pki, "center", "center"), HANG, timeout=0.3)
+    assert isinstance(failed, LinkFailed) and failed.code == "link.timeout"
 
 
 def test_a_restarted_peer_is_reached_again_at_once(pki: PkiPaths) -> None:
