@@ -63,6 +63,9 @@ class KioskSeals:
 
     def check(self, pdf: bytes, *, city: str, doc: str, issue_number: str, binding: str, pages: int) -> str:
         """The document's seal code if everything matches; else raise ``order.mismatch``."""
+        # The list is fetched before the PDF is opened: an opened PDF holds pdfium's one lock
+        # (kofu.sealcode.pdfium), which a wait on the network must not hold too.
+        trusted = self.trust_list()
         try:
             with open_pdf(pdf) as document:  # each page parsed once: for its code and its text
                 codes = {
@@ -75,9 +78,11 @@ class KioskSeals:
                         "order.mismatch", f"{len(codes)} distinct seal codes on the pages"
                     )
                 (code,) = codes
-                verdict = verify_code(code, self.trust_list(), pdf, document=document)
-                if verdict.status is Status.UNKNOWN_KEY:  # a rotation since the list was fetched
-                    verdict = verify_code(code, self.trust_list(refresh=True), pdf, document=document)
+                verdict = verify_code(code, trusted, pdf, document=document)
+            if verdict.status is Status.UNKNOWN_KEY:  # a rotation since the list was fetched
+                trusted = self.trust_list(refresh=True)
+                with open_pdf(pdf) as document:
+                    verdict = verify_code(code, trusted, pdf, document=document)
         except DocumentError as exc:
             raise ProtocolViolation("order.mismatch", "document unreadable") from exc
         payload = verdict.payload
