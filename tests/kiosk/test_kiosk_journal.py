@@ -68,6 +68,36 @@ def test_a_printed_order_keeps_the_fee_and_its_report_waits_for_the_centre(journ
     assert journal.escrow() == 0
 
 
+@pytest.mark.parametrize("step", ["printed", "ended", "misissuance"])
+def test_a_state_and_its_report_are_written_together_or_not_at_all(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """A crash between recording what happened and queuing its report must not leave a printed
+    order that is never reported (the sweep would then record it as failed for good)."""
+    journal.ordering("key-00001", "132292", "juminhyo", 1)
+    journal.ordered("key-00001", "order-1", 200)
+    journal.printing("key-00001", 200)
+    before = (journal.rows("orders"), journal.rows("cash"), journal.rows("reports"))
+
+    def crash(*_args: object, **_kwargs: object) -> str:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr("kofu.kiosk.journal.json.dumps", crash)  # the report's row fails to be made
+    with pytest.raises(RuntimeError):
+        if step == "printed":
+            journal.printed("key-00001", "order-1", 200, 0, 1)
+        elif step == "ended":
+            journal.ended("key-00001", "order-1", "failed", 200)
+        else:
+            journal.misissuance("key-00001", "order-1", None)
+    assert (journal.rows("orders"), journal.rows("cash"), journal.rows("reports")) == before
+    monkeypatch.undo()
+    journal.printed("key-00001", "order-1", 200, 0, 1)
+    (row,) = journal.rows("orders")
+    bodies = [r["body"] for r in journal.rows("reports")]
+    assert row["state"] == "printed" and any('"printed"' in b for b in bodies)
+
+
 @pytest.mark.parametrize(
     ("left", "expected"),
     [("ordering", "abandoned"), ("ordered", "cancelled"), ("printing", "failed")],

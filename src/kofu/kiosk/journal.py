@@ -146,7 +146,8 @@ class Journal:
             _cash(conn, "kept", fee, key, order_id)
             if change:
                 _cash(conn, "change", change, key, order_id)
-        self.report(key, order_id, {"outcome": "printed", "copies_printed": copies, "amount": fee})
+            # In the same transaction: a crash after it leaves the report queued, never lost.
+            _report(conn, key, order_id, {"outcome": "printed", "copies_printed": copies, "amount": fee})
 
     def ended(self, key: str, order_id: str | None, state: str, refund: int) -> None:
         """The order ended without a print (``failed`` or ``cancelled``); ``refund`` went back."""
@@ -158,18 +159,20 @@ class Journal:
             )
             if refund:
                 _cash(conn, "refund", refund, key, order_id)
-        if order_id is not None:
-            self.report(key, order_id, {"outcome": state})
-        else:
-            self.report(key, None, {"abandoned": True})
+            _report(conn, key, order_id, {"outcome": state} if order_id is not None else {"abandoned": True})
 
     def misissuance(self, key: str, order_id: str, proof: dict[str, Any] | None) -> None:
         """The document was not this order's: nothing printed, nothing kept, the centre told."""
-        self._set(key, state="failed", order_id=order_id)
         body: dict[str, Any] = {"outcome": "misissuance_prevented"}
         if proof is not None:
             body["proof"] = proof
-        self.report(key, order_id, body)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(ORDERS)
+                .where(ORDERS.c.idempotency_key == key)
+                .values(state="failed", order_id=order_id, updated_at=_now())
+            )
+            _report(conn, key, order_id, body)
 
     # -- money that belongs to no order (inserted, then the visit ended) ------------------------
     def cash(self, kind: str, amount: int, key: str | None = None) -> None:
@@ -182,11 +185,7 @@ class Journal:
     def report(self, key: str, order_id: str | None, body: dict[str, Any]) -> None:
         """Queue a report for the centre."""
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(REPORTS).values(
-                    idempotency_key=key, order_id=order_id, body=json.dumps(body), state="pending"
-                )
-            )
+            _report(conn, key, order_id, body)
 
     def pending(self) -> list[PendingReport]:
         """Reports not acknowledged yet, oldest first."""
@@ -265,6 +264,13 @@ def _durable(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous = FULL")  # money: every write reaches the disk
     finally:
         cursor.close()
+
+
+def _report(conn: Any, key: str, order_id: str | None, body: dict[str, Any]) -> None:
+    """Queue a report for the centre in ``conn``'s transaction: with the state it reports."""
+    conn.execute(
+        insert(REPORTS).values(idempotency_key=key, order_id=order_id, body=json.dumps(body), state="pending")
+    )
 
 
 def _cash(conn: Any, kind: str, amount: int, key: str | None, order_id: str | None) -> None:
